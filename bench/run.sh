@@ -1,0 +1,664 @@
+#!/usr/bin/env bash
+# bench/run.sh: throughput and latency of the gateway next to nginx and HAProxy,
+# all proxying to the same private nginx backend, on 127.0.0.1 only.
+# See bench/README.md. Runs as root (it may apt-get install nginx, haproxy, wrk).
+set -euo pipefail
+
+export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
+export LC_ALL=C
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$BENCH_DIR/.." && pwd)
+DEFAULT_JAR="$ROOT/node/target/gateway-node.jar"
+JAR=${GATEWAY_JAR:-$DEFAULT_JAR}
+RESULTS_DIR="$BENCH_DIR/results"
+
+ALL_TARGETS="direct,nginx,haproxy,gateway"
+ONLY=${ONLY:-$ALL_TARGETS}
+DURATION=${DURATION:-15s}
+CONNECTIONS=${CONNECTIONS:-50}
+WRK_THREADS=${WRK_THREADS:-1}
+WARMUP=${WARMUP:-5s}                       # warm-up of direct, nginx, haproxy
+GATEWAY_WARMUP=${GATEWAY_WARMUP:-15s}      # the JVM needs more (JIT)
+GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseParallelGC}
+GATEWAY_CPUS=${GATEWAY_CPUS-1}             # taskset list for the JVM; "" or "none": not pinned
+LOAD_CPUS=${LOAD_CPUS:-0}                  # wrk
+SERVER_CPUS=${SERVER_CPUS:-1}              # backend, nginx, haproxy
+READY_TIMEOUT=${GATEWAY_READY_TIMEOUT:-60} # seconds
+BUILD_TIMEOUT=${BUILD_TIMEOUT:-1800}       # seconds, for --build
+URL_PATH=/bench
+WITH_OBS=0
+BUILD=0
+KEEP=0
+
+usage() {
+  cat <<EOF
+Usage: bench/run.sh [options]
+  --only LIST            comma list of: $ALL_TARGETS (default: all)
+  --duration D           measurement per target, wrk syntax: 15s, 1m (default: $DURATION)
+  --connections N        wrk connections (default: $CONNECTIONS)
+  --warmup D             warm-up of direct/nginx/haproxy, 0 to skip (default: $WARMUP)
+  --gateway-warmup D     warm-up of the gateway (default: $GATEWAY_WARMUP)
+  --with-observability   gateway access log (json) and tracing on (default: access log off)
+  --build                build node/target/gateway-node.jar with Maven if it is missing
+  --keep                 leave every process running at the end and print ports and PIDs
+  -h, --help             this help
+Environment: GATEWAY_JAVA_OPTS (default: -Xms512m -Xmx512m -XX:+UseParallelGC),
+  GATEWAY_CPUS (taskset list for the JVM, default 1; empty or "none" = not pinned),
+  LOAD_CPUS (wrk, default 0), SERVER_CPUS (nginx/haproxy/backend, default 1),
+  GATEWAY_JAR (default node/target/gateway-node.jar), GATEWAY_READY_TIMEOUT (default 60 s),
+  DURATION, CONNECTIONS, WARMUP, GATEWAY_WARMUP, WRK_THREADS (default 1).
+EOF
+}
+
+log() { printf '[bench] %s\n' "$*" >&2; }
+die() { printf '[bench] ERROR: %s\n' "$*" >&2; exit 1; }
+
+need_arg() { [[ $# -ge 2 && -n $2 ]] || die "option $1 needs a value (see --help)"; }
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --only) need_arg "$@"; ONLY=$2; shift 2 ;;
+    --only=*) ONLY=${1#*=}; shift ;;
+    --duration) need_arg "$@"; DURATION=$2; shift 2 ;;
+    --duration=*) DURATION=${1#*=}; shift ;;
+    --connections) need_arg "$@"; CONNECTIONS=$2; shift 2 ;;
+    --connections=*) CONNECTIONS=${1#*=}; shift ;;
+    --warmup) need_arg "$@"; WARMUP=$2; shift 2 ;;
+    --warmup=*) WARMUP=${1#*=}; shift ;;
+    --gateway-warmup) need_arg "$@"; GATEWAY_WARMUP=$2; shift 2 ;;
+    --gateway-warmup=*) GATEWAY_WARMUP=${1#*=}; shift ;;
+    --with-observability) WITH_OBS=1; shift ;;
+    --build) BUILD=1; shift ;;
+    --keep) KEEP=1; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) usage >&2; die "unknown option: $1" ;;
+  esac
+done
+
+# ---- validation ---------------------------------------------------------------------------
+
+# wrk duration ("15s", "1m", "30") -> seconds
+secs() {
+  local d=$1
+  [[ $d =~ ^([0-9]+)(s|m|h)?$ ]] || die "bad duration '$d' (use e.g. 15s, 1m)"
+  case ${BASH_REMATCH[2]} in
+    m) echo $((BASH_REMATCH[1] * 60)) ;;
+    h) echo $((BASH_REMATCH[1] * 3600)) ;;
+    *) echo "${BASH_REMATCH[1]}" ;;
+  esac
+}
+DURATION_S=$(secs "$DURATION")
+WARMUP_S=$(secs "$WARMUP")
+GATEWAY_WARMUP_S=$(secs "$GATEWAY_WARMUP")
+((DURATION_S > 0)) || die "--duration must be > 0"
+[[ $CONNECTIONS =~ ^[1-9][0-9]*$ ]] || die "bad --connections '$CONNECTIONS'"
+[[ $WRK_THREADS =~ ^[1-9][0-9]*$ ]] || die "bad WRK_THREADS '$WRK_THREADS'"
+((CONNECTIONS >= WRK_THREADS)) || die "--connections must be >= WRK_THREADS"
+[[ $READY_TIMEOUT =~ ^[1-9][0-9]*$ ]] || die "bad GATEWAY_READY_TIMEOUT '$READY_TIMEOUT'"
+
+TARGETS=()
+IFS=',' read -r -a _only <<<"$ONLY"
+for t in direct nginx haproxy gateway; do           # fixed order, whatever the list's order
+  for o in "${_only[@]}"; do
+    [[ $o == "$t" ]] && { TARGETS+=("$t"); break; }
+  done
+done
+for o in "${_only[@]}"; do
+  [[ ,$ALL_TARGETS, == *",$o,"* ]] || die "unknown target '$o' in --only (known: $ALL_TARGETS)"
+done
+((${#TARGETS[@]} > 0)) || die "--only selects no target"
+selected() { [[ " ${TARGETS[*]} " == *" $1 "* ]]; }
+
+# ---- state and cleanup --------------------------------------------------------------------
+
+declare -A STATUS=() REASON=() PORT=() RPS=() P50=() P99=() ERRS=() SRV_PID=()
+PIDS=()          # every process this script started in the background, and only those
+PID_NAMES=()
+TMP=""
+POLICY_CREATED=0
+LAST_PID=""
+WRK_PID=""       # the wrk run in progress (its timeout wrapper)
+
+alive() { # pid: running and not a zombie
+  [[ -r /proc/$1/status ]] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null
+}
+
+stop_pid() { # pid: TERM, up to 10 s, then KILL; only ever called with our own children
+  local pid=$1 i
+  alive "$pid" || { wait "$pid" 2>/dev/null || true; return 0; }
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < 100; i++)); do alive "$pid" || break; sleep 0.1; done
+  if alive "$pid"; then kill -KILL "$pid" 2>/dev/null || true; fi
+  wait "$pid" 2>/dev/null || true
+}
+
+# shellcheck disable=SC2317  # invoked by the trap
+cleanup() {
+  local rc=$? i
+  trap - EXIT INT TERM
+  if ((POLICY_CREATED)); then rm -f /usr/sbin/policy-rc.d; fi
+  if ((KEEP)) && ((${#PIDS[@]} > 0)); then
+    log "--keep: processes left running (stop them with: kill ${PIDS[*]}); files in $TMP"
+    exit "$rc"
+  fi
+  if [[ -n $WRK_PID ]]; then stop_pid "$WRK_PID"; fi
+  for i in "${!PIDS[@]}"; do kill -TERM "${PIDS[$i]}" 2>/dev/null || true; done
+  for i in "${!PIDS[@]}"; do stop_pid "${PIDS[$i]}"; done
+  if [[ -n $TMP && -d $TMP && -z ${BENCH_KEEP_TMP:-} ]]; then rm -rf "$TMP"; fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'log "interrupted"; exit 130' INT
+trap 'log "terminated"; exit 143' TERM
+
+fail() { # target reason
+  STATUS[$1]=failed
+  REASON[$1]=$2
+  log "$1: FAILED: $2"
+}
+
+# ---- the gateway jar (checked first: the clearest failure comes first) ----------------------
+
+if selected gateway; then
+  if [[ ! -f $JAR ]]; then
+    if ((BUILD)); then
+      command -v mvn >/dev/null || die "--build: mvn not found"
+      log "gateway jar missing: building with mvn -B -q -DskipTests package -pl node -am (at most ${BUILD_TIMEOUT}s)"
+      if ! (cd "$ROOT" && timeout -k 10 "$BUILD_TIMEOUT" mvn -B -q -DskipTests package -pl node -am); then
+        fail gateway "maven build failed"
+      elif [[ ! -f $JAR ]]; then
+        fail gateway "maven build produced no $JAR"
+      fi
+    else
+      log "ERROR: gateway jar not found: $JAR"
+      log "       build it first (mvn -B -q -DskipTests package -pl node -am) or pass --build"
+      fail gateway "jar missing: ${JAR#"$ROOT"/} (build it, or pass --build)"
+    fi
+  fi
+  if [[ ${STATUS[gateway]:-} != failed ]] && ! command -v java >/dev/null; then
+    fail gateway "java not found on PATH"
+  fi
+fi
+
+# ---- tools --------------------------------------------------------------------------------
+
+install_tools() {
+  local want=() p
+  command -v nginx >/dev/null || want+=(nginx)
+  command -v wrk >/dev/null || want+=(wrk)
+  command -v curl >/dev/null || want+=(curl)
+  command -v taskset >/dev/null || want+=(util-linux)
+  if selected haproxy && ! command -v haproxy >/dev/null; then want+=(haproxy); fi
+  ((${#want[@]} == 0)) && return 0
+  log "installing: ${want[*]}"
+  [[ $(id -u) -eq 0 ]] || die "missing tools (${want[*]}) and not root: install them (apt-get install -y nginx-light haproxy wrk curl) or run as root"
+  command -v apt-get >/dev/null || die "missing tools (${want[*]}) and no apt-get: install nginx, haproxy, wrk, curl by hand"
+  if [[ ! -e /usr/sbin/policy-rc.d ]]; then  # keep the packages from starting system services
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+    chmod 755 /usr/sbin/policy-rc.d
+    POLICY_CREATED=1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  timeout -k 10 600 apt-get update -q >&2 || die "apt-get update failed: cannot install ${want[*]}"
+  for p in "${want[@]}"; do
+    if [[ $p == nginx ]]; then
+      timeout -k 10 600 apt-get install -y -q nginx-light >&2 ||
+        timeout -k 10 600 apt-get install -y -q nginx >&2 ||
+        die "could not install nginx-light or nginx with apt-get"
+    else
+      timeout -k 10 600 apt-get install -y -q "$p" >&2 || die "could not install $p with apt-get"
+    fi
+  done
+  if ((POLICY_CREATED)); then rm -f /usr/sbin/policy-rc.d; POLICY_CREATED=0; fi
+  for p in nginx wrk curl taskset $(selected haproxy && echo haproxy); do
+    command -v "$p" >/dev/null || die "$p still missing after apt-get install"
+  done
+}
+install_tools
+
+# CPU pinning: wrk on LOAD_CPUS, servers on SERVER_CPUS
+NPROC=$(nproc)
+PIN_LOAD=(taskset -c "$LOAD_CPUS")
+PIN_SERVER=(taskset -c "$SERVER_CPUS")
+if [[ -z $GATEWAY_CPUS || $GATEWAY_CPUS == none ]]; then PIN_GATEWAY=(); else PIN_GATEWAY=(taskset -c "$GATEWAY_CPUS"); fi
+if ((NPROC < 2)); then
+  log "WARNING: only $NPROC CPU: no pinning, load generator and servers share the CPU"
+  PIN_LOAD=(); PIN_SERVER=(); PIN_GATEWAY=()
+fi
+
+# ---- helpers ------------------------------------------------------------------------------
+
+TMP=$(mktemp -d /tmp/gateway-bench.XXXXXX)
+chmod 755 "$TMP"   # nginx workers run as nobody
+
+free_ports() { # n -> n distinct free loopback ports
+  if command -v python3 >/dev/null && python3 -c 'pass' 2>/dev/null; then
+    python3 - "$1" <<'EOF'
+import socket, sys
+socks = []
+for _ in range(int(sys.argv[1])):
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.bind(("127.0.0.1", 0))
+    socks.append(s)
+print(" ".join(str(s.getsockname()[1]) for s in socks))
+EOF
+  else
+    local out=() p tries=0
+    while ((${#out[@]} < $1)); do
+      ((tries++ < 1000)) || return 1
+      p=$((20000 + RANDOM % 40000))
+      [[ " ${out[*]} " == *" $p "* ]] && continue
+      if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then out+=("$p"); fi
+    done
+    echo "${out[*]}"
+  fi
+}
+
+start_bg() { # name logfile cmd... ; sets LAST_PID
+  local name=$1 logf=$2
+  shift 2
+  "$@" >"$logf" 2>&1 </dev/null &
+  LAST_PID=$!
+  PIDS+=("$LAST_PID")
+  PID_NAMES+=("$name")
+}
+
+http_code() { curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$1" 2>/dev/null || true; }
+
+wait_http() { # url timeout_s pid -> 0 when 200, 1 on timeout or death
+  local url=$1 limit=$2 pid=$3 start=$SECONDS
+  while ((SECONDS - start < limit)); do
+    alive "$pid" || return 1
+    [[ $(http_code "$url") == 200 ]] && return 0
+    sleep 0.2
+  done
+  return 1
+}
+
+start_failure() { # pid log -> reason
+  if alive "$1"; then
+    echo "not answering within 10 s"
+  else
+    echo "exited at start-up: $(grep -v '^\s*$' "$2" 2>/dev/null | tail -n 1 | tr -d '|' | head -c 120)"
+  fi
+}
+
+sanity_check() { # target port: one request must come back 200 with the backend's body
+  local t=$1 port=$2 out code body
+  out=$(curl -s --max-time 5 -w '\n%{http_code}' "http://127.0.0.1:$port$URL_PATH" 2>/dev/null || true)
+  code=${out##*$'\n'}
+  body=${out%$'\n'*}
+  if [[ $code != 200 || $body != *'"service":"bench"'* ]]; then
+    fail "$t" "check request: HTTP ${code:-none}, body '$(printf '%s' "$body" | head -c 80 | tr '\n' ' ')'"
+    return 1
+  fi
+}
+
+nginx_common() { # name -> global/http lines shared by both nginx configs
+  cat <<EOF
+worker_processes 1;
+daemon off;
+pid $TMP/$1.pid;
+error_log $TMP/$1.error.log warn;
+events { worker_connections 4096; }
+EOF
+}
+nginx_http_common() {
+  cat <<EOF
+  access_log off;
+  keepalive_requests 100000;
+  keepalive_timeout 65s;
+  client_body_temp_path $TMP/$1-body;
+  proxy_temp_path $TMP/$1-proxy;
+  fastcgi_temp_path $TMP/$1-fastcgi;
+  uwsgi_temp_path $TMP/$1-uwsgi;
+  scgi_temp_path $TMP/$1-scgi;
+EOF
+}
+
+start_nginx() { # name conf
+  start_bg "$1" "$TMP/$1.out" ${PIN_SERVER[@]+"${PIN_SERVER[@]}"} nginx -p "$TMP" -e "$TMP/$1.error.log" -c "$2"
+}
+
+# ---- ports and configs --------------------------------------------------------------------
+
+read -r BACKEND_PORT NGINX_PORT HAPROXY_PORT GW_PORT GW_ADMIN_PORT <<<"$(free_ports 5)" ||
+  die "could not pick free ports"
+[[ -n ${GW_ADMIN_PORT:-} ]] || die "could not pick free ports"
+PORT[direct]=$BACKEND_PORT
+PORT[nginx]=$NGINX_PORT
+PORT[haproxy]=$HAPROXY_PORT
+PORT[gateway]=$GW_PORT
+
+{
+  nginx_common backend
+  echo "http {"
+  nginx_http_common backend
+  cat <<EOF
+  server {
+    listen 127.0.0.1:$BACKEND_PORT backlog=4096;
+    location / {
+      default_type application/json;
+      return 200 '{"ok":true,"service":"bench"}';
+    }
+  }
+}
+EOF
+} >"$TMP/backend.conf"
+
+{
+  nginx_common nginx
+  echo "http {"
+  nginx_http_common nginx
+  cat <<EOF
+  upstream backend {
+    server 127.0.0.1:$BACKEND_PORT;
+    keepalive 64;
+    keepalive_requests 100000;
+  }
+  server {
+    listen 127.0.0.1:$NGINX_PORT backlog=4096;
+    location / {
+      proxy_pass http://backend;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+    }
+  }
+}
+EOF
+} >"$TMP/nginx.conf"
+
+cat >"$TMP/haproxy.cfg" <<EOF
+global
+  nbthread 1
+  maxconn 4096
+  pidfile $TMP/haproxy.pid
+
+defaults
+  mode http
+  option http-keep-alive
+  timeout connect 2s
+  timeout client 30s
+  timeout server 30s
+  timeout http-request 10s
+  timeout http-keep-alive 30s
+
+frontend bench
+  bind 127.0.0.1:$HAPROXY_PORT
+  default_backend backend
+
+backend backend
+  server b1 127.0.0.1:$BACKEND_PORT
+EOF
+
+OBS_STATE=off
+if ((WITH_OBS)); then
+  OBS_STATE=on
+  OBS_YAML='observability:
+  access-log: {format: json}
+  tracing: {propagate: w3c}'
+else
+  OBS_YAML='observability:
+  access-log: {format: "off"}'
+fi
+cat >"$TMP/gateway.yaml" <<EOF
+# generated by bench/run.sh
+node:
+  name: bench
+  listen: 127.0.0.1:$GW_PORT
+  admin:
+    listen: 127.0.0.1:$GW_ADMIN_PORT
+
+upstreams:
+  backend:
+    targets:
+      - {url: "http://127.0.0.1:$BACKEND_PORT"}
+    pool: {max-connections: 256, idle-timeout: 30s}
+
+routes:
+  - id: all
+    match: {path: "/**"}
+    upstream: backend
+
+$OBS_YAML
+EOF
+
+# ---- start --------------------------------------------------------------------------------
+
+for t in "${TARGETS[@]}"; do STATUS[$t]=${STATUS[$t]:-pending}; done
+
+log "backend (nginx) on 127.0.0.1:$BACKEND_PORT"
+start_nginx backend "$TMP/backend.conf"
+SRV_PID[direct]=$LAST_PID
+if ! wait_http "http://127.0.0.1:$BACKEND_PORT$URL_PATH" 10 "$LAST_PID"; then
+  tail -n 20 "$TMP/backend.error.log" "$TMP/backend.out" >&2 2>/dev/null || true
+  die "the backend nginx did not start (log above)"
+fi
+
+if selected nginx; then
+  log "nginx reverse proxy on 127.0.0.1:$NGINX_PORT"
+  start_nginx nginx "$TMP/nginx.conf"
+  SRV_PID[nginx]=$LAST_PID
+  if ! wait_http "http://127.0.0.1:$NGINX_PORT$URL_PATH" 10 "$LAST_PID"; then
+    tail -n 20 "$TMP/nginx.error.log" "$TMP/nginx.out" >&2 2>/dev/null || true
+    fail nginx "$(start_failure "$LAST_PID" "$TMP/nginx.error.log")"
+    stop_pid "${SRV_PID[nginx]}"
+  fi
+fi
+
+if selected haproxy; then
+  log "haproxy on 127.0.0.1:$HAPROXY_PORT"
+  start_bg haproxy "$TMP/haproxy.log" ${PIN_SERVER[@]+"${PIN_SERVER[@]}"} haproxy -db -f "$TMP/haproxy.cfg"
+  SRV_PID[haproxy]=$LAST_PID
+  if ! wait_http "http://127.0.0.1:$HAPROXY_PORT$URL_PATH" 10 "$LAST_PID"; then
+    tail -n 20 "$TMP/haproxy.log" >&2 2>/dev/null || true
+    fail haproxy "$(start_failure "$LAST_PID" "$TMP/haproxy.log")"
+    stop_pid "${SRV_PID[haproxy]}"
+  fi
+fi
+
+if selected gateway && [[ ${STATUS[gateway]} != failed ]]; then
+  log "gateway on 127.0.0.1:$GW_PORT (admin $GW_ADMIN_PORT), JVM: $GATEWAY_JAVA_OPTS, CPUs: ${GATEWAY_CPUS:-any}"
+  read -r -a _jopts <<<"$GATEWAY_JAVA_OPTS"
+  start_bg gateway "$TMP/gateway.log" ${PIN_GATEWAY[@]+"${PIN_GATEWAY[@]}"} \
+    java ${_jopts[@]+"${_jopts[@]}"} -jar "$JAR" --config "$TMP/gateway.yaml"
+  SRV_PID[gateway]=$LAST_PID
+  if ! wait_http "http://127.0.0.1:$GW_ADMIN_PORT/health/ready" "$READY_TIMEOUT" "$LAST_PID"; then
+    if alive "$LAST_PID"; then
+      fail gateway "not ready within ${READY_TIMEOUT}s (GET /health/ready: $(http_code "http://127.0.0.1:$GW_ADMIN_PORT/health/ready"))"
+    else
+      fail gateway "exited during start-up: $(grep -v '^\s*$' "$TMP/gateway.log" | tail -n 1 | tr -d '|' | head -c 120)"
+    fi
+    log "gateway log tail ($TMP/gateway.log):"
+    tail -n 40 "$TMP/gateway.log" | sed 's/^/    /' >&2 || true
+    stop_pid "${SRV_PID[gateway]}"
+  fi
+fi
+
+# ---- measure ------------------------------------------------------------------------------
+
+# wrk latency ("512.00us", "1.23ms", "1.02s", "2.00m") -> ms
+to_ms() {
+  awk -v v="$1" 'BEGIN {
+    n = v + 0
+    if (v ~ /us$/) n = n / 1000; else if (v ~ /ms$/) n = n; else if (v ~ /m$/) n = n * 60000;
+    else if (v ~ /h$/) n = n * 3600000; else if (v ~ /s$/) n = n * 1000; else { print "?"; exit }
+    printf "%.3f", n }'
+}
+
+wrk_cmd() { # port duration [--latency] -> the command line (as words)
+  local port=$1 d=$2
+  shift 2
+  echo "${PIN_LOAD[*]:+${PIN_LOAD[*]} }wrk -t$WRK_THREADS -c$CONNECTIONS -d$d $* http://127.0.0.1:$port$URL_PATH" | tr -s ' '
+}
+
+run_wrk() { # outfile seconds port duration [--latency]
+  local out=$1 s=$2 port=$3 d=$4
+  shift 4
+  # in the background and waited for, so that a signal to this script stops it at once
+  timeout -k 5 $((s + 30)) ${PIN_LOAD[@]+"${PIN_LOAD[@]}"} \
+    wrk "-t$WRK_THREADS" "-c$CONNECTIONS" "-d$d" "$@" "http://127.0.0.1:$port$URL_PATH" >"$out" 2>&1 </dev/null &
+  WRK_PID=$!
+  local rc=0
+  wait "$WRK_PID" || rc=$?
+  WRK_PID=""
+  return "$rc"
+}
+
+parse_wrk() { # target file
+  local t=$1 f=$2 rps p50 p99 total sock non errs=""
+  rps=$(awk '/^Requests\/sec:/ {print $2}' "$f")
+  p50=$(awk '$1 == "50%" {print $2; exit}' "$f")
+  p99=$(awk '$1 == "99%" {print $2; exit}' "$f")
+  if [[ -z $rps || -z $p50 || -z $p99 ]]; then
+    fail "$t" "could not parse wrk output: $(tr '\n' ' ' <"$f" | head -c 100)"
+    return 1
+  fi
+  total=$(awk '/requests in/ {print $1; exit}' "$f")
+  # "Socket errors: connect 0, read 3, write 0, timeout 2" (only printed when there are some)
+  sock=$(sed -n 's/^ *Socket errors: *//p' "$f" | tr ',' '\n' | awk '$2 > 0 {printf "%s%s %s", sep, $1, $2; sep = ", "}')
+  non=$(sed -n 's/^ *Non-2xx or 3xx responses: *//p' "$f")
+  [[ -n $sock ]] && errs=$sock
+  if [[ -n $non && $non != 0 ]]; then errs="${errs:+$errs, }non-2xx/3xx $non"; fi
+  [[ -n $errs ]] && errs="$errs (of ${total:-?} requests)"
+  RPS[$t]=$(awk -v r="$rps" 'BEGIN {printf "%.0f", r}')
+  P50[$t]=$(to_ms "$p50")
+  P99[$t]=$(to_ms "$p99")
+  ERRS[$t]=${errs:-0}
+  STATUS[$t]=ok
+}
+
+measure() { # target
+  local t=$1 port=${PORT[$1]} pid=${SRV_PID[$1]} ws=$WARMUP_S wd=$WARMUP
+  if [[ $t == gateway ]]; then ws=$GATEWAY_WARMUP_S wd=$GATEWAY_WARMUP; fi
+  sanity_check "$t" "$port" || return 0
+  if ((ws > 0)); then
+    log "$t: warm-up $(wrk_cmd "$port" "$wd")"
+    if ! run_wrk "$TMP/wrk-$t-warmup.txt" "$ws" "$port" "$wd"; then
+      fail "$t" "wrk warm-up failed: $(tail -n 2 "$TMP/wrk-$t-warmup.txt" | tr '\n' ' ')"
+      return 0
+    fi
+  fi
+  alive "$pid" || { fail "$t" "server died during warm-up"; return 0; }
+  log "$t: measure $(wrk_cmd "$port" "$DURATION" --latency)"
+  if ! run_wrk "$TMP/wrk-$t.txt" "$DURATION_S" "$port" "$DURATION" --latency; then
+    fail "$t" "wrk failed: $(tail -n 2 "$TMP/wrk-$t.txt" | tr '\n' ' ')"
+    return 0
+  fi
+  parse_wrk "$t" "$TMP/wrk-$t.txt" || return 0
+  alive "$pid" || fail "$t" "server died during the measurement"
+  return 0
+}
+
+for t in "${TARGETS[@]}"; do
+  [[ ${STATUS[$t]} == failed ]] && continue
+  measure "$t"
+done
+
+# ---- report -------------------------------------------------------------------------------
+
+table() {
+  echo "| target | req/s | p50 ms | p99 ms | errors |"
+  echo "|---|---:|---:|---:|---|"
+  local t
+  for t in "${TARGETS[@]}"; do
+    if [[ ${STATUS[$t]} == ok ]]; then
+      echo "| $t | ${RPS[$t]} | ${P50[$t]} | ${P99[$t]} | ${ERRS[$t]} |"
+    else
+      echo "| $t | - | - | - | FAILED: ${REASON[$t]:-not measured} |"
+    fi
+  done
+  echo
+  if [[ ${STATUS[gateway]:-} == ok && ${STATUS[nginx]:-} == ok ]]; then
+    awk -v g="${RPS[gateway]}" -v n="${RPS[nginx]}" -v gp="${P99[gateway]}" -v np="${P99[nginx]}" 'BEGIN {
+      printf "- gateway req/s / nginx req/s: **%.2f** (budget in DESIGN.md: >= 0.80)\n", g / n
+      printf "- p99 gateway - p99 nginx: **%+.3f ms**\n", gp - np }'
+  else
+    echo "- gateway req/s / nginx req/s: n/a (needs both gateway and nginx measured)"
+    echo "- p99 gateway - p99 nginx: n/a"
+  fi
+}
+
+TS=$(date -u +%Y%m%dT%H%M%SZ)
+mkdir -p "$RESULTS_DIR"
+RESULT_FILE="$RESULTS_DIR/$TS.md"
+[[ -e $RESULT_FILE ]] && RESULT_FILE="$RESULTS_DIR/$TS-$$.md"
+TABLE=$(table)
+
+machine() {
+  echo "- nproc: $NPROC"
+  echo "- CPU: $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || echo unknown)"
+  echo "- kernel: $(uname -srm)"
+  if command -v java >/dev/null; then
+    echo "- java -version: $(java -version 2>&1 | tr '\n' ';' | sed 's/;$//; s/;/; /g')"
+  else
+    echo "- java: not found"
+  fi
+  echo "- nginx: $(nginx -v 2>&1 | sed 's/^nginx version: //')"
+  if selected haproxy; then echo "- haproxy: $(haproxy -v 2>&1 | head -n 1)"; fi
+  echo "- wrk: $(wrk -v 2>&1 | head -n 1)"
+}
+
+{
+  echo "# Gateway benchmark $TS"
+  echo
+  echo "$TABLE"
+  echo
+  echo "## Settings"
+  echo
+  echo "- wrk command (measurement): \`$(wrk_cmd "<port>" "$DURATION" --latency)\`"
+  echo "- warm-up: \`$(wrk_cmd "<port>" "$WARMUP")\`$(selected gateway && echo " (gateway: -d$GATEWAY_WARMUP)")"
+  for t in "${TARGETS[@]}"; do echo "  - $t: port ${PORT[$t]}"; done
+  echo "- backend: private nginx, 1 worker, returns a 29-byte JSON body, keep-alive"
+  echo "- pinning: wrk \`${PIN_LOAD[*]:-none}\`, backend/nginx/haproxy \`${PIN_SERVER[*]:-none}\`, gateway JVM \`${PIN_GATEWAY[*]:-none}\`"
+  selected gateway && echo "- gateway: GATEWAY_JAVA_OPTS=\`$GATEWAY_JAVA_OPTS\`, observability $OBS_STATE, jar ${JAR#"$ROOT"/}"
+  echo
+  echo "## Machine"
+  echo
+  machine
+  echo
+  if [[ ${STATUS[gateway]:-} == failed && -s $TMP/gateway.log ]]; then
+    echo "## Gateway log (last 60 lines)"
+    echo
+    echo '```'
+    tail -n 60 "$TMP/gateway.log"
+    echo '```'
+    echo
+  fi
+  echo "## Raw wrk output"
+  for t in "${TARGETS[@]}"; do
+    [[ -f $TMP/wrk-$t.txt ]] || continue
+    echo
+    echo "### $t"
+    echo
+    echo '```'
+    cat "$TMP/wrk-$t.txt"
+    echo '```'
+  done
+} >"$RESULT_FILE"
+
+echo
+echo "$TABLE"
+echo
+echo "Written to ${RESULT_FILE#"$ROOT"/}"
+
+if ((KEEP)); then
+  echo
+  echo "--keep: still running (127.0.0.1):"
+  for i in "${!PIDS[@]}"; do
+    alive "${PIDS[$i]}" || continue
+    case ${PID_NAMES[$i]} in
+      backend) echo "  backend  pid ${PIDS[$i]}  port $BACKEND_PORT" ;;
+      nginx)   echo "  nginx    pid ${PIDS[$i]}  port $NGINX_PORT" ;;
+      haproxy) echo "  haproxy  pid ${PIDS[$i]}  port $HAPROXY_PORT" ;;
+      gateway) echo "  gateway  pid ${PIDS[$i]}  port $GW_PORT  admin $GW_ADMIN_PORT  log $TMP/gateway.log" ;;
+    esac
+  done
+  echo "  configs and logs in $TMP"
+  echo "  stop with: kill ${PIDS[*]}"
+fi
+
+for t in "${TARGETS[@]}"; do
+  [[ ${STATUS[$t]} == ok ]] || exit 1
+done
+exit 0

@@ -1,0 +1,127 @@
+package dev.gateway.config.internal;
+
+import dev.gateway.config.AdminSettings;
+import dev.gateway.config.CertificatePair;
+import dev.gateway.config.ClusterSettings;
+import dev.gateway.config.Discovery;
+import dev.gateway.config.HostPort;
+import dev.gateway.config.ListenerLimits;
+import dev.gateway.config.Multicast;
+import dev.gateway.config.NodeSettings;
+import dev.gateway.config.TlsListenerConfig;
+import java.util.List;
+
+/** Binds the {@code node:} and {@code cluster:} sections. */
+public final class NodeSectionReader {
+    private NodeSectionReader() {
+    }
+
+    /** The node section, or the defaults when absent; null when it had errors. */
+    public static NodeSettings node(Node n) {
+        if (!n.present()) {
+            return NodeSettings.defaults();
+        }
+        int mark = n.errors().mark();
+        if (!n.object("name", "listen", "tls", "admin", "limits")) {
+            return null;
+        }
+        String name = n.at("name").text(NodeSettings.DEFAULT_NAME);
+        HostPort listen = n.at("listen").parse(HostPort::parse, NodeSettings.DEFAULT_LISTEN);
+        TlsListenerConfig tls = tls(n.at("tls"));
+        AdminSettings admin = admin(n.at("admin"));
+        ListenerLimits limits = limits(n.at("limits"));
+        return n.build(mark, () -> new NodeSettings(name, listen, tls, admin, limits));
+    }
+
+    private static TlsListenerConfig tls(Node n) {
+        int mark = n.errors().mark();
+        if (!n.object("listen", "certificates")) {
+            return null;
+        }
+        HostPort listen = n.at("listen").required() ? n.at("listen").parse(HostPort::parse, null) : null;
+        Node certs = n.at("certificates");
+        certs.required();
+        List<CertificatePair> pairs = certs.list(c -> {
+            int m = c.errors().mark();
+            if (!c.object("cert", "key")) {
+                return null;
+            }
+            String cert = c.at("cert").requiredText();
+            String key = c.at("key").requiredText();
+            return c.build(m, () -> new CertificatePair(cert, key));
+        });
+        return n.build(mark, () -> new TlsListenerConfig(listen, pairs));
+    }
+
+    private static AdminSettings admin(Node n) {
+        if (!n.present()) {
+            return AdminSettings.defaults();
+        }
+        int mark = n.errors().mark();
+        if (!n.object("listen", "token")) {
+            return null;
+        }
+        HostPort listen = n.at("listen").parse(HostPort::parse, AdminSettings.DEFAULT_LISTEN);
+        String token = n.at("token").text();
+        return n.build(mark, () -> new AdminSettings(listen, token));
+    }
+
+    private static ListenerLimits limits(Node n) {
+        if (!n.present()) {
+            return ListenerLimits.defaults();
+        }
+        int mark = n.errors().mark();
+        if (!n.object("max-header-bytes", "max-body-bytes", "header-timeout", "idle-timeout")) {
+            return null;
+        }
+        int header = n.at("max-header-bytes").integer(ListenerLimits.DEFAULT_MAX_HEADER_BYTES);
+        long body = n.at("max-body-bytes").longValue(ListenerLimits.DEFAULT_MAX_BODY_BYTES);
+        var headerTimeout = n.at("header-timeout").duration(ListenerLimits.DEFAULT_HEADER_TIMEOUT);
+        var idle = n.at("idle-timeout").duration(ListenerLimits.DEFAULT_IDLE_TIMEOUT);
+        return n.build(mark, () -> new ListenerLimits(header, body, headerTimeout, idle));
+    }
+
+    /** The cluster section, or null when absent or when it had errors. */
+    public static ClusterSettings cluster(Node n) {
+        int mark = n.errors().mark();
+        if (!n.object("name", "listen", "discovery", "expected-size", "min-size")) {
+            return null;
+        }
+        String name = n.at("name").text(ClusterSettings.DEFAULT_NAME);
+        HostPort listen = n.at("listen").parse(HostPort::parse, ClusterSettings.DEFAULT_LISTEN);
+        Node d = n.at("discovery");
+        Discovery discovery = d.required() ? discovery(d) : null;
+        if (discovery == null) {
+            n.at("expected-size").longValue();
+            n.at("min-size").longValue();
+            return null;
+        }
+        int expected = n.at("expected-size").integer(ClusterSettings.defaultExpectedSize(discovery));
+        int min = n.at("min-size").integer(ClusterSettings.defaultMinSize(expected));
+        return n.build(mark, () -> new ClusterSettings(name, listen, discovery, expected, min));
+    }
+
+    private static Discovery discovery(Node n) {
+        int mark = n.errors().mark();
+        if (!n.object("static", "multicast")) {
+            return null;
+        }
+        List<HostPort> members = n.at("static").list(m -> m.parse(HostPort::parse, null));
+        Multicast multicast = multicast(n.at("multicast"));
+        if (!n.errors().since(mark) && members.isEmpty() == (multicast == null)) {
+            n.error("expected exactly one of: static, multicast");
+            return null;
+        }
+        return n.build(mark, () -> new Discovery(members, multicast));
+    }
+
+    private static Multicast multicast(Node n) {
+        int mark = n.errors().mark();
+        if (!n.object("group", "port")) {
+            return null;
+        }
+        String group = n.at("group").requiredText();
+        int port = n.at("port").required() ? n.at("port").integer(0) : 0;
+        return n.build(mark, () -> new Multicast(group, port));
+    }
+}

@@ -1,0 +1,45 @@
+package dev.gateway.config.internal;
+
+import dev.gateway.config.ClusterSettings;
+import dev.gateway.config.NodeSettings;
+
+/** Writes the {@code node:} and {@code cluster:} sections in canonical form. */
+final class NodeSectionWriter {
+    private NodeSectionWriter() {
+    }
+
+    static Json node(NodeSettings n) {
+        Json tls = null;
+        if (n.tls() != null) {
+            tls = Json.object().put("listen", n.tls().listen()).put("certificates", n.tls().certificates().stream()
+                    .map(c -> Json.object().put("cert", c.cert()).put("key", c.key())).toList());
+        }
+        return Json.object()
+                .put("name", n.name())
+                .put("listen", n.listen())
+                .put("tls", tls)
+                .put("admin", Json.object().put("listen", n.admin().listen()).put("token", n.admin().token()))
+                .put("limits", Json.object()
+                        .put("max-header-bytes", n.limits().maxHeaderBytes())
+                        .put("max-body-bytes", n.limits().maxBodyBytes())
+                        .put("header-timeout", n.limits().headerTimeout())
+                        .put("idle-timeout", n.limits().idleTimeout()));
+    }
+
+    static Json cluster(ClusterSettings c) {
+        if (c == null) {
+            return null;
+        }
+        Json discovery = Json.object().put("static", c.discovery().staticMembers());
+        if (c.discovery().multicast() != null) {
+            discovery.put("multicast", Json.object().put("group", c.discovery().multicast().group())
+                    .put("port", c.discovery().multicast().port()));
+        }
+        return Json.object()
+                .put("name", c.name())
+                .put("listen", c.listen())
+                .put("discovery", discovery)
+                .put("expected-size", c.expectedSize())
+                .put("min-size", c.minSize());
+    }
+}

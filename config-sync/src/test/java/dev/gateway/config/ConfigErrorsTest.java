@@ -1,0 +1,222 @@
+package dev.gateway.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/** Every error a user can make is reported with its path, all of them at once. */
+class ConfigErrorsTest {
+    private static final String UPSTREAM = "upstreams:\n  users: {targets: [{url: http://127.0.0.1:9001}]}\n";
+
+    private static List<String> errors(String yaml) {
+        return errors(yaml, name -> null);
+    }
+
+    private static List<String> errors(String yaml, Function<String, String> env) {
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigCodec.parse(yaml, env));
+        assertThat(e).as("expected a ConfigException for:\n%s", yaml).isNotNull();
+        assertThat(e.getMessage()).isEqualTo(String.join("\n", e.errors().stream().map(ConfigError::toString).toList()));
+        return e.errors().stream().map(ConfigError::toString).toList();
+    }
+
+    private static String route(String body) {
+        return UPSTREAM + "routes:\n  - {id: r, match: {path: /r}, upstream: users}\n  - " + body + "\n";
+    }
+
+    @Test
+    void unknownKey() {
+        assertThat(errors(UPSTREAM.replace("targets:", "timout: 1s, targets:"))).containsExactly(
+                "upstreams.users.timout: unknown key (expected one of: targets, balancing, pool, timeouts, health, "
+                        + "tls, circuit-breaker, retries, hedging)");
+        assertThat(errors("nodes: {}\n")).singleElement().asString().startsWith("nodes: unknown key");
+    }
+
+    @Test
+    void wrongType() {
+        assertThat(errors("node: {limits: {max-header-bytes: abc}}\n"))
+                .containsExactly("node.limits.max-header-bytes: 'abc' (expected: an integer)");
+        assertThat(errors(UPSTREAM + "routes: {id: r}\n")).containsExactly("routes: an object (expected: a list)");
+        assertThat(errors(route("{id: x, match: {path: /x}, upstream: users, preserve-host: maybe}")))
+                .containsExactly("routes[1].preserve-host: 'maybe' (expected: true or false)");
+    }
+
+    @Test
+    void badDuration() {
+        assertThat(errors(UPSTREAM.replace("targets:", "timeouts: {connect: 5x}, targets:"))).containsExactly(
+                "upstreams.users.timeouts.connect: '5x' is not a duration (expected: e.g. 250ms, 2s, 1m, 1h, 1d)");
+    }
+
+    @Test
+    void undefinedUpstream() {
+        assertThat(errors(route("{id: x, match: {path: /x}, upstream: ordrs}")))
+                .containsExactly("routes[1].upstream: 'ordrs' is not a defined upstream (expected one of: users)");
+        assertThat(errors(route("{id: x, match: {path: /x}, aggregate: {a: {upstream: nope, path: /a}}}")))
+                .containsExactly("routes[1].aggregate.a.upstream: 'nope' is not a defined upstream "
+                        + "(expected one of: users)");
+    }
+
+    @Test
+    void undefinedRateLimitPolicy() {
+        assertThat(errors(route("{id: x, match: {path: /x}, upstream: users, rate-limits: [per-user]}")))
+                .containsExactly("routes[1].rate-limits[0]: 'per-user' is not a defined rate-limit policy "
+                        + "(none are defined)");
+    }
+
+    @Test
+    void undefinedAuthProvider() {
+        assertThat(errors(route("{id: x, match: {path: /x}, upstream: users, auth: [jwt:main, api-key]}")))
+                .containsExactly(
+                        "routes[1].auth[0]: 'main' is not a defined jwt provider (none are defined)",
+                        "routes[1].auth[1]: 'api-key' is not configured (expected: an auth.api-key section)");
+        assertThat(errors(route("{id: x, match: {path: /x}, upstream: users, auth: [basic]}")))
+                .containsExactly("routes[1].auth: 'basic' (expected: api-key, jwt:<id> or introspection:<id>)");
+    }
+
+    @Test
+    void missingEnvironmentVariable() {
+        assertThat(errors("node: {admin: {token: '${GW_ADMIN_TOKEN}'}}\n"))
+                .containsExactly("node.admin.token: environment variable GW_ADMIN_TOKEN is not set");
+    }
+
+    @Test
+    void environmentVariablesDefaultsAndEscapes() throws ConfigException {
+        String yaml = "node: {name: '${NAME}', listen: '${HOST:-127.0.0.1}:${PORT:-8081}', "
+                + "admin: {token: 'a$${b}${EMPTY:-}'}}\n";
+        GatewayConfig c = ConfigCodec.parse(yaml, Map.of("NAME", "gw-7", "PORT", "9000")::get);
+        assertThat(c.node().name()).isEqualTo("gw-7");
+        assertThat(c.node().listen()).isEqualTo(new HostPort("127.0.0.1", 9000));
+        assertThat(c.node().admin().token()).isEqualTo("a${b}");
+    }
+
+    @Test
+    void duplicateRouteId() {
+        assertThat(errors(route("{id: r, match: {path: /x}, upstream: users}")))
+                .containsExactly("routes[1].id: 'r' is already the id of routes[0]");
+    }
+
+    @Test
+    void duplicateYamlKey() {
+        assertThat(errors(UPSTREAM + "upstreams: {}\n")).singleElement().asString()
+                .startsWith("upstreams: duplicate key at line 3");
+        assertThat(errors("{\"node\": {\"name\": \"a\", \"name\": \"b\"}}")).singleElement().asString()
+                .startsWith("node.name: duplicate key at line 1");
+    }
+
+    @Test
+    void invalidRegex() {
+        assertThat(errors(route("{id: x, match: {path: '~^/users/[0-9+$'}, upstream: users}"))).containsExactly(
+                "routes[1].match.path: '~^/users/[0-9+$' (expected: a valid regex: Unclosed character class "
+                        + "near index 13)");
+        assertThat(errors(route("{id: x, match: {path: /x}, upstream: users, rewrite: {regex: '(', replacement: y}}")))
+                .singleElement().asString().startsWith("routes[1].rewrite.regex: '(' (expected: a valid regex");
+    }
+
+    @Test
+    void badUrl() {
+        assertThat(errors("upstreams:\n  users: {targets: [{url: 'ftp://x'}]}\n")).containsExactly(
+                "upstreams.users.targets[0].url: 'ftp://x' (expected: http(s)://host[:port][/base-path] "
+                        + "without query or fragment)");
+        assertThat(errors("upstreams:\n  users: {targets: [{url: 'http://h/p?q=1'}]}\n")).hasSize(1);
+        assertThat(errors("upstreams:\n  users: {targets: [{url: 'http://h o'}]}\n")).hasSize(1);
+    }
+
+    @Test
+    void missingRequiredFields() {
+        assertThat(errors("upstreams:\n  users: {balancing: random}\n"))
+                .containsExactly("upstreams.users.targets: is required");
+        assertThat(errors(UPSTREAM + "routes:\n  - {upstream: users}\n"))
+                .containsExactly("routes[0].id: is required", "routes[0].match: is required");
+        assertThat(errors(UPSTREAM + "routes:\n  - {id: x, match: {path: /x}}\n"))
+                .containsExactly("routes[0]: expected exactly one of: upstream, aggregate");
+    }
+
+    @Test
+    void severalErrorsAllReportedWithTheirPaths() {
+        String yaml = """
+                node:
+                  listen: localhost
+                  extra: 1
+                upstreams:
+                  users:
+                    targets: [{url: http://127.0.0.1:1, weight: 0}]
+                    timeouts: {connect: 5x}
+                rate-limits:
+                  p: {limit: 0, per: 1s}
+                routes:
+                  - {id: a, match: {path: /a}, upstream: users}
+                  - {id: a, match: {path: /b}, upstream: ordrs, auth: [jwt:none]}
+                  - {id: c, match: {path: nopath}, upstream: users}
+                observability: {tracing: {propagate: b3}}
+                """;
+        assertThat(errors(yaml)).containsExactly(
+                "node.extra: unknown key (expected one of: name, listen, tls, admin, limits)",
+                "node.listen: 'localhost' is not host:port (expected: e.g. 127.0.0.1:8080, [::1]:8080)",
+                "upstreams.users.targets[0].weight: 0 (expected: >= 1)",
+                "upstreams.users.timeouts.connect: '5x' is not a duration (expected: e.g. 250ms, 2s, 1m, 1h, 1d)",
+                "rate-limits.p.limit: 0 (expected: >= 1)",
+                "routes[2].match.path: 'nopath' (expected: an absolute path such as /health)",
+                "observability.tracing.propagate: 'b3' (expected: w3c or off)",
+                "routes[1].id: 'a' is already the id of routes[0]",
+                "routes[1].upstream: 'ordrs' is not a defined upstream (expected one of: users)",
+                "routes[1].auth[0]: 'none' is not a defined jwt provider (none are defined)");
+    }
+
+    @Test
+    void emptyDocument() {
+        assertThat(errors("")).containsExactly("the document is empty (expected: a config)");
+        assertThat(errors("# only a comment\n")).containsExactly("the document is empty (expected: a config)");
+        assertThat(errors("- a list\n")).singleElement().asString().startsWith("the document is not a mapping");
+    }
+
+    @Test
+    void yamlSyntaxError() {
+        assertThat(errors("node: [1, 2\nupstreams: x\n")).singleElement().asString()
+                .startsWith("YAML syntax error at line 2, column");
+        assertThat(errors("{\"node\": ")).singleElement().asString().startsWith("JSON syntax error at line 1");
+    }
+
+    @Test
+    void jwtProviderRules() {
+        String jwt = UPSTREAM + "auth:\n  jwt:\n    - {id: j, issuer: i, %s}\n";
+        assertThat(errors(jwt.formatted("jwks-url: 'http://k/j', algorithms: [none]"))).singleElement().asString()
+                .startsWith("auth.jwt[0].algorithms: 'none' (expected: one of RS256");
+        assertThat(errors(jwt.formatted("hs-secret: short"))).containsExactly(
+                "auth.jwt[0].hs-secret: '<hidden>' (expected: at least 32 bytes)");
+        assertThat(errors(jwt.formatted("jwks-url: 'http://k/j', hs-secret: 0123456789abcdef0123456789abcdef")))
+                .containsExactly("auth.jwt[0].jwks-url: 'http://k/j' (expected: exactly one of jwks-url, keys, hs-secret)");
+        assertThat(errors(jwt.formatted("jwks-url: 'http://k/j', algorithms: [HS256]"))).containsExactly(
+                "auth.jwt[0].algorithms: 'HS256' (expected: no HS* algorithm without hs-secret)");
+    }
+
+    @Test
+    void consumersMustNotShareKeysOrSubjects() {
+        String key = "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+        String yaml = "consumers:\n  a: {api-keys: ['" + key + "'], jwt-subjects: [x]}\n"
+                + "  b: {api-keys: ['" + key + "'], jwt-subjects: [x]}\n";
+        assertThat(errors(yaml)).containsExactly(
+                "consumers.b.api-keys[0]: this key hash is already a key of consumer 'a'",
+                "consumers.b.jwt-subjects[0]: 'x' is already a subject of consumer 'a'");
+        assertThat(errors("consumers:\n  a: {api-keys: [abc]}\n")).containsExactly(
+                "consumers.a.api-keys: 'abc' (expected: sha256:<64 lowercase hex digits>)");
+    }
+
+    @Test
+    void sharedDocumentRejectsNodeSections() {
+        ConfigException e = catchThrowableOfType(ConfigException.class,
+                () -> ConfigCodec.parseShared("node: {name: x}\n" + UPSTREAM, n -> null));
+        assertThat(e.errors()).extracting(ConfigError::path).containsExactly("node");
+    }
+
+    @Test
+    void clusterNeedsExactlyOneDiscovery() {
+        assertThat(errors("cluster: {discovery: {}}\n"))
+                .containsExactly("cluster.discovery: expected exactly one of: static, multicast");
+        assertThat(errors("cluster: {name: c}\n")).containsExactly("cluster.discovery: is required");
+        assertThat(errors("cluster: {discovery: {static: ['127.0.0.1:5701']}, min-size: 2}\n"))
+                .containsExactly("cluster.min-size: 2 (expected: 1..expected-size (1))");
+    }
+}

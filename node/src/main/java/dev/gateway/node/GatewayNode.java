@@ -1,0 +1,89 @@
+package dev.gateway.node;
+
+import dev.gateway.config.GatewayConfig;
+import dev.gateway.node.admin.Health;
+import dev.gateway.node.runtime.FeatureGate;
+import dev.gateway.node.runtime.RequestIds;
+import dev.gateway.node.runtime.RuntimeCompiler;
+import dev.gateway.node.runtime.RuntimeHolder;
+import dev.gateway.node.server.ListenException;
+import dev.gateway.node.server.NodeServers;
+import java.util.List;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+
+/**
+ * One gateway node, wired: the only place that creates the node's long-lived parts and hands
+ * them to each other. {@link #close()} stops everything it started.
+ */
+public final class GatewayNode implements AutoCloseable {
+    private final GatewayConfig config;
+    private final ScheduledThreadPoolExecutor timer;
+    private final Health health;
+    private final RuntimeHolder runtimes;
+    private final NodeServers servers;
+
+    private GatewayNode(GatewayConfig config, ScheduledThreadPoolExecutor timer, Health health,
+                        RuntimeHolder runtimes, NodeServers servers) {
+        this.config = config;
+        this.timer = timer;
+        this.health = health;
+        this.runtimes = runtimes;
+        this.servers = servers;
+    }
+
+    /**
+     * Starts a node serving {@code config}.
+     *
+     * @throws UnsupportedFeatureException when the config uses something this node cannot do yet
+     * @throws ListenException             when a listener cannot bind
+     */
+    public static GatewayNode start(GatewayConfig config) throws ListenException {
+        List<String> unsupported = FeatureGate.unsupported(config);
+        if (!unsupported.isEmpty()) {
+            throw new UnsupportedFeatureException(unsupported);
+        }
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "gateway-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.setRemoveOnCancelPolicy(true);
+        Health health = new Health();
+        RuntimeHolder runtimes = new RuntimeHolder();
+        NodeServers servers;
+        try {
+            servers = NodeServers.start(config.node(), runtimes, health, new RequestIds(), timer);
+        } catch (ListenException | RuntimeException e) {
+            timer.shutdownNow();
+            throw e;
+        }
+        RuntimeCompiler compiler = new RuntimeCompiler(servers.upstreamClient(), config.node().name(),
+                RequestIds::random128);
+        runtimes.swap(compiler.compile(config.shared()));
+        health.serving();
+        return new GatewayNode(config, timer, health, runtimes, servers);
+    }
+
+    public GatewayConfig config() {
+        return config;
+    }
+
+    public int proxyPort() {
+        return servers.proxyPort();
+    }
+
+    public int adminPort() {
+        return servers.adminPort();
+    }
+
+    public RuntimeHolder runtimes() {
+        return runtimes;
+    }
+
+    @Override
+    public void close() {
+        health.draining();
+        servers.close();
+        timer.shutdownNow();
+    }
+}

@@ -1,0 +1,132 @@
+package dev.gateway.node;
+
+import dev.gateway.config.AdminSettings;
+import dev.gateway.config.ConfigCodec;
+import dev.gateway.config.ConfigException;
+import dev.gateway.config.GatewayConfig;
+import dev.gateway.config.HostPort;
+import dev.gateway.config.NodeSettings;
+import dev.gateway.node.server.ListenException;
+import dev.gateway.node.server.demo.DemoUpstreamCommand;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code java -jar gateway-node.jar --config gateway.yaml [flags]}: starts one node and serves
+ * until SIGTERM/SIGINT. Exit status 2 with one line per problem on a bad config, a port in use
+ * or a flag that does not parse.
+ */
+@Command(name = "gateway-node", mixinStandardHelpOptions = true, version = "gateway-node 0.1.0",
+        description = "A node of the clustered API gateway.",
+        subcommands = {DemoUpstreamCommand.class})
+public final class Main implements Callable<Integer> {
+    static final int BAD_INPUT = 2;
+
+    @Option(names = "--config", description = "the gateway config file (YAML or JSON)")
+    Path config;
+
+    @Option(names = "--node-name", description = "overrides node.name")
+    String nodeName;
+
+    @Option(names = "--listen", description = "overrides node.listen (host:port)")
+    String listen;
+
+    @Option(names = "--admin-listen", description = "overrides node.admin.listen (host:port)")
+    String adminListen;
+
+    @Option(names = "--cluster-listen", description = "overrides cluster.listen (host:port)")
+    String clusterListen;
+
+    @Option(names = "--member", description = "a cluster member host:port (repeatable); overrides cluster.discovery")
+    List<String> members;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String... args) {
+        quietGrizzly();
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("gateway-node: " + e.getMessage());
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter err = new PrintWriter(System.err, true);
+        if (config == null) {
+            err.println("gateway-node: --config is required (try --help)");
+            return BAD_INPUT;
+        }
+        GatewayConfig parsed;
+        try {
+            parsed = withFlags(ConfigCodec.parse(Files.readString(config), System::getenv));
+        } catch (NoSuchFileException e) {
+            err.println(config + ": no such file");
+            return BAD_INPUT;
+        } catch (IOException e) {
+            err.println(config + ": cannot read (" + e.getMessage() + ")");
+            return BAD_INPUT;
+        } catch (ConfigException e) {
+            e.errors().forEach(error -> err.println(config + ": " + error));
+            return BAD_INPUT;
+        } catch (IllegalArgumentException e) {
+            err.println("gateway-node: " + e.getMessage());
+            return BAD_INPUT;
+        }
+        GatewayNode node;
+        try {
+            node = GatewayNode.start(parsed);
+        } catch (UnsupportedFeatureException e) {
+            err.println(config + ": " + e.getMessage());
+            return BAD_INPUT;
+        } catch (ListenException e) {
+            err.println("gateway-node: " + e.getMessage());
+            return BAD_INPUT;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            node.close();
+            stopped.countDown();
+        }, "gateway-shutdown"));
+        System.out.println("gateway node " + parsed.node().name() + " proxying on http://"
+                + parsed.node().listen().host() + ":" + node.proxyPort() + ", admin on http://"
+                + parsed.node().admin().listen().host() + ":" + node.adminPort());
+        stopped.await();
+        return 0;
+    }
+
+    /** Applies the command-line overrides of CONFIG.md to the file's node and cluster sections. */
+    private GatewayConfig withFlags(GatewayConfig file) {
+        NodeSettings n = file.node();
+        AdminSettings admin = adminListen == null ? n.admin() : new AdminSettings(HostPort.parse(adminListen), n.admin().token());
+        NodeSettings node = new NodeSettings(nodeName == null ? n.name() : nodeName,
+                listen == null ? n.listen() : HostPort.parse(listen), n.tls(), admin, n.limits());
+        if ((clusterListen != null || members != null) && file.cluster() == null) {
+            throw new IllegalArgumentException("--cluster-listen and --member need a cluster: section in the config");
+        }
+        if (clusterListen != null || members != null) {
+            throw new UnsupportedFeatureException(List.of("cluster (clustering)"));
+        }
+        return new GatewayConfig(node, file.cluster(), file.shared());
+    }
+
+    /** Grizzly logs through java.util.logging; only its warnings are worth an operator's eye. */
+    private static void quietGrizzly() {
+        Logger.getLogger("org.glassfish.grizzly").setLevel(Level.WARNING);
+    }
+}

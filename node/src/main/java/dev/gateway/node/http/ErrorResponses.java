@@ -1,0 +1,50 @@
+package dev.gateway.node.http;
+
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds every response the gateway makes itself:
+ * {@code {"error": "...", "status": N, "request_id": "..."}} with {@code application/json}.
+ */
+public final class ErrorResponses {
+    private static final Logger log = LoggerFactory.getLogger(ErrorResponses.class);
+
+    private ErrorResponses() {
+    }
+
+    public static GatewayResponse of(int status, String message, String requestId) {
+        return of(status, message, requestId, null);
+    }
+
+    public static GatewayResponse of(int status, String message, String requestId, Headers extra) {
+        String body = "{\"error\":" + Json.quote(message) + ",\"status\":" + status
+                + ",\"request_id\":" + Json.quote(requestId == null ? "" : requestId) + "}";
+        Headers headers = extra == null ? new Headers(4) : extra.copy();
+        headers.set("Content-Type", "application/json");
+        headers.set("Cache-Control", "no-store");
+        return new GatewayResponse(status, headers, Body.of(body));
+    }
+
+    /**
+     * Maps any failure of the pipeline to its response. A {@link GatewayException} keeps its
+     * status; anything else is a bug in the gateway: logged once with context and answered 500.
+     */
+    public static GatewayResponse fromFailure(Throwable failure, Exchange exchange) {
+        Throwable cause = unwrap(failure);
+        if (cause instanceof GatewayException ge) {
+            return of(ge.status(), ge.getMessage(), exchange.requestId(), ge.headers());
+        }
+        log.error("internal error on request {} (route {})", exchange.requestId(), exchange.routeId(), cause);
+        return of(500, "internal gateway error", exchange.requestId());
+    }
+
+    public static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+}

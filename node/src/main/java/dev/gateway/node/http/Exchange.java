@@ -1,0 +1,71 @@
+package dev.gateway.node.http;
+
+/**
+ * What the gateway knows about one request beyond its HTTP message: who sent it, when, under
+ * which id, and the deadline it must be answered by. One object per request, shared by every
+ * {@link GatewayRequest} derived from it; written by the request's own pipeline only.
+ */
+public final class Exchange {
+    private final String clientAddress;
+    private final String scheme;
+    private final long startNanos;
+    private String requestId;
+    private long deadlineNanos = Long.MAX_VALUE;
+    private String routeId;
+    private volatile String upstreamTarget;
+
+    public Exchange(String clientAddress, String scheme, long startNanos, String requestId) {
+        this.clientAddress = clientAddress;
+        this.scheme = scheme;
+        this.startNanos = startNanos;
+        this.requestId = requestId;
+    }
+
+    public String clientAddress() {
+        return clientAddress;
+    }
+
+    /** {@code http} or {@code https}: the scheme the client used towards the gateway. */
+    public String scheme() {
+        return scheme;
+    }
+
+    public long startNanos() {
+        return startNanos;
+    }
+
+    /** The id in error bodies and logs; the correlation id when the route has one. */
+    public String requestId() {
+        return requestId;
+    }
+
+    public void requestId(String id) {
+        this.requestId = id;
+    }
+
+    /** {@link System#nanoTime()} by which the response headers must have arrived. */
+    public long deadlineNanos() {
+        return deadlineNanos;
+    }
+
+    /** Tightens the deadline; a later, looser deadline never replaces an earlier one. */
+    public void deadlineNanos(long deadline) {
+        this.deadlineNanos = Math.min(this.deadlineNanos, deadline);
+    }
+
+    public String routeId() {
+        return routeId;
+    }
+
+    public void routeId(String routeId) {
+        this.routeId = routeId;
+    }
+
+    public String upstreamTarget() {
+        return upstreamTarget;
+    }
+
+    public void upstreamTarget(String target) {
+        this.upstreamTarget = target;
+    }
+}

@@ -1,0 +1,74 @@
+package dev.gateway.node.runtime;
+
+import dev.gateway.config.Balancing;
+import dev.gateway.config.GatewayConfig;
+import dev.gateway.config.RouteConfig;
+import dev.gateway.config.SharedConfig;
+import dev.gateway.config.UpstreamConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Lists the parts of a valid config that this node does not implement yet. A node refuses to
+ * start (and a reload is refused) rather than silently ignore a security or traffic setting the
+ * user relies on. Each entry shrinks as its capability lands.
+ */
+public final class FeatureGate {
+    private FeatureGate() {
+    }
+
+    public static List<String> unsupported(GatewayConfig config) {
+        List<String> out = new ArrayList<>();
+        if (config.node().tls() != null) {
+            out.add("node.tls (TLS termination)");
+        }
+        if (config.cluster() != null) {
+            out.add("cluster (clustering)");
+        }
+        out.addAll(unsupported(config.shared()));
+        return out;
+    }
+
+    public static List<String> unsupported(SharedConfig shared) {
+        List<String> out = new ArrayList<>();
+        if (!shared.auth().isEmpty()) {
+            out.add("auth (authentication)");
+        }
+        if (!shared.consumers().isEmpty()) {
+            out.add("consumers (authentication)");
+        }
+        if (!shared.rateLimits().isEmpty()) {
+            out.add("rate-limits (rate limiting)");
+        }
+        for (Map.Entry<String, UpstreamConfig> e : shared.upstreams().entrySet()) {
+            String at = "upstreams." + e.getKey();
+            UpstreamConfig u = e.getValue();
+            if (u.balancing().kind() != Balancing.Kind.ROUND_ROBIN) {
+                out.add(at + ".balancing: " + u.balancing() + " (only round-robin so far)");
+            }
+            addIf(out, u.health() != null, at + ".health (health checks)");
+            addIf(out, u.tls() != null, at + ".tls (upstream TLS)");
+            addIf(out, u.targets().stream().anyMatch(t -> t.tls()), at + ".targets: https (upstream TLS)");
+            addIf(out, u.circuitBreaker() != null, at + ".circuit-breaker (circuit breaking)");
+            addIf(out, u.retries() != null, at + ".retries (retries)");
+            addIf(out, u.hedging() != null, at + ".hedging (hedged requests)");
+        }
+        for (int i = 0; i < shared.routes().size(); i++) {
+            RouteConfig r = shared.routes().get(i);
+            String at = "routes[" + i + "]";
+            addIf(out, !r.auth().isEmpty(), at + ".auth (authentication)");
+            addIf(out, !r.rateLimits().isEmpty(), at + ".rate-limits (rate limiting)");
+            addIf(out, r.cache() != null, at + ".cache (caching)");
+            addIf(out, r.compression() != null, at + ".compression (compression)");
+            addIf(out, r.isAggregate(), at + ".aggregate (request aggregation)");
+        }
+        return out;
+    }
+
+    private static void addIf(List<String> out, boolean condition, String what) {
+        if (condition) {
+            out.add(what);
+        }
+    }
+}

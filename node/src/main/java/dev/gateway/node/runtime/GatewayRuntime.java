@@ -1,0 +1,122 @@
+package dev.gateway.node.runtime;
+
+import dev.gateway.config.SharedConfig;
+import dev.gateway.node.http.ErrorResponses;
+import dev.gateway.node.http.Exchange;
+import dev.gateway.node.http.GatewayRequest;
+import dev.gateway.node.http.GatewayResponse;
+import dev.gateway.node.http.Headers;
+import dev.gateway.node.pipeline.RealChain;
+import dev.gateway.node.routing.Route;
+import dev.gateway.node.routing.Router;
+import dev.gateway.node.upstream.UpstreamGroup;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Everything one config version needs to serve requests, compiled once: routes with their
+ * chains, upstream groups, the router. Immutable; served by {@link RuntimeHolder}, which
+ * swaps whole runtimes and closes an old one once its in-flight requests are done.
+ */
+public final class GatewayRuntime implements AutoCloseable {
+    private final SharedConfig config;
+    private final Router router;
+    private final Map<String, UpstreamGroup> upstreams;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile boolean retired;
+    private volatile boolean closed;
+
+    GatewayRuntime(SharedConfig config, Router router, Map<String, UpstreamGroup> upstreams) {
+        this.config = config;
+        this.router = router;
+        this.upstreams = Map.copyOf(upstreams);
+    }
+
+    public SharedConfig config() {
+        return config;
+    }
+
+    public Router router() {
+        return router;
+    }
+
+    public Map<String, UpstreamGroup> upstreams() {
+        return upstreams;
+    }
+
+    /**
+     * Routes and runs one request. Never fails: every failure becomes the gateway's JSON error
+     * response (404 no route, 405 with {@code Allow}, statuses of {@code GatewayException}s,
+     * 500 for bugs).
+     */
+    public CompletionStage<GatewayResponse> handle(GatewayRequest request) {
+        Exchange exchange = request.exchange();
+        Route route = router.match(request.method(), request.headers().get("Host"), request.path(),
+                request.headers(), request.query());
+        if (route == null) {
+            return CompletableFuture.completedFuture(noRoute(request));
+        }
+        exchange.routeId(route.id());
+        if (route.timeoutNanos() > 0) {
+            exchange.deadlineNanos(exchange.startNanos() + route.timeoutNanos());
+        }
+        return RealChain.run(route.interceptors(), route, request)
+                .handle((response, failure) -> failure == null ? response : ErrorResponses.fromFailure(failure, exchange));
+    }
+
+    private GatewayResponse noRoute(GatewayRequest request) {
+        Set<String> allowed = router.allowedMethods(request.headers().get("Host"), request.path(),
+                request.headers(), request.query());
+        String id = request.exchange().requestId();
+        if (allowed.isEmpty()) {
+            return ErrorResponses.of(404, "no route for " + request.method() + " " + request.path(), id);
+        }
+        Headers headers = new Headers(2).add("Allow", String.join(", ", allowed));
+        return ErrorResponses.of(405, "method " + request.method() + " not allowed here", id, headers);
+    }
+
+    /** @return false when this runtime was retired meanwhile: take the current one instead */
+    boolean enter() {
+        inFlight.incrementAndGet();
+        if (retired) {
+            exit();
+            return false;
+        }
+        return true;
+    }
+
+    /** One request that {@link #enter() entered} has finished, its response fully written. */
+    public void exit() {
+        if (inFlight.decrementAndGet() == 0 && retired) {
+            close();
+        }
+    }
+
+    void retire() {
+        retired = true;
+        if (inFlight.get() == 0) {
+            close();
+        }
+    }
+
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        // Nothing runtime-owned holds resources yet: pools belong to the node's upstream client
+        // and survive reloads. Health checkers and similar per-version tasks stop here.
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+}

@@ -1,0 +1,71 @@
+package dev.gateway.node.runtime;
+
+import dev.gateway.config.RouteConfig;
+import dev.gateway.config.SharedConfig;
+import dev.gateway.config.UpstreamConfig;
+import dev.gateway.node.pipeline.CorrelationIdInterceptor;
+import dev.gateway.node.pipeline.ForwardInterceptor;
+import dev.gateway.node.pipeline.IdentityHeadersInterceptor;
+import dev.gateway.node.pipeline.Interceptor;
+import dev.gateway.node.pipeline.RequestHeadersInterceptor;
+import dev.gateway.node.pipeline.ResponseHeadersInterceptor;
+import dev.gateway.node.pipeline.RewriteInterceptor;
+import dev.gateway.node.routing.Rewriter;
+import dev.gateway.node.routing.Route;
+import dev.gateway.node.routing.Router;
+import dev.gateway.node.upstream.UpstreamClient;
+import dev.gateway.node.upstream.UpstreamGroup;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Compiles a validated {@link SharedConfig} into a {@link GatewayRuntime}. Each route gets only
+ * the links its config asks for, in the order of DESIGN.md's request path.
+ */
+public final class RuntimeCompiler {
+    private final UpstreamClient client;
+    private final String nodeName;
+    private final Supplier<String> correlationIds;
+    private final Interceptor identityHeaders = new IdentityHeadersInterceptor();
+
+    public RuntimeCompiler(UpstreamClient client, String nodeName, Supplier<String> correlationIds) {
+        this.client = client;
+        this.nodeName = nodeName;
+        this.correlationIds = correlationIds;
+    }
+
+    public GatewayRuntime compile(SharedConfig config) {
+        Map<String, UpstreamGroup> upstreams = new LinkedHashMap<>();
+        for (Map.Entry<String, UpstreamConfig> e : config.upstreams().entrySet()) {
+            upstreams.put(e.getKey(), new UpstreamGroup(e.getKey(), e.getValue()));
+        }
+        List<Route> routes = new ArrayList<>();
+        for (RouteConfig rc : config.routes()) {
+            routes.add(new Route(rc, chainOf(rc, upstreams.get(rc.upstream()))));
+        }
+        return new GatewayRuntime(config, new Router(routes), upstreams);
+    }
+
+    private List<Interceptor> chainOf(RouteConfig route, UpstreamGroup upstream) {
+        List<Interceptor> chain = new ArrayList<>();
+        chain.add(identityHeaders);
+        if (route.request().correlationId() != null) {
+            chain.add(new CorrelationIdInterceptor(route.request().correlationId(), correlationIds));
+        }
+        if (!route.response().removeHeaders().isEmpty() || !route.response().setHeaders().isEmpty()) {
+            chain.add(new ResponseHeadersInterceptor(route.response()));
+        }
+        if (!route.request().removeHeaders().isEmpty() || !route.request().setHeaders().isEmpty()) {
+            chain.add(new RequestHeadersInterceptor(route.request()));
+        }
+        Rewriter rewriter = Rewriter.of(route.rewrite());
+        if (rewriter != null) {
+            chain.add(new RewriteInterceptor(rewriter));
+        }
+        chain.add(new ForwardInterceptor(upstream, client, nodeName, route.preserveHost()));
+        return chain;
+    }
+}

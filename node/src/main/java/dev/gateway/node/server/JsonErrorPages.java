@@ -1,0 +1,18 @@
+package dev.gateway.node.server;
+
+import dev.gateway.node.http.Json;
+import org.glassfish.grizzly.http.server.ErrorPageGenerator;
+import org.glassfish.grizzly.http.server.Request;
+
+/**
+ * The body of errors Grizzly answers before a request reaches the pipeline (malformed request
+ * line or headers, headers too large): the same JSON shape as the gateway's own errors, never
+ * a stack trace.
+ */
+final class JsonErrorPages implements ErrorPageGenerator {
+    @Override
+    public String generate(Request request, int status, String reasonPhrase, String description, Throwable exception) {
+        String message = reasonPhrase == null || reasonPhrase.isEmpty() ? "bad request" : reasonPhrase.toLowerCase();
+        return "{\"error\":" + Json.quote(message) + ",\"status\":" + status + ",\"request_id\":\"\"}";
+    }
+}

@@ -1,0 +1,88 @@
+package dev.gateway.node.server;
+
+import dev.gateway.node.http.Body;
+import dev.gateway.node.http.ErrorResponses;
+import dev.gateway.node.http.Exchange;
+import dev.gateway.node.http.GatewayRequest;
+import dev.gateway.node.http.GatewayResponse;
+import dev.gateway.node.http.Headers;
+import dev.gateway.node.routing.PathNormalizer;
+import dev.gateway.node.runtime.GatewayRuntime;
+import dev.gateway.node.runtime.RuntimeHolder;
+import java.util.function.Supplier;
+import org.glassfish.grizzly.http.HttpRequestPacket;
+import org.glassfish.grizzly.http.server.HttpHandler;
+import org.glassfish.grizzly.http.server.Request;
+import org.glassfish.grizzly.http.server.Response;
+import org.glassfish.grizzly.http.util.MimeHeaders;
+
+/**
+ * The proxy listener's only handler: converts Grizzly's request into a {@link GatewayRequest},
+ * suspends, runs it on the current runtime, and writes whatever comes back. Never blocks the
+ * selector thread it runs on.
+ */
+final class ProxyHttpHandler extends HttpHandler {
+    private final RuntimeHolder runtimes;
+    private final Supplier<String> requestIds;
+    private final long maxBodyBytes;
+
+    ProxyHttpHandler(RuntimeHolder runtimes, Supplier<String> requestIds, long maxBodyBytes) {
+        this.runtimes = runtimes;
+        this.requestIds = requestIds;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    public void service(Request request, Response response) {
+        long start = System.nanoTime();
+        Exchange exchange = new Exchange(request.getRemoteAddr(), request.getScheme(), start, requestIds.get());
+        response.suspend();
+        GatewayRuntime runtime = runtimes.enter();
+        if (runtime == null) {
+            new ResponseWriter(response, () -> { })
+                    .write(ErrorResponses.of(503, "gateway not ready", exchange.requestId()));
+            return;
+        }
+        ResponseWriter writer = new ResponseWriter(response, runtime::exit);
+        String path = PathNormalizer.normalize(request.getRequestURI());
+        GatewayResponse early = checkRequest(request, path, exchange);
+        if (early != null) {
+            writer.write(early);
+            return;
+        }
+        HttpRequestPacket packet = request.getRequest();
+        String query = request.getQueryString();
+        GatewayRequest gatewayRequest = new GatewayRequest(exchange, packet.getMethod().getMethodString(),
+                path, query == null || query.isEmpty() ? null : query,
+                copyHeaders(packet.getHeaders()), bodyOf(request, packet));
+        runtime.handle(gatewayRequest).whenComplete((r, failure) ->
+                writer.write(failure == null ? r : ErrorResponses.fromFailure(failure, exchange)));
+    }
+
+    private GatewayResponse checkRequest(Request request, String path, Exchange exchange) {
+        if (path == null) {
+            return ErrorResponses.of(400, "request target must be an absolute path", exchange.requestId());
+        }
+        if (request.getContentLengthLong() > maxBodyBytes) {
+            return ErrorResponses.of(413, "request body larger than " + maxBodyBytes + " bytes", exchange.requestId());
+        }
+        return null;
+    }
+
+    private Body bodyOf(Request request, HttpRequestPacket packet) {
+        long length = request.getContentLengthLong();
+        if (length == 0 || (length < 0 && !packet.isChunked())) {
+            return Body.empty();
+        }
+        return new GrizzlyRequestBody(request.getNIOInputStream(), length, maxBodyBytes);
+    }
+
+    private static Headers copyHeaders(MimeHeaders mime) {
+        int n = mime.size();
+        Headers headers = new Headers(n + 6);
+        for (int i = 0; i < n; i++) {
+            headers.add(mime.getName(i).toString(), mime.getValue(i).toString());
+        }
+        return headers;
+    }
+}

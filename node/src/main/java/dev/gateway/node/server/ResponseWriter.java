@@ -1,0 +1,116 @@
+package dev.gateway.node.server;
+
+import dev.gateway.node.http.Body;
+import dev.gateway.node.http.BodySink;
+import dev.gateway.node.http.GatewayResponse;
+import dev.gateway.node.http.Headers;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import org.glassfish.grizzly.WriteHandler;
+import org.glassfish.grizzly.http.io.OutputBuffer;
+import org.glassfish.grizzly.http.server.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes one {@link GatewayResponse} to a suspended Grizzly response and resumes it, streaming
+ * the body with back-pressure: when the client's socket is full the body is paused until it
+ * drains. If the body fails after the status line went out, the client connection is closed so
+ * that the client sees a truncated response rather than a complete-looking one.
+ */
+final class ResponseWriter implements BodySink, WriteHandler {
+    private static final Logger log = LoggerFactory.getLogger(ResponseWriter.class);
+
+    private final Response response;
+    private final OutputBuffer out;
+    private final Runnable onFinished;
+    private Body body;
+    private boolean finished;
+
+    ResponseWriter(Response response, Runnable onFinished) {
+        this.response = response;
+        this.out = response.getOutputBuffer();
+        this.onFinished = onFinished;
+    }
+
+    void write(GatewayResponse r) {
+        response.setStatus(r.status());
+        Headers headers = r.headers();
+        String noBodyLength = null;
+        for (int i = 0; i < headers.size(); i++) {
+            String name = headers.name(i);
+            if (name.equalsIgnoreCase("Content-Length")) {
+                noBodyLength = headers.value(i); // only present for HEAD, 204 and 304 answers
+                continue;
+            }
+            response.addHeader(name, headers.value(i));
+        }
+        body = r.body();
+        if (body.length() >= 0) {
+            long length = body.length() == 0 && noBodyLength != null ? parseOr(noBodyLength, 0) : body.length();
+            response.setContentLengthLong(length);
+        }
+        body.subscribe(this);
+    }
+
+    @Override
+    public boolean onData(ByteBuffer chunk, boolean last) {
+        try {
+            if (chunk.hasRemaining()) {
+                out.writeByteBuffer(chunk);
+            }
+        } catch (IOException e) {
+            abort(e);
+            return true;
+        }
+        if (last) {
+            finish();
+            return true;
+        }
+        if (out.canWrite()) {
+            return true;
+        }
+        out.notifyCanWrite(this);
+        return false;
+    }
+
+    @Override
+    public void onWritePossible() {
+        body.resume();
+    }
+
+    /** The body broke (upstream died mid-response) or the client's socket failed. */
+    @Override
+    public void onError(Throwable error) {
+        abort(error);
+    }
+
+    private void abort(Throwable error) {
+        log.debug("response aborted", error);
+        response.getRequest().getContext().getConnection().closeSilently();
+        body.discard();
+        finish();
+    }
+
+    private void finish() {
+        synchronized (this) {
+            if (finished) {
+                return;
+            }
+            finished = true;
+        }
+        try {
+            response.resume();
+        } finally {
+            onFinished.run();
+        }
+    }
+
+    private static long parseOr(String s, long fallback) {
+        try {
+            return Long.parseLong(s.trim());
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package dev.gateway.node.upstream;
+
+import dev.gateway.node.http.GatewayResponse;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Sends requests to upstream targets over pooled keep-alive connections.
+ *
+ * <p>The returned future completes when the response headers have arrived; the response body
+ * then streams. It fails with a {@link dev.gateway.node.http.GatewayException}: 502 when the
+ * connection fails or the upstream answers with something that is not HTTP, 504 when the
+ * connect or response timeout (or the exchange's deadline) passes, 503 when the target's pool
+ * is exhausted for too long. Never blocks the caller. Thread-safe.
+ */
+public interface UpstreamClient extends AutoCloseable {
+
+    CompletableFuture<GatewayResponse> send(UpstreamCall call);
+
+    /** Closes every pooled connection; calls in flight fail with 502. */
+    @Override
+    void close();
+}

@@ -1,0 +1,98 @@
+package dev.gateway.node.upstream.grizzly;
+
+import dev.gateway.node.http.GatewayException;
+import dev.gateway.node.http.GatewayResponse;
+import dev.gateway.node.upstream.UpstreamCall;
+import dev.gateway.node.upstream.UpstreamClient;
+import dev.gateway.node.upstream.UpstreamTarget;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.glassfish.grizzly.Grizzly;
+import org.glassfish.grizzly.attributes.Attribute;
+import org.glassfish.grizzly.filterchain.FilterChain;
+import org.glassfish.grizzly.filterchain.FilterChainBuilder;
+import org.glassfish.grizzly.filterchain.TransportFilter;
+import org.glassfish.grizzly.http.HttpClientFilter;
+import org.glassfish.grizzly.nio.transport.TCPNIOConnectorHandler;
+import org.glassfish.grizzly.nio.transport.TCPNIOTransport;
+
+/**
+ * The upstream client on Grizzly's own HTTP codec ({@link HttpClientFilter}) and a
+ * keep-alive pool per upstream target. It runs on the transport it is given, normally the
+ * proxy listener's, so a request and its upstream call are served by the same selector threads
+ * with no hand-off.
+ */
+public final class GrizzlyUpstreamClient implements UpstreamClient {
+    private static final long EVICT_EVERY_MS = 1000;
+
+    private final ScheduledExecutorService timer;
+    private final Attribute<PooledConnection> attribute;
+    private final TCPNIOConnectorHandler connector;
+    private final ConcurrentHashMap<UpstreamTarget, TargetPool> pools = new ConcurrentHashMap<>();
+    private final ScheduledFuture<?> evictor;
+    private volatile boolean closed;
+
+    /**
+     * @param transport            a started (or soon started) transport to open connections on
+     * @param maxResponseHeaderBytes the largest response header block accepted from an upstream
+     * @param timer                runs timeouts and idle eviction; owned by the caller
+     */
+    public GrizzlyUpstreamClient(TCPNIOTransport transport, int maxResponseHeaderBytes, ScheduledExecutorService timer) {
+        this.timer = timer;
+        this.attribute = Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(
+                "gateway.upstream.connection." + System.identityHashCode(this));
+        FilterChain chain = FilterChainBuilder.stateless()
+                .add(new TransportFilter())
+                .add(new HttpClientFilter(maxResponseHeaderBytes))
+                .add(new UpstreamFilter(attribute))
+                .build();
+        this.connector = TCPNIOConnectorHandler.builder(transport).processor(chain).build();
+        this.evictor = timer.scheduleWithFixedDelay(this::evictIdle, EVICT_EVERY_MS, EVICT_EVERY_MS, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public CompletableFuture<GatewayResponse> send(UpstreamCall call) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new GatewayException(503, "gateway is shutting down"));
+        }
+        UpstreamTarget target = call.target();
+        UpstreamCall.PoolSettings settings = call.pool();
+        TargetPool pool = pools.get(target);
+        if (pool == null) {
+            pool = pools.computeIfAbsent(target, k -> new TargetPool(target.host(), target.port(),
+                    connector, attribute, settings.maxConnections(), settings.idleTimeoutNanos()));
+        }
+        pool.configure(settings.maxConnections(), settings.idleTimeoutNanos());
+        UpstreamExchange exchange = new UpstreamExchange(call, pool, timer);
+        exchange.start();
+        return exchange.future();
+    }
+
+    /** Open connections (in use, idle or opening) to one target; for metrics and tests. */
+    public int openConnections(UpstreamTarget target) {
+        TargetPool pool = pools.get(target);
+        return pool == null ? 0 : pool.openConnections();
+    }
+
+    public int idleConnections(UpstreamTarget target) {
+        TargetPool pool = pools.get(target);
+        return pool == null ? 0 : pool.idleConnections();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        evictor.cancel(false);
+        pools.values().forEach(TargetPool::close);
+    }
+
+    private void evictIdle() {
+        long now = System.nanoTime();
+        for (TargetPool pool : pools.values()) {
+            pool.evictIdle(now);
+        }
+    }
+}

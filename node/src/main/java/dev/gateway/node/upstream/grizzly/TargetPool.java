@@ -1,0 +1,188 @@
+package dev.gateway.node.upstream.grizzly;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.glassfish.grizzly.Connection;
+import org.glassfish.grizzly.EmptyCompletionHandler;
+import org.glassfish.grizzly.attributes.Attribute;
+import org.glassfish.grizzly.nio.transport.TCPNIOConnectorHandler;
+
+/**
+ * Keep-alive connections to one target of one upstream, bounded by {@code maxConnections}
+ * (open plus opening). Idle connections are reused most-recent first, so that the least used
+ * ones age out after {@code idleTimeout}. When the bound is reached, exchanges wait in a
+ * bounded queue for a connection to come back; past that they fail with 503 at once.
+ * Thread-safe and lock-free on the reuse path.
+ */
+final class TargetPool {
+    private static final int WAITERS_PER_CONNECTION = 4;
+
+    private final String host;
+    private final int port;
+    private final TCPNIOConnectorHandler connector;
+    private final Attribute<PooledConnection> attribute;
+    private final ConcurrentLinkedDeque<PooledConnection> idle = new ConcurrentLinkedDeque<>();
+    private final ConcurrentLinkedQueue<UpstreamExchange> waiters = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger open = new AtomicInteger();
+    private final AtomicInteger waiting = new AtomicInteger();
+    private volatile int maxConnections;
+    private volatile long idleTimeoutNanos;
+
+    TargetPool(String host, int port, TCPNIOConnectorHandler connector, Attribute<PooledConnection> attribute,
+               int maxConnections, long idleTimeoutNanos) {
+        this.host = host;
+        this.port = port;
+        this.connector = connector;
+        this.attribute = attribute;
+        this.maxConnections = maxConnections;
+        this.idleTimeoutNanos = idleTimeoutNanos;
+    }
+
+    void configure(int newMax, long newIdleTimeoutNanos) {
+        if (newMax != maxConnections) {
+            maxConnections = newMax;
+        }
+        if (newIdleTimeoutNanos != idleTimeoutNanos) {
+            idleTimeoutNanos = newIdleTimeoutNanos;
+        }
+    }
+
+    /** Hands {@code exchange} a connection now, later, or fails it with 503. */
+    void acquire(UpstreamExchange exchange) {
+        PooledConnection c;
+        while ((c = idle.pollFirst()) != null) {
+            if (c.isOpen()) {
+                if (!exchange.onConnection(c)) {
+                    release(c);
+                }
+                return;
+            }
+        }
+        if (tryReserve()) {
+            connect(exchange);
+            return;
+        }
+        if (waiting.incrementAndGet() > maxConnections * WAITERS_PER_CONNECTION) {
+            waiting.decrementAndGet();
+            exchange.onPoolExhausted();
+            return;
+        }
+        waiters.add(exchange);
+        // A connection may have come back between the checks above and the enqueue.
+        c = idle.pollFirst();
+        if (c != null) {
+            release(c);
+        } else if (tryReserve()) {
+            UpstreamExchange next = pollWaiter();
+            if (next != null) {
+                connect(next);
+            } else {
+                open.decrementAndGet();
+            }
+        }
+    }
+
+    /** A connection whose exchange finished cleanly: to the next waiter, else idle. */
+    void release(PooledConnection c) {
+        c.exchange = null;
+        if (!c.isOpen()) {
+            return;
+        }
+        UpstreamExchange next;
+        while ((next = pollWaiter()) != null) {
+            if (next.onConnection(c)) {
+                return;
+            }
+        }
+        c.idleSinceNanos = System.nanoTime();
+        idle.offerFirst(c);
+    }
+
+    /** Called once per connection when it closes, for any reason. */
+    void onClosed(PooledConnection c) {
+        open.decrementAndGet();
+        idle.remove(c);
+        if (!waiters.isEmpty() && tryReserve()) {
+            UpstreamExchange next = pollWaiter();
+            if (next != null) {
+                connect(next);
+            } else {
+                open.decrementAndGet();
+            }
+        }
+    }
+
+    void removeWaiter(UpstreamExchange exchange) {
+        if (waiters.remove(exchange)) {
+            waiting.decrementAndGet();
+        }
+    }
+
+    /** Closes connections idle for longer than the idle timeout. */
+    void evictIdle(long nowNanos) {
+        long timeout = idleTimeoutNanos;
+        for (PooledConnection c : idle) {
+            if (nowNanos - c.idleSinceNanos > timeout && idle.remove(c)) {
+                c.close();
+            }
+        }
+    }
+
+    void close() {
+        PooledConnection c;
+        while ((c = idle.pollFirst()) != null) {
+            c.close();
+        }
+    }
+
+    int openConnections() {
+        return open.get();
+    }
+
+    int idleConnections() {
+        return idle.size();
+    }
+
+    private UpstreamExchange pollWaiter() {
+        UpstreamExchange next = waiters.poll();
+        if (next != null) {
+            waiting.decrementAndGet();
+        }
+        return next;
+    }
+
+    private boolean tryReserve() {
+        for (;;) {
+            int n = open.get();
+            if (n >= maxConnections) {
+                return false;
+            }
+            if (open.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    private void connect(UpstreamExchange exchange) {
+        exchange.onConnecting();
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        connector.connect(address, new EmptyCompletionHandler<>() {
+            @Override
+            public void completed(Connection connection) {
+                PooledConnection pooled = new PooledConnection(connection, TargetPool.this);
+                attribute.set(connection, pooled);
+                if (!exchange.onConnection(pooled)) {
+                    release(pooled);
+                }
+            }
+
+            @Override
+            public void failed(Throwable error) {
+                open.decrementAndGet();
+                exchange.onConnectFailed(error);
+            }
+        });
+    }
+}

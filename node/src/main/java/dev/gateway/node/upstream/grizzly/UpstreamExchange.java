@@ -1,0 +1,387 @@
+package dev.gateway.node.upstream.grizzly;
+
+import dev.gateway.node.http.Body;
+import dev.gateway.node.http.BodySink;
+import dev.gateway.node.http.GatewayException;
+import dev.gateway.node.http.GatewayResponse;
+import dev.gateway.node.http.Headers;
+import dev.gateway.node.upstream.UpstreamCall;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.glassfish.grizzly.Buffer;
+import org.glassfish.grizzly.WriteHandler;
+import org.glassfish.grizzly.http.HttpContent;
+import org.glassfish.grizzly.http.HttpRequestPacket;
+import org.glassfish.grizzly.http.HttpResponsePacket;
+import org.glassfish.grizzly.http.Protocol;
+import org.glassfish.grizzly.http.util.MimeHeaders;
+import org.glassfish.grizzly.memory.Buffers;
+
+/**
+ * One request/response with one upstream target: waits for a pooled connection (or opens
+ * one), writes the request and streams its body, completes {@link #future} when the response
+ * headers arrive, then streams the response body into an {@link UpstreamResponseBody}.
+ *
+ * <p>Events come from the connection's selector thread, the timer thread and the thread of the
+ * client's request body, so every state change holds this object's monitor. One timer is armed
+ * at a time: the response deadline, or the connect deadline while a new connection opens.
+ */
+final class UpstreamExchange implements BodySink {
+    private static final int WAITING = 0;
+    private static final int CONNECTING = 1;
+    private static final int SENT = 2;
+    private static final int STREAMING = 3;
+    private static final int DONE = 4;
+    private static final int MAX_STALE_RETRIES = 2;
+
+    private final UpstreamCall call;
+    private final TargetPool pool;
+    private final ScheduledExecutorService timer;
+    private final CompletableFuture<GatewayResponse> future = new CompletableFuture<>();
+    private final long responseDeadlineNanos;
+    private int state = WAITING;
+    private PooledConnection connection;
+    private ScheduledFuture<?> timeout;
+    private UpstreamResponseBody responseBody;
+    private HttpRequestPacket packet;
+    private boolean requestSent;
+    private int staleRetries;
+
+    UpstreamExchange(UpstreamCall call, TargetPool pool, ScheduledExecutorService timer) {
+        this.call = call;
+        this.pool = pool;
+        this.timer = timer;
+        long now = System.nanoTime();
+        this.responseDeadlineNanos = Math.min(call.exchange().deadlineNanos(), now + call.responseTimeoutNanos());
+    }
+
+    CompletableFuture<GatewayResponse> future() {
+        return future;
+    }
+
+    void start() {
+        synchronized (this) {
+            arm(responseDeadlineNanos);
+        }
+        pool.acquire(this);
+    }
+
+    // ---- connection phase -------------------------------------------------------------------
+
+    synchronized void onConnecting() {
+        if (state == WAITING) {
+            state = CONNECTING;
+            long connectDeadline = System.nanoTime() + call.connectTimeoutNanos();
+            if (connectDeadline < responseDeadlineNanos) {
+                arm(connectDeadline);
+            }
+        }
+    }
+
+    /** @return false when this exchange no longer wants the connection (it timed out meanwhile) */
+    boolean onConnection(PooledConnection c) {
+        synchronized (this) {
+            if (state == DONE) {
+                return false;
+            }
+            if (state == CONNECTING) {
+                arm(responseDeadlineNanos);
+            }
+            state = SENT;
+            connection = c;
+            c.exchange = this;
+            c.uses++;
+        }
+        writeRequest(c);
+        return true;
+    }
+
+    void onConnectFailed(Throwable error) {
+        fail(new GatewayException(502, "upstream connect failed", error));
+    }
+
+    void onPoolExhausted() {
+        fail(new GatewayException(503, "upstream connection pool exhausted"));
+    }
+
+    // ---- request ------------------------------------------------------------------------------
+
+    private void writeRequest(PooledConnection c) {
+        Body body = call.body();
+        long length = body.length();
+        HttpRequestPacket.Builder builder = HttpRequestPacket.builder()
+                .method(call.method())
+                .protocol(Protocol.HTTP_1_1);
+        String pathAndQuery = call.pathAndQuery();
+        int q = pathAndQuery.indexOf('?');
+        if (q < 0) {
+            builder.uri(pathAndQuery);
+        } else {
+            builder.uri(pathAndQuery.substring(0, q)).query(pathAndQuery.substring(q + 1));
+        }
+        Headers headers = call.headers();
+        for (int i = 0; i < headers.size(); i++) {
+            builder.header(headers.name(i), headers.value(i));
+        }
+        if (length > 0 || (length == 0 && expectsBody(call.method()))) {
+            builder.contentLength(length);
+        } else if (length < 0) {
+            builder.chunked(true);
+        }
+        HttpRequestPacket request = builder.build();
+        synchronized (this) {
+            packet = request;
+        }
+        if (body instanceof Body.FixedBody fixed) {
+            Buffer content = fixed.bytes().length == 0
+                    ? Buffers.EMPTY_BUFFER
+                    : Buffers.wrap(c.connection.getMemoryManager(), fixed.bytes());
+            synchronized (this) {
+                requestSent = true;
+            }
+            c.connection.write(HttpContent.builder(request).content(content).last(true).build());
+        } else {
+            body.subscribe(this);
+        }
+    }
+
+    private static boolean expectsBody(String method) {
+        return method.equals("POST") || method.equals("PUT") || method.equals("PATCH");
+    }
+
+    /** A chunk of a streamed request body, on the client connection's thread. */
+    @Override
+    public boolean onData(ByteBuffer chunk, boolean last) {
+        PooledConnection c;
+        HttpRequestPacket request;
+        synchronized (this) {
+            if (state == DONE || connection == null) {
+                return true;
+            }
+            c = connection;
+            request = packet;
+            if (last) {
+                requestSent = true;
+            }
+        }
+        Buffer content = chunk.hasRemaining() ? Buffers.wrap(c.connection.getMemoryManager(), chunk) : Buffers.EMPTY_BUFFER;
+        c.connection.write(HttpContent.builder(request).content(content).last(last).build());
+        if (last || c.connection.canWrite()) {
+            return true;
+        }
+        c.connection.notifyCanWrite(new WriteHandler() {
+            @Override
+            public void onWritePossible() {
+                call.body().resume();
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                fail(new GatewayException(502, "upstream write failed", t));
+            }
+        });
+        return false;
+    }
+
+    /** The client's request body broke: the upstream must not see a truncated request as whole. */
+    @Override
+    public void onError(Throwable error) {
+        Throwable cause = error instanceof GatewayException ? error
+                : new GatewayException(400, "request body incomplete", error);
+        fail((GatewayException) cause);
+    }
+
+    // ---- response -----------------------------------------------------------------------------
+
+    /** One parsed piece of the response, on the upstream connection's selector thread. */
+    void onContent(HttpContent content) {
+        UpstreamResponseBody body;
+        GatewayResponse headersArrived = null;
+        boolean last = content.isLast();
+        PooledConnection c;
+        boolean reusable = false;
+        synchronized (this) {
+            if (state == DONE) {
+                return;
+            }
+            c = connection;
+            if (state == SENT) {
+                HttpResponsePacket response = (HttpResponsePacket) content.getHttpHeader();
+                if (response.getStatus() < 200 && response.getStatus() != 101) {
+                    return; // interim response (100 Continue, 103 Early Hints): wait for the real one
+                }
+                cancelTimer();
+                state = STREAMING;
+                boolean noBody = call.method().equals("HEAD") || response.getStatus() == 204
+                        || response.getStatus() == 304;
+                long length = noBody ? 0 : response.getContentLength();
+                responseBody = new UpstreamResponseBody(this, length);
+                headersArrived = new GatewayResponse(response.getStatus(), copyHeaders(response, noBody), responseBody);
+            }
+            body = responseBody;
+            if (last) {
+                state = DONE;
+                HttpResponsePacket response = (HttpResponsePacket) content.getHttpHeader();
+                reusable = requestSent && response.getProcessingState().isKeepAlive();
+                c.exchange = null;
+            }
+        }
+        if (headersArrived != null) {
+            future.complete(headersArrived);
+        }
+        Buffer buffer = content.getContent();
+        body.push(buffer.hasRemaining() ? buffer.toByteBuffer() : UpstreamResponseBody.EMPTY, last);
+        if (last) {
+            if (reusable) {
+                pool.release(c);
+            } else {
+                c.close();
+            }
+        }
+    }
+
+    private static Headers copyHeaders(HttpResponsePacket response, boolean noBody) {
+        MimeHeaders mime = response.getHeaders();
+        int n = mime.size();
+        Headers headers = new Headers(n + 4);
+        for (int i = 0; i < n; i++) {
+            String name = mime.getName(i).toString();
+            if (name.equalsIgnoreCase("Transfer-Encoding") || (!noBody && name.equalsIgnoreCase("Content-Length"))) {
+                continue; // framing is the gateway's own towards the client
+            }
+            headers.add(name, mime.getValue(i).toString());
+        }
+        return headers;
+    }
+
+    /** The connection closed under this exchange. */
+    void onConnectionClosed(PooledConnection c) {
+        boolean retry = false;
+        synchronized (this) {
+            if (state == DONE || connection != c) {
+                return;
+            }
+            if (state == SENT && c.uses > 1 && staleRetries < MAX_STALE_RETRIES && isReplayable()) {
+                // A reused keep-alive connection the upstream had closed: nothing was processed.
+                staleRetries++;
+                state = WAITING;
+                connection = null;
+                requestSent = false;
+                retry = true;
+            }
+        }
+        if (retry) {
+            pool.acquire(this);
+        } else {
+            fail(new GatewayException(502, "upstream closed the connection"));
+        }
+    }
+
+    void onError(PooledConnection c, Throwable error) {
+        synchronized (this) {
+            if (connection != c) {
+                return;
+            }
+        }
+        fail(new GatewayException(502, "upstream sent an invalid response", error));
+    }
+
+    private boolean isReplayable() {
+        String m = call.method();
+        boolean idempotent = m.equals("GET") || m.equals("HEAD") || m.equals("OPTIONS")
+                || m.equals("PUT") || m.equals("DELETE") || m.equals("TRACE");
+        return idempotent && call.body() instanceof Body.FixedBody;
+    }
+
+    // ---- timeouts, failure, abort --------------------------------------------------------------
+
+    private void arm(long deadlineNanos) {
+        cancelTimer();
+        long delay = Math.max(0, deadlineNanos - System.nanoTime());
+        timeout = timer.schedule(this::onTimeout, delay, TimeUnit.NANOSECONDS);
+    }
+
+    private void cancelTimer() {
+        if (timeout != null) {
+            timeout.cancel(false);
+            timeout = null;
+        }
+    }
+
+    private void onTimeout() {
+        String what;
+        synchronized (this) {
+            what = switch (state) {
+                case WAITING -> "no upstream connection became available in time";
+                case CONNECTING -> "upstream connect timeout";
+                case SENT -> "upstream response timeout";
+                default -> null;
+            };
+        }
+        if (what != null) {
+            fail(new GatewayException(504, what));
+        }
+    }
+
+    /** The response body is not wanted (the client went away, or the pipeline replaced it). */
+    void abort() {
+        fail(new GatewayException(502, "response aborted"));
+    }
+
+    /** Ends the exchange with {@code error}; the connection, if any, is closed (it is mid-message). */
+    void fail(GatewayException error) {
+        PooledConnection c;
+        int previous;
+        UpstreamResponseBody body;
+        synchronized (this) {
+            if (state == DONE) {
+                return;
+            }
+            previous = state;
+            state = DONE;
+            cancelTimer();
+            c = connection;
+            body = responseBody;
+            if (c != null) {
+                c.exchange = null;
+            }
+        }
+        if (previous == WAITING) {
+            pool.removeWaiter(this);
+        }
+        if (c != null) {
+            c.close();
+        }
+        if (body != null) {
+            body.fail(error);
+        } else {
+            future.completeExceptionally(error);
+        }
+        if (previous < STREAMING && !(call.body() instanceof Body.FixedBody)) {
+            call.body().discard();
+        }
+    }
+
+    void pauseReading() {
+        PooledConnection c;
+        synchronized (this) {
+            c = connection;
+        }
+        if (c != null) {
+            c.pauseReading();
+        }
+    }
+
+    void resumeReading() {
+        PooledConnection c;
+        synchronized (this) {
+            c = connection;
+        }
+        if (c != null) {
+            c.resumeReading();
+        }
+    }
+}

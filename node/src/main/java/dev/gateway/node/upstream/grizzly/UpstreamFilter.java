@@ -1,0 +1,57 @@
+package dev.gateway.node.upstream.grizzly;
+
+import java.io.IOException;
+import org.glassfish.grizzly.Connection;
+import org.glassfish.grizzly.attributes.Attribute;
+import org.glassfish.grizzly.filterchain.BaseFilter;
+import org.glassfish.grizzly.filterchain.FilterChainContext;
+import org.glassfish.grizzly.filterchain.NextAction;
+import org.glassfish.grizzly.http.HttpContent;
+
+/** The last filter of upstream connections: hands parsed response pieces and closes to the exchange. */
+final class UpstreamFilter extends BaseFilter {
+    private final Attribute<PooledConnection> attribute;
+
+    UpstreamFilter(Attribute<PooledConnection> attribute) {
+        this.attribute = attribute;
+    }
+
+    @Override
+    public NextAction handleRead(FilterChainContext ctx) throws IOException {
+        Connection<?> connection = ctx.getConnection();
+        PooledConnection pooled = attribute.get(connection);
+        UpstreamExchange exchange = pooled == null ? null : pooled.exchange;
+        if (exchange == null) {
+            // Bytes on an idle connection: the upstream is not speaking HTTP/1.1 as agreed.
+            connection.closeSilently();
+        } else {
+            exchange.onContent((HttpContent) ctx.getMessage());
+        }
+        return ctx.getStopAction();
+    }
+
+    @Override
+    public NextAction handleClose(FilterChainContext ctx) throws IOException {
+        PooledConnection pooled = attribute.get(ctx.getConnection());
+        if (pooled != null) {
+            pooled.pool.onClosed(pooled);
+            UpstreamExchange exchange = pooled.exchange;
+            if (exchange != null) {
+                exchange.onConnectionClosed(pooled);
+            }
+        }
+        return ctx.getInvokeAction();
+    }
+
+    @Override
+    public void exceptionOccurred(FilterChainContext ctx, Throwable error) {
+        PooledConnection pooled = attribute.get(ctx.getConnection());
+        if (pooled != null) {
+            UpstreamExchange exchange = pooled.exchange;
+            if (exchange != null) {
+                exchange.onError(pooled, error);
+            }
+        }
+        ctx.getConnection().closeSilently();
+    }
+}
