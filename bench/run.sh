@@ -111,7 +111,7 @@ selected() { [[ " ${TARGETS[*]} " == *" $1 "* ]]; }
 
 # ---- state and cleanup --------------------------------------------------------------------
 
-declare -A STATUS=() REASON=() PORT=() RPS=() P50=() P99=() ERRS=() SRV_PID=()
+declare -A STATUS=() REASON=() PORT=() RPS=() P50=() P99=() ERRS=() SRV_PID=() CPU_US=()
 PIDS=()          # every process this script started in the background, and only those
 PID_NAMES=()
 TMP=""
@@ -528,6 +528,16 @@ parse_wrk() { # target file
   STATUS[$t]=ok
 }
 
+cpu_ticks() { # pid -> user+system clock ticks of the process and its children (nginx workers)
+  local pid=$1 p total=0 f
+  for p in $pid $(ps -o pid= --ppid "$pid" 2>/dev/null); do
+    f=$(cat "/proc/$p/stat" 2>/dev/null) || continue
+    f=${f##*) }   # drop "pid (comm) "; fields now start at field 3 (state)
+    total=$((total + $(awk '{print $12 + $13}' <<<"$f")))
+  done
+  echo "$total"
+}
+
 measure() { # target
   local t=$1 port=${PORT[$1]} pid=${SRV_PID[$1]} ws=$WARMUP_S wd=$WARMUP
   if [[ $t == gateway ]]; then ws=$GATEWAY_WARMUP_S wd=$GATEWAY_WARMUP; fi
@@ -541,11 +551,21 @@ measure() { # target
   fi
   alive "$pid" || { fail "$t" "server died during warm-up"; return 0; }
   log "$t: measure $(wrk_cmd "$port" "$DURATION" --latency)"
+  local ticks_before ticks_after
+  ticks_before=$(cpu_ticks "$pid")
   if ! run_wrk "$TMP/wrk-$t.txt" "$DURATION_S" "$port" "$DURATION" --latency; then
     fail "$t" "wrk failed: $(tail -n 2 "$TMP/wrk-$t.txt" | tr '\n' ' ')"
     return 0
   fi
+  ticks_after=$(cpu_ticks "$pid")
   parse_wrk "$t" "$TMP/wrk-$t.txt" || return 0
+  # CPU the server itself spent per request (the backend's share is not counted), in us
+  local total hz
+  total=$(awk '/requests in/ {print $1; exit}' "$TMP/wrk-$t.txt")
+  hz=$(getconf CLK_TCK)
+  if [[ $t == direct ]]; then CPU_US[$t]="-"; else
+    CPU_US[$t]=$(awk -v d=$((ticks_after - ticks_before)) -v n="$total" -v hz="$hz" 'BEGIN {printf "%.1f", (n > 0 ? d * 1e6 / hz / n : 0)}')
+  fi
   alive "$pid" || fail "$t" "server died during the measurement"
   return 0
 }
@@ -558,14 +578,14 @@ done
 # ---- report -------------------------------------------------------------------------------
 
 table() {
-  echo "| target | req/s | p50 ms | p99 ms | errors |"
-  echo "|---|---:|---:|---:|---|"
+  echo "| target | req/s | p50 ms | p99 ms | proxy CPU us/req | errors |"
+  echo "|---|---:|---:|---:|---:|---|"
   local t
   for t in "${TARGETS[@]}"; do
     if [[ ${STATUS[$t]} == ok ]]; then
-      echo "| $t | ${RPS[$t]} | ${P50[$t]} | ${P99[$t]} | ${ERRS[$t]} |"
+      echo "| $t | ${RPS[$t]} | ${P50[$t]} | ${P99[$t]} | ${CPU_US[$t]:-?} | ${ERRS[$t]} |"
     else
-      echo "| $t | - | - | - | FAILED: ${REASON[$t]:-not measured} |"
+      echo "| $t | - | - | - | - | FAILED: ${REASON[$t]:-not measured} |"
     fi
   done
   echo

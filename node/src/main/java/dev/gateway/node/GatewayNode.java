@@ -1,6 +1,12 @@
 package dev.gateway.node;
 
+import dev.gateway.config.AccessLogConfig;
 import dev.gateway.config.GatewayConfig;
+import dev.gateway.node.observability.AccessLog;
+import dev.gateway.node.observability.AsyncAccessLog;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import dev.gateway.node.admin.Health;
 import dev.gateway.node.runtime.FeatureGate;
 import dev.gateway.node.runtime.RequestIds;
@@ -21,9 +27,11 @@ public final class GatewayNode implements AutoCloseable {
     private final Health health;
     private final RuntimeHolder runtimes;
     private final NodeServers servers;
+    private final AccessLog accessLog;
 
     private GatewayNode(GatewayConfig config, ScheduledThreadPoolExecutor timer, Health health,
-                        RuntimeHolder runtimes, NodeServers servers) {
+                        RuntimeHolder runtimes, NodeServers servers, AccessLog accessLog) {
+        this.accessLog = accessLog;
         this.config = config;
         this.timer = timer;
         this.health = health;
@@ -50,18 +58,32 @@ public final class GatewayNode implements AutoCloseable {
         timer.setRemoveOnCancelPolicy(true);
         Health health = new Health();
         RuntimeHolder runtimes = new RuntimeHolder();
+        AccessLog accessLog = openAccessLog(config.shared().observability().accessLog());
         NodeServers servers;
         try {
-            servers = NodeServers.start(config.node(), runtimes, health, new RequestIds(), timer);
+            servers = NodeServers.start(config.node(), runtimes, health, new RequestIds(), timer, accessLog);
         } catch (ListenException | RuntimeException e) {
             timer.shutdownNow();
+            accessLog.close();
             throw e;
         }
         RuntimeCompiler compiler = new RuntimeCompiler(servers.upstreamClient(), config.node().name(),
                 RequestIds::random128);
         runtimes.swap(compiler.compile(config.shared()));
         health.serving();
-        return new GatewayNode(config, timer, health, runtimes, servers);
+        return new GatewayNode(config, timer, health, runtimes, servers, accessLog);
+    }
+
+    /** The access log's destination is fixed at start; a reload can switch it on and off. */
+    private static AccessLog openAccessLog(AccessLogConfig config) {
+        if (config.file() == null) {
+            return AsyncAccessLog.toStdout();
+        }
+        try {
+            return AsyncAccessLog.toFile(Path.of(config.file()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("observability.access-log.file: cannot open " + config.file(), e);
+        }
     }
 
     public GatewayConfig config() {
@@ -85,5 +107,6 @@ public final class GatewayNode implements AutoCloseable {
         health.draining();
         servers.close();
         timer.shutdownNow();
+        accessLog.close();
     }
 }

@@ -97,6 +97,9 @@ public final class Main implements Callable<Integer> {
         } catch (ListenException e) {
             err.println("gateway-node: " + e.getMessage());
             return BAD_INPUT;
+        } catch (java.io.UncheckedIOException e) {
+            err.println(config + ": " + e.getMessage() + " (" + e.getCause().getMessage() + ")");
+            return BAD_INPUT;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

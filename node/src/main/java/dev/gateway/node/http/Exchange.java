@@ -13,6 +13,8 @@ public final class Exchange {
     private long deadlineNanos = Long.MAX_VALUE;
     private String routeId;
     private volatile String upstreamTarget;
+    private volatile long upstreamNanos = -1;
+    private String traceId;
 
     public Exchange(String clientAddress, String scheme, long startNanos, String requestId) {
         this.clientAddress = clientAddress;
@@ -67,5 +69,23 @@ public final class Exchange {
 
     public void upstreamTarget(String target) {
         this.upstreamTarget = target;
+    }
+
+    /** Time from sending upstream to the response headers, -1 when nothing was sent. */
+    public long upstreamNanos() {
+        return upstreamNanos;
+    }
+
+    public void upstreamNanos(long nanos) {
+        this.upstreamNanos = nanos;
+    }
+
+    /** The W3C trace id of this request, or null when tracing is off. */
+    public String traceId() {
+        return traceId;
+    }
+
+    public void traceId(String id) {
+        this.traceId = id;
     }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 
 /**
  * An ordered, case-insensitive multimap of HTTP header fields, kept as two parallel arrays
@@ -90,6 +91,25 @@ public final class Headers {
             }
         }
         boolean removed = kept != size;
+        for (int i = kept; i < size; i++) {
+            names[i] = null;
+            values[i] = null;
+        }
+        size = kept;
+        return removed;
+    }
+
+    /** Removes, in one pass, every field whose name {@code test} accepts; returns how many went. */
+    public int removeIf(Predicate<String> test) {
+        int kept = 0;
+        for (int i = 0; i < size; i++) {
+            if (!test.test(names[i])) {
+                names[kept] = names[i];
+                values[kept] = values[i];
+                kept++;
+            }
+        }
+        int removed = size - kept;
         for (int i = kept; i < size; i++) {
             names[i] = null;
             values[i] = null;

@@ -41,28 +41,91 @@ public final class ForwardInterceptor implements Interceptor {
                 : target.basePath() + request.pathAndQuery();
         UpstreamCall call = new UpstreamCall(target, request.method(), pathAndQuery, headers, request.body(),
                 exchange, upstream.connectTimeoutNanos(), upstream.responseTimeoutNanos(), upstream.pool());
-        return client.send(call).thenApply(this::proxiedResponse);
+        long sentAt = System.nanoTime();
+        return client.send(call).thenApply(response -> {
+            exchange.upstreamNanos(System.nanoTime() - sentAt);
+            return proxiedResponse(response);
+        });
     }
 
+    /**
+     * The upstream request's headers, built in one pass over the client's: hop-by-hop fields,
+     * framing ({@code Content-Length}: the client frames the body itself), {@code Expect} (the
+     * gateway has answered 100-continue already) and the fields the gateway sets are left out.
+     */
     private Headers proxiedHeaders(GatewayRequest request, UpstreamTarget target) {
-        Headers headers = request.headers().copy();
-        String originalHost = headers.get("Host");
-        HopByHop.strip(headers);
-        headers.remove("Content-Length"); // the client frames the body itself
-        headers.remove("Expect");         // the gateway has answered 100-continue already
-        if (!preserveHost || originalHost == null) {
-            headers.set("Host", target.hostHeader());
+        Headers in = request.headers();
+        Headers out = new Headers(in.size() + 6);
+        String connection = null;
+        String originalHost = null;
+        String forwardedFor = null;
+        String previousVia = null;
+        for (int i = 0; i < in.size(); i++) {
+            String name = in.name(i);
+            String value = in.value(i);
+            if (HopByHop.isHopByHop(name)) {
+                if (name.length() == 10 && name.equalsIgnoreCase("Connection")) {
+                    connection = connection == null ? value : connection + "," + value;
+                }
+                continue;
+            }
+            switch (name.length()) {
+                case 4 -> {
+                    if (name.equalsIgnoreCase("Host")) {
+                        originalHost = value;
+                        continue;
+                    }
+                }
+                case 3 -> {
+                    if (name.equalsIgnoreCase("Via")) {
+                        previousVia = previousVia == null ? value : previousVia + ", " + value;
+                        continue;
+                    }
+                }
+                case 6 -> {
+                    if (name.equalsIgnoreCase("Expect")) {
+                        continue;
+                    }
+                }
+                case 14 -> {
+                    if (name.equalsIgnoreCase("Content-Length")) {
+                        continue;
+                    }
+                }
+                case 15 -> {
+                    if (name.equalsIgnoreCase("X-Forwarded-For")) {
+                        forwardedFor = forwardedFor == null ? value : forwardedFor + ", " + value;
+                        continue;
+                    }
+                }
+                case 16 -> {
+                    if (name.equalsIgnoreCase("X-Forwarded-Host")) {
+                        continue;
+                    }
+                }
+                case 17 -> {
+                    if (name.equalsIgnoreCase("X-Forwarded-Proto")) {
+                        continue;
+                    }
+                }
+                default -> {
+                }
+            }
+            out.add(name, value);
+        }
+        if (connection != null) {
+            HopByHop.removeListed(out, connection);
         }
         Exchange exchange = request.exchange();
-        String forwardedFor = headers.get("X-Forwarded-For");
-        headers.set("X-Forwarded-For", forwardedFor == null
+        out.add("Host", preserveHost && originalHost != null ? originalHost : target.hostHeader());
+        out.add("X-Forwarded-For", forwardedFor == null
                 ? exchange.clientAddress() : forwardedFor + ", " + exchange.clientAddress());
-        headers.set("X-Forwarded-Proto", exchange.scheme());
+        out.add("X-Forwarded-Proto", exchange.scheme());
         if (originalHost != null) {
-            headers.set("X-Forwarded-Host", originalHost);
+            out.add("X-Forwarded-Host", originalHost);
         }
-        appendVia(headers);
-        return headers;
+        out.add("Via", previousVia == null ? via : previousVia + ", " + via);
+        return out;
     }
 
     /** The response's headers are its own, fresh from the upstream client: changed in place. */

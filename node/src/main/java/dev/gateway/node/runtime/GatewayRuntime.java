@@ -25,6 +25,7 @@ public final class GatewayRuntime implements AutoCloseable {
     private final SharedConfig config;
     private final Router router;
     private final Map<String, UpstreamGroup> upstreams;
+    private final boolean accessLogEnabled;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean retired;
     private volatile boolean closed;
@@ -33,6 +34,12 @@ public final class GatewayRuntime implements AutoCloseable {
         this.config = config;
         this.router = router;
         this.upstreams = Map.copyOf(upstreams);
+        this.accessLogEnabled = !"off".equals(config.observability().accessLog().format());
+    }
+
+    /** Whether finished requests of this config version go to the access log. */
+    public boolean accessLogEnabled() {
+        return accessLogEnabled;
     }
 
     public SharedConfig config() {

@@ -10,6 +10,7 @@ import dev.gateway.node.pipeline.Interceptor;
 import dev.gateway.node.pipeline.RequestHeadersInterceptor;
 import dev.gateway.node.pipeline.ResponseHeadersInterceptor;
 import dev.gateway.node.pipeline.RewriteInterceptor;
+import dev.gateway.node.pipeline.TraceContextInterceptor;
 import dev.gateway.node.routing.Rewriter;
 import dev.gateway.node.routing.Route;
 import dev.gateway.node.routing.Router;
@@ -30,6 +31,7 @@ public final class RuntimeCompiler {
     private final String nodeName;
     private final Supplier<String> correlationIds;
     private final Interceptor identityHeaders = new IdentityHeadersInterceptor();
+    private final Interceptor traceContext = new TraceContextInterceptor();
 
     public RuntimeCompiler(UpstreamClient client, String nodeName, Supplier<String> correlationIds) {
         this.client = client;
@@ -42,15 +44,19 @@ public final class RuntimeCompiler {
         for (Map.Entry<String, UpstreamConfig> e : config.upstreams().entrySet()) {
             upstreams.put(e.getKey(), new UpstreamGroup(e.getKey(), e.getValue()));
         }
+        boolean tracing = !"off".equals(config.observability().tracing().propagate());
         List<Route> routes = new ArrayList<>();
         for (RouteConfig rc : config.routes()) {
-            routes.add(new Route(rc, chainOf(rc, upstreams.get(rc.upstream()))));
+            routes.add(new Route(rc, chainOf(rc, upstreams.get(rc.upstream()), tracing)));
         }
         return new GatewayRuntime(config, new Router(routes), upstreams);
     }
 
-    private List<Interceptor> chainOf(RouteConfig route, UpstreamGroup upstream) {
+    private List<Interceptor> chainOf(RouteConfig route, UpstreamGroup upstream, boolean tracing) {
         List<Interceptor> chain = new ArrayList<>();
+        if (tracing) {
+            chain.add(traceContext);
+        }
         chain.add(identityHeaders);
         if (route.request().correlationId() != null) {
             chain.add(new CorrelationIdInterceptor(route.request().correlationId(), correlationIds));

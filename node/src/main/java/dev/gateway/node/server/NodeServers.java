@@ -2,6 +2,7 @@ package dev.gateway.node.server;
 
 import dev.gateway.config.NodeSettings;
 import dev.gateway.node.admin.Health;
+import dev.gateway.node.observability.AccessLog;
 import dev.gateway.node.runtime.RuntimeHolder;
 import dev.gateway.node.upstream.UpstreamClient;
 import dev.gateway.node.upstream.grizzly.GrizzlyUpstreamClient;
@@ -32,11 +33,12 @@ public final class NodeServers implements AutoCloseable {
      * @throws ListenException when a listener cannot bind; nothing is left running then
      */
     public static NodeServers start(NodeSettings node, RuntimeHolder runtimes, Health health,
-                                    Supplier<String> requestIds, ScheduledExecutorService timer) throws ListenException {
+                                    Supplier<String> requestIds, ScheduledExecutorService timer,
+                                    AccessLog accessLog) throws ListenException {
         int selectors = Math.max(1, Runtime.getRuntime().availableProcessors());
         TCPNIOTransport transport = Servers.proxyTransport(selectors);
         HttpServer proxy = Servers.proxy(node.listen(), node.limits(), transport,
-                new ProxyHttpHandler(runtimes, requestIds, node.limits().maxBodyBytes()));
+                new ProxyHttpHandler(runtimes, requestIds, node.limits().maxBodyBytes(), accessLog));
         HttpServer admin = Servers.admin(node.admin().listen(), new AdminHttpHandler(health));
         Servers.start(proxy, "node.listen", node.listen());
         try {

@@ -6,6 +6,8 @@ import dev.gateway.node.http.Exchange;
 import dev.gateway.node.http.GatewayRequest;
 import dev.gateway.node.http.GatewayResponse;
 import dev.gateway.node.http.Headers;
+import dev.gateway.node.observability.AccessLog;
+import dev.gateway.node.observability.AccessLogEntry;
 import dev.gateway.node.routing.PathNormalizer;
 import dev.gateway.node.runtime.GatewayRuntime;
 import dev.gateway.node.runtime.RuntimeHolder;
@@ -25,11 +27,13 @@ final class ProxyHttpHandler extends HttpHandler {
     private final RuntimeHolder runtimes;
     private final Supplier<String> requestIds;
     private final long maxBodyBytes;
+    private final AccessLog accessLog;
 
-    ProxyHttpHandler(RuntimeHolder runtimes, Supplier<String> requestIds, long maxBodyBytes) {
+    ProxyHttpHandler(RuntimeHolder runtimes, Supplier<String> requestIds, long maxBodyBytes, AccessLog accessLog) {
         this.runtimes = runtimes;
         this.requestIds = requestIds;
         this.maxBodyBytes = maxBodyBytes;
+        this.accessLog = accessLog;
     }
 
     @Override
@@ -39,11 +43,24 @@ final class ProxyHttpHandler extends HttpHandler {
         response.suspend();
         GatewayRuntime runtime = runtimes.enter();
         if (runtime == null) {
-            new ResponseWriter(response, () -> { })
+            new ResponseWriter(response, (status, bytes) -> { })
                     .write(ErrorResponses.of(503, "gateway not ready", exchange.requestId()));
             return;
         }
-        ResponseWriter writer = new ResponseWriter(response, runtime::exit);
+        String method = request.getRequest().getMethod().getMethodString();
+        String rawPath = request.getRequestURI();
+        ResponseWriter writer = new ResponseWriter(response, (status, bytes) -> {
+            try {
+                if (runtime.accessLogEnabled()) {
+                    accessLog.record(new AccessLogEntry(System.currentTimeMillis(), exchange.requestId(),
+                            exchange.traceId(), exchange.clientAddress(), method, rawPath, exchange.routeId(),
+                            exchange.upstreamTarget(), status, bytes, System.nanoTime() - start,
+                            exchange.upstreamNanos()));
+                }
+            } finally {
+                runtime.exit();
+            }
+        });
         String path = PathNormalizer.normalize(request.getRequestURI());
         GatewayResponse early = checkRequest(request, path, exchange);
         if (early != null) {
@@ -52,7 +69,7 @@ final class ProxyHttpHandler extends HttpHandler {
         }
         HttpRequestPacket packet = request.getRequest();
         String query = request.getQueryString();
-        GatewayRequest gatewayRequest = new GatewayRequest(exchange, packet.getMethod().getMethodString(),
+        GatewayRequest gatewayRequest = new GatewayRequest(exchange, method,
                 path, query == null || query.isEmpty() ? null : query,
                 copyHeaders(packet.getHeaders()), bodyOf(request, packet));
         runtime.handle(gatewayRequest).whenComplete((r, failure) ->
@@ -81,7 +98,7 @@ final class ProxyHttpHandler extends HttpHandler {
         int n = mime.size();
         Headers headers = new Headers(n + 6);
         for (int i = 0; i < n; i++) {
-            headers.add(mime.getName(i).toString(), mime.getValue(i).toString());
+            headers.add(HeaderText.of(mime.getName(i)), HeaderText.of(mime.getValue(i)));
         }
         return headers;
     }

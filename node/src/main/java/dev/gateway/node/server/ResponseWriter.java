@@ -23,18 +23,26 @@ final class ResponseWriter implements BodySink, WriteHandler {
 
     private final Response response;
     private final OutputBuffer out;
-    private final Runnable onFinished;
+    private final Finished onFinished;
     private Body body;
+    private int status;
+    private long bytes;
     private boolean finished;
 
-    ResponseWriter(Response response, Runnable onFinished) {
+    /** Told once, when the response is complete or aborted, with what went out. */
+    interface Finished {
+        void finished(int status, long bytes);
+    }
+
+    ResponseWriter(Response response, Finished onFinished) {
         this.response = response;
         this.out = response.getOutputBuffer();
         this.onFinished = onFinished;
     }
 
     void write(GatewayResponse r) {
-        response.setStatus(r.status());
+        status = r.status();
+        response.setStatus(status);
         Headers headers = r.headers();
         String noBodyLength = null;
         for (int i = 0; i < headers.size(); i++) {
@@ -57,6 +65,7 @@ final class ResponseWriter implements BodySink, WriteHandler {
     public boolean onData(ByteBuffer chunk, boolean last) {
         try {
             if (chunk.hasRemaining()) {
+                bytes += chunk.remaining();
                 out.writeByteBuffer(chunk);
             }
         } catch (IOException e) {
@@ -102,7 +111,7 @@ final class ResponseWriter implements BodySink, WriteHandler {
         try {
             response.resume();
         } finally {
-            onFinished.run();
+            onFinished.finished(status, bytes);
         }
     }
 

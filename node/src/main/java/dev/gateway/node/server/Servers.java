@@ -32,6 +32,7 @@ final class Servers {
                 .setReuseAddress(true)
                 .setServerConnectionBackLog(4096)
                 .setMaxAsyncWriteQueueSizeInBytes(MAX_PENDING_WRITE_BYTES)
+                .setAttributeBuilder(new FastAttributeBuilder())
                 .setName("gateway-proxy")
                 .build();
         return transport;

@@ -5,6 +5,7 @@ import dev.gateway.node.http.BodySink;
 import dev.gateway.node.http.GatewayException;
 import dev.gateway.node.http.GatewayResponse;
 import dev.gateway.node.http.Headers;
+import dev.gateway.node.server.HeaderText;
 import dev.gateway.node.upstream.UpstreamCall;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
@@ -112,26 +113,29 @@ final class UpstreamExchange implements BodySink {
     private void writeRequest(PooledConnection c) {
         Body body = call.body();
         long length = body.length();
-        HttpRequestPacket.Builder builder = HttpRequestPacket.builder()
-                .method(call.method())
-                .protocol(Protocol.HTTP_1_1);
+        // Only the request line goes through HttpRequestPacket.builder(): headers added through
+        // the builder are kept in a table of its own and copied, which cost a tenth of the
+        // node's CPU in a profile; they go straight into the packet instead.
         String pathAndQuery = call.pathAndQuery();
         int q = pathAndQuery.indexOf('?');
-        if (q < 0) {
-            builder.uri(pathAndQuery);
-        } else {
-            builder.uri(pathAndQuery.substring(0, q)).query(pathAndQuery.substring(q + 1));
-        }
-        Headers headers = call.headers();
-        for (int i = 0; i < headers.size(); i++) {
-            builder.header(headers.name(i), headers.value(i));
-        }
-        if (length > 0 || (length == 0 && expectsBody(call.method()))) {
-            builder.contentLength(length);
-        } else if (length < 0) {
-            builder.chunked(true);
+        HttpRequestPacket.Builder builder = HttpRequestPacket.builder()
+                .method(call.method())
+                .protocol(Protocol.HTTP_1_1)
+                .uri(q < 0 ? pathAndQuery : pathAndQuery.substring(0, q));
+        if (q >= 0) {
+            builder.query(pathAndQuery.substring(q + 1));
         }
         HttpRequestPacket request = builder.build();
+        MimeHeaders mime = request.getHeaders();
+        Headers headers = call.headers();
+        for (int i = 0; i < headers.size(); i++) {
+            mime.addValue(headers.name(i)).setString(headers.value(i));
+        }
+        if (length > 0 || (length == 0 && expectsBody(call.method()))) {
+            request.setContentLengthLong(length);
+        } else if (length < 0) {
+            request.setChunked(true);
+        }
         synchronized (this) {
             packet = request;
         }
@@ -248,11 +252,11 @@ final class UpstreamExchange implements BodySink {
         int n = mime.size();
         Headers headers = new Headers(n + 4);
         for (int i = 0; i < n; i++) {
-            String name = mime.getName(i).toString();
+            String name = HeaderText.of(mime.getName(i));
             if (name.equalsIgnoreCase("Transfer-Encoding") || (!noBody && name.equalsIgnoreCase("Content-Length"))) {
                 continue; // framing is the gateway's own towards the client
             }
-            headers.add(name, mime.getValue(i).toString());
+            headers.add(name, HeaderText.of(mime.getValue(i)));
         }
         return headers;
     }
