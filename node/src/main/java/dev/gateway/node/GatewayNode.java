@@ -61,7 +61,8 @@ public final class GatewayNode implements AutoCloseable {
         AccessLog accessLog = openAccessLog(config.shared().observability().accessLog());
         NodeServers servers;
         try {
-            servers = NodeServers.start(config.node(), runtimes, health, new RequestIds(), timer, accessLog);
+            servers = NodeServers.start(config.node(), runtimes, health, new RequestIds(), timer, accessLog,
+                    reason -> { });
         } catch (ListenException | RuntimeException e) {
             timer.shutdownNow();
             accessLog.close();

@@ -71,14 +71,17 @@ public final class NodeSectionReader {
             return ListenerLimits.defaults();
         }
         int mark = n.errors().mark();
-        if (!n.object("max-header-bytes", "max-body-bytes", "header-timeout", "idle-timeout")) {
+        if (!n.object("max-header-bytes", "max-body-bytes", "header-timeout", "idle-timeout",
+                "max-connections", "drain-timeout")) {
             return null;
         }
         int header = n.at("max-header-bytes").integer(ListenerLimits.DEFAULT_MAX_HEADER_BYTES);
         long body = n.at("max-body-bytes").longValue(ListenerLimits.DEFAULT_MAX_BODY_BYTES);
         var headerTimeout = n.at("header-timeout").duration(ListenerLimits.DEFAULT_HEADER_TIMEOUT);
         var idle = n.at("idle-timeout").duration(ListenerLimits.DEFAULT_IDLE_TIMEOUT);
-        return n.build(mark, () -> new ListenerLimits(header, body, headerTimeout, idle));
+        int connections = n.at("max-connections").integer(ListenerLimits.DEFAULT_MAX_CONNECTIONS);
+        var drain = n.at("drain-timeout").duration(ListenerLimits.DEFAULT_DRAIN_TIMEOUT);
+        return n.build(mark, () -> new ListenerLimits(header, body, headerTimeout, idle, connections, drain));
     }
 
     /** The cluster section, or null when absent or when it had errors. */

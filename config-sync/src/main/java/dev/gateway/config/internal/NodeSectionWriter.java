@@ -23,7 +23,9 @@ final class NodeSectionWriter {
                         .put("max-header-bytes", n.limits().maxHeaderBytes())
                         .put("max-body-bytes", n.limits().maxBodyBytes())
                         .put("header-timeout", n.limits().headerTimeout())
-                        .put("idle-timeout", n.limits().idleTimeout()));
+                        .put("idle-timeout", n.limits().idleTimeout())
+                        .put("max-connections", n.limits().maxConnections())
+                        .put("drain-timeout", n.limits().drainTimeout()));
     }
 
     static Json cluster(ClusterSettings c) {

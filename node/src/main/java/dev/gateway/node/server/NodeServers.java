@@ -7,6 +7,12 @@ import dev.gateway.node.runtime.RuntimeHolder;
 import dev.gateway.node.upstream.UpstreamClient;
 import dev.gateway.node.upstream.grizzly.GrizzlyUpstreamClient;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 import org.glassfish.grizzly.http.server.HttpServer;
@@ -20,11 +26,16 @@ public final class NodeServers implements AutoCloseable {
     private final HttpServer proxy;
     private final HttpServer admin;
     private final GrizzlyUpstreamClient client;
+    private final ScheduledFuture<?> sweeper;
+    private final Duration drainTimeout;
 
-    private NodeServers(HttpServer proxy, HttpServer admin, GrizzlyUpstreamClient client) {
+    private NodeServers(HttpServer proxy, HttpServer admin, GrizzlyUpstreamClient client, ScheduledFuture<?> sweeper,
+                        Duration drainTimeout) {
         this.proxy = proxy;
         this.admin = admin;
         this.client = client;
+        this.sweeper = sweeper;
+        this.drainTimeout = drainTimeout;
     }
 
     /**
@@ -34,11 +45,12 @@ public final class NodeServers implements AutoCloseable {
      */
     public static NodeServers start(NodeSettings node, RuntimeHolder runtimes, Health health,
                                     Supplier<String> requestIds, ScheduledExecutorService timer,
-                                    AccessLog accessLog) throws ListenException {
+                                    AccessLog accessLog, Consumer<String> rejected) throws ListenException {
         int selectors = Math.max(1, Runtime.getRuntime().availableProcessors());
         TCPNIOTransport transport = Servers.proxyTransport(selectors);
+        ListenerGuard guard = new ListenerGuard(node.limits(), rejected);
         HttpServer proxy = Servers.proxy(node.listen(), node.limits(), transport,
-                new ProxyHttpHandler(runtimes, requestIds, node.limits().maxBodyBytes(), accessLog));
+                new ProxyHttpHandler(runtimes, requestIds, node.limits().maxBodyBytes(), accessLog), guard);
         HttpServer admin = Servers.admin(node.admin().listen(), new AdminHttpHandler(health));
         Servers.start(proxy, "node.listen", node.listen());
         try {
@@ -48,7 +60,9 @@ public final class NodeServers implements AutoCloseable {
             throw e;
         }
         GrizzlyUpstreamClient client = new GrizzlyUpstreamClient(transport, node.limits().maxHeaderBytes() * 4, timer);
-        return new NodeServers(proxy, admin, client);
+        ScheduledFuture<?> sweeper = timer.scheduleWithFixedDelay(guard::sweep,
+                ListenerGuard.SWEEP_MILLIS, ListenerGuard.SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+        return new NodeServers(proxy, admin, client, sweeper, node.limits().drainTimeout());
     }
 
     public UpstreamClient upstreamClient() {
@@ -67,8 +81,22 @@ public final class NodeServers implements AutoCloseable {
         return ((InetSocketAddress) server.getListener(listener).getServerConnection().getLocalAddress()).getPort();
     }
 
+    /**
+     * Stops gracefully: the proxy listener stops accepting at once, requests in flight (and
+     * those already received on open connections) are served for up to the drain timeout,
+     * responses meanwhile carry {@code Connection: close}; then every connection and pool closes.
+     */
     @Override
     public void close() {
+        sweeper.cancel(false);
+        try {
+            proxy.shutdown(drainTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .get(drainTimeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // The drain timed out: what is still in flight is cut off below.
+        }
         client.close();
         proxy.shutdownNow();
         admin.shutdownNow();

@@ -76,14 +76,43 @@ final class ProxyHttpHandler extends HttpHandler {
                 writer.write(failure == null ? r : ErrorResponses.fromFailure(failure, exchange)));
     }
 
+    /**
+     * Refuses what must never be forwarded: a target that is not an absolute path, a declared
+     * body over the limit, and ambiguous framing (Content-Length beside Transfer-Encoding, or
+     * Content-Length fields that disagree: RFC 9112 6.3), the request smuggling vectors. The
+     * connection closes after an ambiguous request, since its next message cannot be found.
+     */
     private GatewayResponse checkRequest(Request request, String path, Exchange exchange) {
         if (path == null) {
             return ErrorResponses.of(400, "request target must be an absolute path", exchange.requestId());
         }
+        MimeHeaders headers = request.getRequest().getHeaders();
+        String contentLength = null;
+        boolean transferEncoding = false;
+        for (int i = 0; i < headers.size(); i++) {
+            String name = HeaderText.of(headers.getName(i));
+            if (name.equalsIgnoreCase("Content-Length")) {
+                String value = HeaderText.of(headers.getValue(i)).trim();
+                if (contentLength != null && !contentLength.equals(value)) {
+                    return closing(ErrorResponses.of(400, "conflicting Content-Length fields", exchange.requestId()));
+                }
+                contentLength = value;
+            } else if (name.equalsIgnoreCase("Transfer-Encoding")) {
+                transferEncoding = true;
+            }
+        }
+        if (contentLength != null && transferEncoding) {
+            return closing(ErrorResponses.of(400, "both Content-Length and Transfer-Encoding", exchange.requestId()));
+        }
         if (request.getContentLengthLong() > maxBodyBytes) {
-            return ErrorResponses.of(413, "request body larger than " + maxBodyBytes + " bytes", exchange.requestId());
+            return closing(ErrorResponses.of(413, "request body larger than " + maxBodyBytes + " bytes", exchange.requestId()));
         }
         return null;
+    }
+
+    private static GatewayResponse closing(GatewayResponse response) {
+        response.headers().set("Connection", "close");
+        return response;
     }
 
     private Body bodyOf(Request request, HttpRequestPacket packet) {

@@ -38,11 +38,14 @@ final class Servers {
         return transport;
     }
 
-    static HttpServer proxy(HostPort listen, ListenerLimits limits, TCPNIOTransport transport, HttpHandler handler) {
+    static HttpServer proxy(HostPort listen, ListenerLimits limits, TCPNIOTransport transport, HttpHandler handler,
+                            ListenerGuard guard) {
         HttpServer server = new HttpServer();
         NetworkListener listener = new NetworkListener("proxy", listen.host(), listen.port());
         listener.setTransport(transport);
-        listener.setMaxHttpHeaderSize(limits.maxHeaderBytes());
+        // The guard answers 431 at max-header-bytes; Grizzly's own limit is only a backstop.
+        listener.setMaxHttpHeaderSize(limits.maxHeaderBytes() + 1024);
+        listener.registerAddOn(guard);
         listener.setMaxPendingBytes(MAX_PENDING_WRITE_BYTES);
         listener.getKeepAlive().setIdleTimeoutInSeconds(seconds(limits.idleTimeout().toMillis()));
         listener.getKeepAlive().setMaxRequestsCount(-1);
@@ -83,6 +86,7 @@ final class Servers {
         try {
             server.start();
         } catch (IOException e) {
+            server.shutdownNow(); // start() has started the server's own threads before the bind failed
             throw new ListenException(what + ": cannot listen on " + listen + " (" + e.getMessage() + ")", e);
         }
     }

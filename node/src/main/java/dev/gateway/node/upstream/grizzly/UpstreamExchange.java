@@ -50,6 +50,8 @@ final class UpstreamExchange implements BodySink {
     private HttpRequestPacket packet;
     private boolean requestSent;
     private int staleRetries;
+    /** The response has neither Content-Length nor chunked coding: its body ends when the connection does. */
+    private boolean endsAtClose;
 
     UpstreamExchange(UpstreamCall call, TargetPool pool, ScheduledExecutorService timer) {
         this.call = call;
@@ -223,6 +225,7 @@ final class UpstreamExchange implements BodySink {
                         || response.getStatus() == 304;
                 long length = noBody ? 0 : response.getContentLength();
                 responseBody = new UpstreamResponseBody(this, length);
+                endsAtClose = !noBody && length < 0 && !response.isChunked();
                 headersArrived = new GatewayResponse(response.getStatus(), copyHeaders(response, noBody), responseBody);
             }
             body = responseBody;
@@ -264,9 +267,15 @@ final class UpstreamExchange implements BodySink {
     /** The connection closed under this exchange. */
     void onConnectionClosed(PooledConnection c) {
         boolean retry = false;
+        UpstreamResponseBody ended = null;
         synchronized (this) {
             if (state == DONE || connection != c) {
                 return;
+            }
+            if (state == STREAMING && endsAtClose) {
+                state = DONE; // RFC 9112 6.3: the close is the end of this body, not a failure
+                c.exchange = null;
+                ended = responseBody;
             }
             if (state == SENT && c.uses > 1 && staleRetries < MAX_STALE_RETRIES && isReplayable()) {
                 // A reused keep-alive connection the upstream had closed: nothing was processed.
@@ -277,7 +286,9 @@ final class UpstreamExchange implements BodySink {
                 retry = true;
             }
         }
-        if (retry) {
+        if (ended != null) {
+            ended.push(UpstreamResponseBody.EMPTY, true);
+        } else if (retry) {
             pool.acquire(this);
         } else {
             fail(new GatewayException(502, "upstream closed the connection"));

@@ -1,0 +1,146 @@
+package dev.gateway.node.server;
+
+import dev.gateway.config.ListenerLimits;
+import java.io.IOException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.glassfish.grizzly.Buffer;
+import org.glassfish.grizzly.Connection;
+import org.glassfish.grizzly.Grizzly;
+import org.glassfish.grizzly.attributes.Attribute;
+import org.glassfish.grizzly.filterchain.BaseFilter;
+import org.glassfish.grizzly.filterchain.FilterChainBuilder;
+import org.glassfish.grizzly.filterchain.FilterChainContext;
+import org.glassfish.grizzly.filterchain.NextAction;
+import org.glassfish.grizzly.http.HttpContent;
+import org.glassfish.grizzly.http.server.AddOn;
+import org.glassfish.grizzly.http.server.NetworkListener;
+
+/**
+ * The proxy listener's limits below HTTP parsing, so that abusive connections cost little:
+ * <ul>
+ *   <li>more than {@code max-connections} open client connections: 503 and close at accept;</li>
+ *   <li>a request head over {@code max-header-bytes}: 431 and close, before it is parsed;</li>
+ *   <li>a head not complete within {@code header-timeout} of its first byte (or of the connect):
+ *       408 and close, found by a sweep every {@link #SWEEP_MILLIS} ms (slowloris);</li>
+ *   <li>a malformed request line, obsolete line folding or ambiguous framing: 400 and close
+ *       (see {@link HeadScanner}), so that such a request is never forwarded.</li>
+ * </ul>
+ * One filter sits before the HTTP codec and reads the raw bytes of heads; a second after it
+ * sees where each message ends. Idle keep-alive connections are Grizzly's keep-alive timeout's.
+ */
+final class ListenerGuard implements AddOn {
+    static final long SWEEP_MILLIS = 250;
+
+    private final ListenerLimits limits;
+    private final Consumer<String> rejected;
+    private final Attribute<HeadState> state;
+    private final Set<Connection<?>> open = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger count = new AtomicInteger();
+
+    /** @param rejected told the reason of each refusal, for metrics */
+    ListenerGuard(ListenerLimits limits, Consumer<String> rejected) {
+        this.limits = limits;
+        this.rejected = rejected;
+        this.state = Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute("gateway.head." + System.identityHashCode(this));
+    }
+
+    @Override
+    public void setup(NetworkListener listener, FilterChainBuilder builder) {
+        int codec = builder.indexOfType(org.glassfish.grizzly.http.HttpServerFilter.class);
+        builder.add(codec, new BeforeCodec());
+        builder.add(codec + 2, new AfterCodec());
+    }
+
+    int openConnections() {
+        return count.get();
+    }
+
+    /** Refuses connections whose head has taken longer than the header timeout. Called by a timer. */
+    void sweep() {
+        long now = System.nanoTime();
+        long timeout = limits.headerTimeout().toNanos();
+        for (Connection<?> c : open) {
+            HeadState s = state.get(c);
+            if (s != null) {
+                long start = s.startNanos;
+                if (start != 0 && now - start > timeout) {
+                    s.startNanos = 0;
+                    refuse(c, 408, "Request Timeout", "request head not received within " + limits.headerTimeout().toMillis() + " ms", "header-timeout");
+                }
+            }
+        }
+    }
+
+    private void refuse(Connection<?> c, int status, String reason, String message, String metric) {
+        rejected.accept(metric);
+        RawResponses.refuse(c, status, reason, message);
+    }
+
+    private final class BeforeCodec extends BaseFilter {
+        @Override
+        public NextAction handleAccept(FilterChainContext ctx) throws IOException {
+            Connection<?> c = ctx.getConnection();
+            HeadState s = new HeadState();
+            s.nextHead(System.nanoTime());
+            state.set(c, s);
+            open.add(c);
+            if (count.incrementAndGet() > limits.maxConnections()) {
+                refuse(c, 503, "Service Unavailable", "too many connections", "too-many-connections");
+                return ctx.getStopAction();
+            }
+            return ctx.getInvokeAction();
+        }
+
+        @Override
+        public NextAction handleRead(FilterChainContext ctx) throws IOException {
+            HeadState s = state.get(ctx.getConnection());
+            if (s == null || s.inMessage) {
+                return ctx.getInvokeAction();
+            }
+            if (s.startNanos == 0) {
+                s.nextHead(System.nanoTime());
+            }
+            Buffer buffer = ctx.getMessage();
+            Connection<?> c = ctx.getConnection();
+            switch (HeadScanner.scan(s, buffer, limits.maxHeaderBytes())) {
+                case HeadScanner.TOO_LARGE -> refuse(c, 431, "Request Header Fields Too Large",
+                        "request head larger than " + limits.maxHeaderBytes() + " bytes", "headers-too-large");
+                case HeadScanner.OBS_FOLD -> refuse(c, 400, "Bad Request", "obsolete line folding in request head", "malformed");
+                case HeadScanner.BAD_REQUEST_LINE -> refuse(c, 400, "Bad Request", "malformed request line", "malformed");
+                case HeadScanner.AMBIGUOUS_FRAMING -> refuse(c, 400, "Bad Request",
+                        "ambiguous framing: Content-Length with Transfer-Encoding, or Content-Length twice", "malformed");
+                default -> {
+                    return ctx.getInvokeAction();
+                }
+            }
+            s.startNanos = 0;
+            return ctx.getStopAction();
+        }
+
+        @Override
+        public NextAction handleClose(FilterChainContext ctx) throws IOException {
+            if (open.remove(ctx.getConnection())) {
+                count.decrementAndGet();
+            }
+            return ctx.getInvokeAction();
+        }
+    }
+
+    private final class AfterCodec extends BaseFilter {
+        @Override
+        public NextAction handleRead(FilterChainContext ctx) throws IOException {
+            Object message = ctx.getMessage();
+            if (message instanceof HttpContent content && content.isLast()) {
+                HeadState s = state.get(ctx.getConnection());
+                if (s != null) {
+                    s.inMessage = false;
+                    s.startNanos = 0;
+                }
+            }
+            return ctx.getInvokeAction();
+        }
+    }
+}
