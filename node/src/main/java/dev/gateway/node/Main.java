@@ -56,13 +56,15 @@ public final class Main implements Callable<Integer> {
     }
 
     static int run(String... args) {
-        quietGrizzly();
+        Logger grizzly = quietGrizzly();
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("gateway-node: " + e.getMessage());
             return 1;
         });
-        return cli.execute(args);
+        int status = cli.execute(args);
+        java.lang.ref.Reference.reachabilityFence(grizzly); // JUL keeps loggers weakly: hold the level
+        return status;
     }
 
     @Override
@@ -129,7 +131,9 @@ public final class Main implements Callable<Integer> {
     }
 
     /** Grizzly logs through java.util.logging; only its warnings are worth an operator's eye. */
-    private static void quietGrizzly() {
-        Logger.getLogger("org.glassfish.grizzly").setLevel(Level.WARNING);
+    private static Logger quietGrizzly() {
+        Logger logger = Logger.getLogger("org.glassfish.grizzly");
+        logger.setLevel(Level.WARNING);
+        return logger;
     }
 }

@@ -13,6 +13,7 @@ public final class Exchange {
     private long deadlineNanos = Long.MAX_VALUE;
     private String routeId;
     private volatile String upstreamTarget;
+    private volatile String upstreamName;
     private volatile long upstreamNanos = -1;
     private String traceId;
 
@@ -69,6 +70,15 @@ public final class Exchange {
 
     public void upstreamTarget(String target) {
         this.upstreamTarget = target;
+    }
+
+    /** The name of the upstream the request went to, or null. */
+    public String upstreamName() {
+        return upstreamName;
+    }
+
+    public void upstreamName(String name) {
+        this.upstreamName = name;
     }
 
     /** Time from sending upstream to the response headers, -1 when nothing was sent. */

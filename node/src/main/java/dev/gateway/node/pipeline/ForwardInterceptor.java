@@ -1,6 +1,7 @@
 package dev.gateway.node.pipeline;
 
 import dev.gateway.node.http.Exchange;
+import dev.gateway.node.http.GatewayException;
 import dev.gateway.node.http.GatewayRequest;
 import dev.gateway.node.http.GatewayResponse;
 import dev.gateway.node.http.Headers;
@@ -8,6 +9,7 @@ import dev.gateway.node.upstream.UpstreamCall;
 import dev.gateway.node.upstream.UpstreamClient;
 import dev.gateway.node.upstream.UpstreamGroup;
 import dev.gateway.node.upstream.UpstreamTarget;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -33,8 +35,13 @@ public final class ForwardInterceptor implements Interceptor {
     public CompletionStage<GatewayResponse> intercept(Chain chain) {
         GatewayRequest request = chain.request();
         UpstreamTarget target = upstream.pick(request);
+        if (target == null) {
+            request.body().discard();
+            throw new GatewayException(503, "no healthy target in upstream " + upstream.name());
+        }
         Exchange exchange = request.exchange();
         exchange.upstreamTarget(target.key());
+        exchange.upstreamName(upstream.name());
         Headers headers = proxiedHeaders(request, target);
         String pathAndQuery = target.basePath().isEmpty()
                 ? request.pathAndQuery()
@@ -42,8 +49,15 @@ public final class ForwardInterceptor implements Interceptor {
         UpstreamCall call = new UpstreamCall(target, request.method(), pathAndQuery, headers, request.body(),
                 exchange, upstream.connectTimeoutNanos(), upstream.responseTimeoutNanos(), upstream.pool());
         long sentAt = System.nanoTime();
-        return client.send(call).thenApply(response -> {
+        upstream.started(target);
+        return client.send(call).handle((response, failure) -> {
             exchange.upstreamNanos(System.nanoTime() - sentAt);
+            if (failure != null) {
+                upstream.finished(target, false);
+                throw failure instanceof CompletionException ce ? ce : new CompletionException(failure);
+            }
+            int status = response.status();
+            upstream.finished(target, status != 502 && status != 503 && status != 504);
             return proxiedResponse(response);
         });
     }

@@ -1,6 +1,5 @@
 package dev.gateway.node.runtime;
 
-import dev.gateway.config.Balancing;
 import dev.gateway.config.GatewayConfig;
 import dev.gateway.config.RouteConfig;
 import dev.gateway.config.SharedConfig;
@@ -44,10 +43,6 @@ public final class FeatureGate {
         for (Map.Entry<String, UpstreamConfig> e : shared.upstreams().entrySet()) {
             String at = "upstreams." + e.getKey();
             UpstreamConfig u = e.getValue();
-            if (u.balancing().kind() != Balancing.Kind.ROUND_ROBIN) {
-                out.add(at + ".balancing: " + u.balancing() + " (only round-robin so far)");
-            }
-            addIf(out, u.health() != null, at + ".health (health checks)");
             addIf(out, u.tls() != null, at + ".tls (upstream TLS)");
             addIf(out, u.targets().stream().anyMatch(t -> t.tls()), at + ".targets: https (upstream TLS)");
             addIf(out, u.circuitBreaker() != null, at + ".circuit-breaker (circuit breaking)");

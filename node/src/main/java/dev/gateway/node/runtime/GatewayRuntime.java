@@ -25,15 +25,18 @@ public final class GatewayRuntime implements AutoCloseable {
     private final SharedConfig config;
     private final Router router;
     private final Map<String, UpstreamGroup> upstreams;
+    private final AutoCloseable healthChecks;
     private final boolean accessLogEnabled;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean retired;
     private volatile boolean closed;
 
-    GatewayRuntime(SharedConfig config, Router router, Map<String, UpstreamGroup> upstreams) {
+    GatewayRuntime(SharedConfig config, Router router, Map<String, UpstreamGroup> upstreams,
+                   AutoCloseable healthChecks) {
         this.config = config;
         this.router = router;
-        this.upstreams = Map.copyOf(upstreams);
+        this.upstreams = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(upstreams));
+        this.healthChecks = healthChecks;
         this.accessLogEnabled = !"off".equals(config.observability().accessLog().format());
     }
 
@@ -119,8 +122,13 @@ public final class GatewayRuntime implements AutoCloseable {
             return;
         }
         closed = true;
-        // Nothing runtime-owned holds resources yet: pools belong to the node's upstream client
-        // and survive reloads. Health checkers and similar per-version tasks stop here.
+        // Pools belong to the node's upstream client and survive reloads; this version's
+        // health probes stop here.
+        try {
+            healthChecks.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("closing health checks", e);
+        }
     }
 
     public boolean isClosed() {

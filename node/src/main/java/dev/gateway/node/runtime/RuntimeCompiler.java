@@ -16,10 +16,13 @@ import dev.gateway.node.routing.Route;
 import dev.gateway.node.routing.Router;
 import dev.gateway.node.upstream.UpstreamClient;
 import dev.gateway.node.upstream.UpstreamGroup;
+import dev.gateway.node.upstream.health.ActiveHealthChecker;
+import dev.gateway.node.upstream.health.HealthRegistry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 
 /**
@@ -30,26 +33,32 @@ public final class RuntimeCompiler {
     private final UpstreamClient client;
     private final String nodeName;
     private final Supplier<String> correlationIds;
+    private final HealthRegistry health;
+    private final ScheduledExecutorService timer;
     private final Interceptor identityHeaders = new IdentityHeadersInterceptor();
     private final Interceptor traceContext = new TraceContextInterceptor();
 
-    public RuntimeCompiler(UpstreamClient client, String nodeName, Supplier<String> correlationIds) {
+    public RuntimeCompiler(UpstreamClient client, String nodeName, Supplier<String> correlationIds,
+                           HealthRegistry health, ScheduledExecutorService timer) {
         this.client = client;
         this.nodeName = nodeName;
         this.correlationIds = correlationIds;
+        this.health = health;
+        this.timer = timer;
     }
 
     public GatewayRuntime compile(SharedConfig config) {
         Map<String, UpstreamGroup> upstreams = new LinkedHashMap<>();
         for (Map.Entry<String, UpstreamConfig> e : config.upstreams().entrySet()) {
-            upstreams.put(e.getKey(), new UpstreamGroup(e.getKey(), e.getValue()));
+            upstreams.put(e.getKey(), new UpstreamGroup(e.getKey(), e.getValue(), health));
         }
         boolean tracing = !"off".equals(config.observability().tracing().propagate());
         List<Route> routes = new ArrayList<>();
         for (RouteConfig rc : config.routes()) {
             routes.add(new Route(rc, chainOf(rc, upstreams.get(rc.upstream()), tracing)));
         }
-        return new GatewayRuntime(config, new Router(routes), upstreams);
+        ActiveHealthChecker checker = new ActiveHealthChecker(List.copyOf(upstreams.values()), client, health, timer);
+        return new GatewayRuntime(config, new Router(routes), upstreams, checker);
     }
 
     private List<Interceptor> chainOf(RouteConfig route, UpstreamGroup upstream, boolean tracing) {

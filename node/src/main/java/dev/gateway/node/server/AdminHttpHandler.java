@@ -1,50 +1,78 @@
 package dev.gateway.node.server;
 
+import dev.gateway.node.admin.AdminToken;
 import dev.gateway.node.admin.Health;
+import dev.gateway.node.admin.MetricsEndpoint;
+import dev.gateway.node.admin.UpstreamsView;
 import dev.gateway.node.http.Json;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import org.glassfish.grizzly.http.server.HttpHandler;
 import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.grizzly.http.server.Response;
 
-/** The admin listener: health endpoints now; config, metrics and cluster views as they land. */
+/**
+ * The admin listener: health (open), metrics (open), and {@code /admin/*} views behind the
+ * admin bearer token. Runs on the admin listener's own worker threads, never on the proxy's.
+ */
 final class AdminHttpHandler extends HttpHandler {
     private final Health health;
+    private final AdminToken token;
+    private final UpstreamsView upstreams;
+    private final MetricsEndpoint metrics;
 
-    AdminHttpHandler(Health health) {
+    AdminHttpHandler(Health health, AdminToken token, UpstreamsView upstreams, MetricsEndpoint metrics) {
         this.health = health;
+        this.token = token;
+        this.upstreams = upstreams;
+        this.metrics = metrics;
     }
 
     @Override
     public void service(Request request, Response response) throws IOException {
         String path = request.getRequestURI();
-        boolean get = request.getMethod().getMethodString().equals("GET")
-                || request.getMethod().getMethodString().equals("HEAD");
+        String method = request.getMethod().getMethodString();
+        boolean read = method.equals("GET") || method.equals("HEAD");
+        if (path.startsWith("/admin/") && !token.allows(request.getHeader("Authorization"))) {
+            response.setHeader("WWW-Authenticate", "Bearer realm=\"gateway-admin\"");
+            error(response, 401, "admin token required");
+            return;
+        }
+        if (!read && (path.startsWith("/health/") || path.equals("/metrics") || path.equals("/admin/upstreams"))) {
+            response.setHeader("Allow", "GET, HEAD");
+            error(response, 405, "method " + method + " not allowed here");
+            return;
+        }
         switch (path) {
-            case "/health/live" -> respond(response, get, 200, "{\"status\":\"live\"}");
+            case "/health/live" -> respond(response, 200, "{\"status\":\"live\"}");
             case "/health/ready" -> {
                 String reason = health.notReadyReason();
                 if (reason == null) {
-                    respond(response, get, 200, "{\"status\":\"ready\"}");
+                    respond(response, 200, "{\"status\":\"ready\"}");
                 } else {
-                    respond(response, get, 503, "{\"status\":\"not ready\",\"reason\":" + Json.quote(reason) + "}");
+                    respond(response, 503, "{\"status\":\"not ready\",\"reason\":" + Json.quote(reason) + "}");
                 }
             }
-            default -> respond(response, true, 404,
-                    "{\"error\":" + Json.quote("no admin endpoint " + path) + ",\"status\":404,\"request_id\":\"\"}");
+            case "/metrics" -> {
+                response.setStatus(200);
+                response.setContentType(metrics.contentType());
+                response.setHeader("Cache-Control", "no-store");
+                metrics.write(response.getOutputStream());
+            }
+            case "/admin/upstreams" -> respond(response, 200, upstreams.render());
+            default -> error(response, 404, "no admin endpoint " + path);
         }
     }
 
-    private static void respond(Response response, boolean methodAllowed, int status, String json) throws IOException {
-        if (!methodAllowed) {
-            response.setHeader("Allow", "GET, HEAD");
-            status = 405;
-            json = "{\"error\":\"method not allowed\",\"status\":405,\"request_id\":\"\"}";
-        }
+    private static void error(Response response, int status, String message) throws IOException {
+        respond(response, status, "{\"error\":" + Json.quote(message) + ",\"status\":" + status + ",\"request_id\":\"\"}");
+    }
+
+    private static void respond(Response response, int status, String json) throws IOException {
         response.setStatus(status);
         response.setContentType("application/json");
         response.setHeader("Cache-Control", "no-store");
-        byte[] bytes = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
         response.setContentLength(bytes.length);
         response.getOutputStream().write(bytes);
     }

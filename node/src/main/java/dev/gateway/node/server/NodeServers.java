@@ -1,8 +1,11 @@
 package dev.gateway.node.server;
 
 import dev.gateway.config.NodeSettings;
+import dev.gateway.node.admin.AdminToken;
 import dev.gateway.node.admin.Health;
-import dev.gateway.node.observability.AccessLog;
+import dev.gateway.node.admin.MetricsEndpoint;
+import dev.gateway.node.admin.UpstreamsView;
+import dev.gateway.node.observability.FinishedRequests;
 import dev.gateway.node.runtime.RuntimeHolder;
 import dev.gateway.node.upstream.UpstreamClient;
 import dev.gateway.node.upstream.grizzly.GrizzlyUpstreamClient;
@@ -45,24 +48,37 @@ public final class NodeServers implements AutoCloseable {
      */
     public static NodeServers start(NodeSettings node, RuntimeHolder runtimes, Health health,
                                     Supplier<String> requestIds, ScheduledExecutorService timer,
-                                    AccessLog accessLog, Consumer<String> rejected) throws ListenException {
+                                    FinishedRequests finished, Consumer<String> rejected,
+                                    MetricsEndpoint metrics) throws ListenException {
         int selectors = Math.max(1, Runtime.getRuntime().availableProcessors());
         TCPNIOTransport transport = Servers.proxyTransport(selectors);
         ListenerGuard guard = new ListenerGuard(node.limits(), rejected);
         HttpServer proxy = Servers.proxy(node.listen(), node.limits(), transport,
-                new ProxyHttpHandler(runtimes, requestIds, node.limits().maxBodyBytes(), accessLog), guard);
-        HttpServer admin = Servers.admin(node.admin().listen(), new AdminHttpHandler(health));
+                new ProxyHttpHandler(runtimes, requestIds, node.limits().maxBodyBytes(), finished), guard);
         Servers.start(proxy, "node.listen", node.listen());
+        GrizzlyUpstreamClient client = new GrizzlyUpstreamClient(transport, node.limits().maxHeaderBytes() * 4, timer);
+        UpstreamsView upstreams = new UpstreamsView(runtimes, client::openConnections, client::idleConnections);
+        HttpServer admin = Servers.admin(node.admin().listen(),
+                new AdminHttpHandler(health, new AdminToken(node.admin().token()), upstreams, metrics));
         try {
             Servers.start(admin, "node.admin.listen", node.admin().listen());
         } catch (ListenException e) {
+            client.close();
             proxy.shutdownNow();
             throw e;
         }
-        GrizzlyUpstreamClient client = new GrizzlyUpstreamClient(transport, node.limits().maxHeaderBytes() * 4, timer);
         ScheduledFuture<?> sweeper = timer.scheduleWithFixedDelay(guard::sweep,
                 ListenerGuard.SWEEP_MILLIS, ListenerGuard.SWEEP_MILLIS, TimeUnit.MILLISECONDS);
         return new NodeServers(proxy, admin, client, sweeper, node.limits().drainTimeout());
+    }
+
+    /** Open pooled connections to a target, for metrics. */
+    public int openConnections(dev.gateway.node.upstream.UpstreamTarget target) {
+        return client.openConnections(target);
+    }
+
+    public int idleConnections(dev.gateway.node.upstream.UpstreamTarget target) {
+        return client.idleConnections(target);
     }
 
     public UpstreamClient upstreamClient() {

@@ -6,8 +6,7 @@ import dev.gateway.node.http.Exchange;
 import dev.gateway.node.http.GatewayRequest;
 import dev.gateway.node.http.GatewayResponse;
 import dev.gateway.node.http.Headers;
-import dev.gateway.node.observability.AccessLog;
-import dev.gateway.node.observability.AccessLogEntry;
+import dev.gateway.node.observability.FinishedRequests;
 import dev.gateway.node.routing.PathNormalizer;
 import dev.gateway.node.runtime.GatewayRuntime;
 import dev.gateway.node.runtime.RuntimeHolder;
@@ -27,13 +26,13 @@ final class ProxyHttpHandler extends HttpHandler {
     private final RuntimeHolder runtimes;
     private final Supplier<String> requestIds;
     private final long maxBodyBytes;
-    private final AccessLog accessLog;
+    private final FinishedRequests finished;
 
-    ProxyHttpHandler(RuntimeHolder runtimes, Supplier<String> requestIds, long maxBodyBytes, AccessLog accessLog) {
+    ProxyHttpHandler(RuntimeHolder runtimes, Supplier<String> requestIds, long maxBodyBytes, FinishedRequests finished) {
         this.runtimes = runtimes;
         this.requestIds = requestIds;
         this.maxBodyBytes = maxBodyBytes;
-        this.accessLog = accessLog;
+        this.finished = finished;
     }
 
     @Override
@@ -51,12 +50,7 @@ final class ProxyHttpHandler extends HttpHandler {
         String rawPath = request.getRequestURI();
         ResponseWriter writer = new ResponseWriter(response, (status, bytes) -> {
             try {
-                if (runtime.accessLogEnabled()) {
-                    accessLog.record(new AccessLogEntry(System.currentTimeMillis(), exchange.requestId(),
-                            exchange.traceId(), exchange.clientAddress(), method, rawPath, exchange.routeId(),
-                            exchange.upstreamTarget(), status, bytes, System.nanoTime() - start,
-                            exchange.upstreamNanos()));
-                }
+                finished.finished(exchange, method, rawPath, status, bytes, runtime.accessLogEnabled());
             } finally {
                 runtime.exit();
             }

@@ -1,24 +1,39 @@
 package dev.gateway.node.upstream;
 
+import dev.gateway.config.PassiveHealth;
 import dev.gateway.config.UpstreamConfig;
 import dev.gateway.node.http.GatewayRequest;
+import dev.gateway.node.upstream.balance.Balancers;
+import dev.gateway.node.upstream.balance.InFlight;
+import dev.gateway.node.upstream.health.HealthRegistry;
+import dev.gateway.node.upstream.health.TargetHealth;
 import java.util.List;
 
-/** One upstream compiled for a config version: its targets, balancer and call settings. Immutable. */
+/**
+ * One upstream compiled for a config version: its targets, balancer, health and call settings.
+ * Immutable apart from the in-flight counts and health it observes; thread-safe.
+ */
 public final class UpstreamGroup {
     private final String name;
     private final UpstreamConfig config;
     private final List<UpstreamTarget> targets;
+    private final InFlight inFlight;
     private final Balancer balancer;
+    private final TargetHealth[] health;
+    private final int passiveUnhealthyAfter;
     private final UpstreamCall.PoolSettings pool;
     private final long connectTimeoutNanos;
     private final long responseTimeoutNanos;
 
-    public UpstreamGroup(String name, UpstreamConfig config) {
+    public UpstreamGroup(String name, UpstreamConfig config, HealthRegistry healthRegistry) {
         this.name = name;
         this.config = config;
         this.targets = config.targets().stream().map(t -> UpstreamTarget.of(name, t)).toList();
-        this.balancer = new WeightedRoundRobin(targets);
+        this.inFlight = new InFlight(targets);
+        this.balancer = Balancers.of(config.balancing(), targets, inFlight);
+        this.health = targets.stream().map(healthRegistry::of).toArray(TargetHealth[]::new);
+        PassiveHealth passive = config.health() == null ? null : config.health().passive();
+        this.passiveUnhealthyAfter = passive == null ? 0 : passive.unhealthyAfter();
         this.pool = new UpstreamCall.PoolSettings(config.pool().maxConnections(), config.pool().idleTimeout().toNanos());
         this.connectTimeoutNanos = config.timeouts().connect().toNanos();
         this.responseTimeoutNanos = config.timeouts().response().toNanos();
@@ -36,8 +51,48 @@ public final class UpstreamGroup {
         return targets;
     }
 
+    /**
+     * The target for {@code request}: the balancer's choice when it is healthy, else the next
+     * healthy target in config order after it (so hashing keeps a stable fallback); null when
+     * no target is healthy.
+     */
     public UpstreamTarget pick(GatewayRequest request) {
-        return balancer.pick(request);
+        UpstreamTarget chosen = balancer.pick(request);
+        int index = inFlight.indexOf(chosen);
+        if (health[index].isHealthy()) {
+            return chosen;
+        }
+        for (int k = 1; k < health.length; k++) {
+            int i = (index + k) % health.length;
+            if (health[i].isHealthy()) {
+                return targets.get(i);
+            }
+        }
+        return null;
+    }
+
+    /** A call to {@code target} starts: least-connections counts it until {@link #finished}. */
+    public void started(UpstreamTarget target) {
+        inFlight.started(target);
+    }
+
+    /**
+     * A call to {@code target} ended, with or without success (a failed connection, a timeout
+     * or a 502/503/504 answer is a failure); feeds passive health checks when configured.
+     */
+    public void finished(UpstreamTarget target, boolean ok) {
+        inFlight.finished(target);
+        if (passiveUnhealthyAfter > 0) {
+            health[inFlight.indexOf(target)].passiveResult(ok, passiveUnhealthyAfter, System.nanoTime());
+        }
+    }
+
+    public boolean healthy(UpstreamTarget target) {
+        return health[inFlight.indexOf(target)].isHealthy();
+    }
+
+    public int inFlight(UpstreamTarget target) {
+        return inFlight.get(target);
     }
 
     public UpstreamCall.PoolSettings pool() {

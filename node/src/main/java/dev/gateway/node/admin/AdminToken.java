@@ -1,0 +1,27 @@
+package dev.gateway.node.admin;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/**
+ * The bearer token of {@code node.admin.token} guarding {@code /admin/*}. Compared in constant
+ * time. Without a configured token the admin calls are open, which is only sensible when the
+ * admin listener is bound to loopback; the README says so.
+ */
+public final class AdminToken {
+    private final byte[] expected;
+
+    public AdminToken(String token) {
+        this.expected = token == null ? null : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+    }
+
+    public boolean allows(String authorizationHeader) {
+        if (expected == null) {
+            return true;
+        }
+        if (authorizationHeader == null) {
+            return false;
+        }
+        return MessageDigest.isEqual(expected, authorizationHeader.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,308 @@
+package dev.gateway.node.observability.metrics;
+
+import com.codahale.metrics.Counter;
+import com.codahale.metrics.Gauge;
+import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.Timer;
+import dev.gateway.node.observability.metrics.PrometheusExposition.Family;
+import dev.gateway.node.observability.metrics.PrometheusExposition.Series;
+import dev.gateway.node.observability.metrics.PrometheusExposition.Type;
+import io.prometheus.metrics.model.snapshots.Labels;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
+
+/**
+ * Everything the node measures, kept in one injected Dropwizard {@link MetricRegistry} and
+ * exported in the Prometheus text format (0.0.4) by {@link #writePrometheus}.
+ *
+ * <p>Exported families:
+ * <pre>
+ * gateway_requests_total{route, method, status_class}        counter
+ * gateway_request_duration_seconds{route}                    summary (quantiles, _count, _sum)
+ * gateway_upstream_duration_seconds{upstream}                summary
+ * gateway_upstream_connections{upstream, target, state}      gauge, state "open" | "idle"
+ * gateway_upstream_target_healthy{upstream, target}          gauge, 1 | 0
+ * gateway_listener_rejected_total{reason}                    counter
+ * gateway_access_log_dropped_total                           counter
+ * jvm_*                                                      see JvmMetrics
+ * </pre>
+ * {@code route} is {@link #NO_ROUTE} ("") for requests no route matched. {@code method} is one of
+ * the nine standard methods (case-sensitive, as HTTP says) or {@code OTHER}. {@code status_class}
+ * is {@code 1xx}..{@code 5xx}, or {@code other} for a status outside 100..599. Series appear on
+ * first use. Route, upstream and target names come from the config, so their number is bounded;
+ * listener rejection reasons are capped at {@value #MAX_REASONS} distinct values (then
+ * {@code other}). Series of routes or upstreams that a new config removed stay until restart.
+ *
+ * <p>Thread-safe. {@link #requestFinished} and {@link #listenerRejected} are the hot path: after a
+ * series' first use they do map lookups and atomic adds only: no locks, no string building, no
+ * allocation. The register methods are for config (re)loads; gauges are read at scrape time, and
+ * a supplier that throws leaves its series out of that scrape.
+ *
+ * <p>One instance per registry for the life of the node (it registers the JVM metrics).
+ */
+public final class GatewayMetrics {
+    /** The {@code route} label of requests that matched no route. */
+    public static final String NO_ROUTE = "";
+
+    static final String[] METHODS = {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT", "OTHER"};
+    static final String[] STATUS_CLASSES = {"1xx", "2xx", "3xx", "4xx", "5xx", "other"};
+    static final int MAX_REASONS = 32;
+    static final String OTHER_REASON = "other";
+
+    private static final int OTHER_METHOD = METHODS.length - 1;
+    private static final int OTHER_STATUS = STATUS_CLASSES.length - 1;
+    private static final double NANOS_PER_SECOND = 1e9;
+
+    static final Family REQUESTS = new Family("gateway_requests", Type.COUNTER,
+            "Requests answered, by route, method and class of the status sent to the client.");
+    static final Family REQUEST_DURATION = new Family("gateway_request_duration_seconds", Type.SUMMARY,
+            "Time the gateway spent on a request, from arrival to the end of the response, by route.");
+    static final Family UPSTREAM_DURATION = new Family("gateway_upstream_duration_seconds", Type.SUMMARY,
+            "Time a request spent upstream, by upstream.");
+    static final Family UPSTREAM_CONNECTIONS = new Family("gateway_upstream_connections", Type.GAUGE,
+            "Pooled connections to an upstream target: open (all) and idle (open and unused).");
+    static final Family TARGET_HEALTHY = new Family("gateway_upstream_target_healthy", Type.GAUGE,
+            "1 when the upstream target is considered healthy, else 0.");
+    static final Family LISTENER_REJECTED = new Family("gateway_listener_rejected", Type.COUNTER,
+            "Connections or requests the listener refused or failed before routing, by reason.");
+    static final Family ACCESS_LOG_DROPPED = new Family("gateway_access_log_dropped", Type.COUNTER,
+            "Access-log entries dropped because the log could not keep up.");
+
+    private final MetricRegistry registry;
+    private final PrometheusExposition exposition;
+    private final ConcurrentMap<String, RouteMetrics> routes = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Timer> upstreamDurations = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Counter> rejections = new ConcurrentHashMap<>();
+    private final ConcurrentMap<TargetKey, TargetGauges> targets = new ConcurrentHashMap<>();
+    private final AtomicReference<LongSupplier> accessLogDropped = new AtomicReference<>();
+
+    public GatewayMetrics(MetricRegistry registry) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.exposition = new PrometheusExposition(registry);
+        JvmMetrics.register(registry, exposition);
+    }
+
+    /**
+     * A finished request. {@code routeId} null when no route matched (404/405/400...).
+     * {@code upstream} null and {@code upstreamNanos} -1 when it never went upstream. {@code status}
+     * is the status sent to the client. A negative {@code gatewayNanos} counts the request but
+     * records no duration.
+     */
+    public void requestFinished(String routeId, String method, int status, long gatewayNanos,
+                                String upstream, long upstreamNanos) {
+        RouteMetrics route = route(routeId == null ? NO_ROUTE : routeId);
+        route.requests(methodIndex(method) * STATUS_CLASSES.length + statusClassIndex(status)).inc();
+        if (gatewayNanos >= 0) {
+            route.duration.update(gatewayNanos, TimeUnit.NANOSECONDS);
+        }
+        if (upstream != null && upstreamNanos >= 0) {
+            upstreamDuration(upstream).update(upstreamNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * Pool gauges for one upstream target, read at scrape time. Registering the same
+     * upstream/target again replaces the suppliers.
+     */
+    public void registerPool(String upstream, String target, IntSupplier open, IntSupplier idle) {
+        Objects.requireNonNull(open, "open");
+        Objects.requireNonNull(idle, "idle");
+        targets.compute(new TargetKey(upstream, target), (key, existing) -> {
+            TargetGauges gauges = existing != null ? existing : new TargetGauges();
+            boolean first = gauges.open == null;
+            gauges.open = open;
+            gauges.idle = idle;
+            if (first) {
+                String base = MetricRegistry.name("gateway.upstream", key.upstream(), key.target(), "connections");
+                gauges.names.add(gauge(base + ".open", connections(key, "open"), () -> gauges.open.getAsInt()));
+                gauges.names.add(gauge(base + ".idle", connections(key, "idle"), () -> gauges.idle.getAsInt()));
+            }
+            return gauges;
+        });
+    }
+
+    /**
+     * Health gauge (1 healthy, 0 not) for one upstream target, read at scrape time.
+     * Re-registering the same upstream/target replaces the supplier (config reloads).
+     */
+    public void registerHealth(String upstream, String target, BooleanSupplier healthy) {
+        Objects.requireNonNull(healthy, "healthy");
+        targets.compute(new TargetKey(upstream, target), (key, existing) -> {
+            TargetGauges gauges = existing != null ? existing : new TargetGauges();
+            boolean first = gauges.healthy == null;
+            gauges.healthy = healthy;
+            if (first) {
+                gauges.names.add(gauge(MetricRegistry.name("gateway.upstream", key.upstream(), key.target(), "healthy"),
+                        new Series(TARGET_HEALTHY, key.labels(), 1), () -> gauges.healthy.getAsBoolean() ? 1 : 0));
+            }
+            return gauges;
+        });
+    }
+
+    /** Removes the pool and health gauges of one upstream target; unknown targets are ignored. */
+    public void unregisterUpstreamTarget(String upstream, String target) {
+        targets.computeIfPresent(new TargetKey(upstream, target), (key, gauges) -> {
+            for (String name : gauges.names) {
+                registry.remove(name);
+                exposition.release(name);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Counts a listener-level refusal or error by reason, e.g. "header-timeout",
+     * "headers-too-large", "too-many-connections", "malformed".
+     */
+    public void listenerRejected(String reason) {
+        String key = reason == null ? OTHER_REASON : reason;
+        Counter counter = rejections.get(key);
+        if (counter == null) {
+            counter = rejectionCounter(key);
+        }
+        counter.inc();
+    }
+
+    /**
+     * Access-log entries dropped because the log could not keep up, read at scrape time.
+     * Registering again replaces the supplier.
+     */
+    public void registerAccessLogDropped(LongSupplier dropped) {
+        Objects.requireNonNull(dropped, "dropped");
+        if (accessLogDropped.getAndSet(dropped) == null) {
+            gauge("gateway.access-log.dropped", new Series(ACCESS_LOG_DROPPED, Labels.EMPTY, 1),
+                    () -> accessLogDropped.get().getAsLong());
+        }
+    }
+
+    /** Writes the Prometheus text exposition format (version 0.0.4) of everything, JVM basics included. */
+    public void writePrometheus(OutputStream out) throws IOException {
+        exposition.write(out);
+    }
+
+    /** The Content-Type of {@link #writePrometheus}'s output. */
+    public String contentType() {
+        return exposition.contentType();
+    }
+
+    static int methodIndex(String method) {
+        if (method == null) {
+            return OTHER_METHOD;
+        }
+        switch (method) {
+            case "GET": return 0;
+            case "HEAD": return 1;
+            case "POST": return 2;
+            case "PUT": return 3;
+            case "DELETE": return 4;
+            case "PATCH": return 5;
+            case "OPTIONS": return 6;
+            case "TRACE": return 7;
+            case "CONNECT": return 8;
+            default: return OTHER_METHOD;
+        }
+    }
+
+    static int statusClassIndex(int status) {
+        return status >= 100 && status <= 599 ? status / 100 - 1 : OTHER_STATUS;
+    }
+
+    private RouteMetrics route(String routeId) {
+        RouteMetrics route = routes.get(routeId);
+        return route != null ? route : routes.computeIfAbsent(routeId, RouteMetrics::new);
+    }
+
+    private Timer upstreamDuration(String upstream) {
+        Timer timer = upstreamDurations.get(upstream);
+        return timer != null ? timer : upstreamDurations.computeIfAbsent(upstream, u -> timer(
+                MetricRegistry.name("gateway.upstream", u, "duration"),
+                new Series(UPSTREAM_DURATION, Labels.of("upstream", u), NANOS_PER_SECOND)));
+    }
+
+    private Counter rejectionCounter(String reason) {
+        // Over the cap, new reasons share one series; the cap is approximate under races.
+        String key = rejections.size() < MAX_REASONS ? reason : OTHER_REASON;
+        return rejections.computeIfAbsent(key, r -> counter(MetricRegistry.name("gateway.listener.rejected", r),
+                new Series(LISTENER_REJECTED, Labels.of("reason", r), 1)));
+    }
+
+    private Counter counter(String name, Series series) {
+        return registry.counter(exposition.claim(name, series));
+    }
+
+    private Timer timer(String name, Series series) {
+        return registry.timer(exposition.claim(name, series), SummingTimer::new);
+    }
+
+    /** Registers a gauge, replacing whatever held its name; returns the name used. */
+    private String gauge(String name, Series series, Gauge<?> gauge) {
+        String claimed = exposition.claim(name, series);
+        registry.remove(claimed);
+        registry.register(claimed, gauge);
+        return claimed;
+    }
+
+    private static Series connections(TargetKey key, String state) {
+        return new Series(UPSTREAM_CONNECTIONS,
+                Labels.of("upstream", key.upstream(), "target", key.target(), "state", state), 1);
+    }
+
+    /** One route's counters, indexed [method * STATUS_CLASSES.length + statusClass], made on first use. */
+    private final class RouteMetrics {
+        private final String routeId;
+        private final AtomicReferenceArray<Counter> requests =
+                new AtomicReferenceArray<>(METHODS.length * STATUS_CLASSES.length);
+        private final Timer duration;
+
+        RouteMetrics(String routeId) {
+            this.routeId = routeId;
+            this.duration = timer(MetricRegistry.name("gateway.requests", routeId, "duration"),
+                    new Series(REQUEST_DURATION, Labels.of("route", routeId), NANOS_PER_SECOND));
+        }
+
+        Counter requests(int slot) {
+            Counter counter = requests.get(slot);
+            return counter != null ? counter : createRequests(slot);
+        }
+
+        private Counter createRequests(int slot) {
+            String method = METHODS[slot / STATUS_CLASSES.length];
+            String statusClass = STATUS_CLASSES[slot % STATUS_CLASSES.length];
+            Counter counter = counter(MetricRegistry.name("gateway.requests", routeId, method, statusClass),
+                    new Series(REQUESTS, Labels.of("route", routeId, "method", method, "status_class", statusClass), 1));
+            // Concurrent creators get the same Counter from the registry; either write is fine.
+            requests.compareAndSet(slot, null, counter);
+            return counter;
+        }
+    }
+
+    private record TargetKey(String upstream, String target) {
+        TargetKey {
+            Objects.requireNonNull(upstream, "upstream");
+            Objects.requireNonNull(target, "target");
+        }
+
+        Labels labels() {
+            return Labels.of("upstream", upstream, "target", target);
+        }
+    }
+
+    /** Mutated only inside {@code targets.compute}; suppliers are read by scrapes. */
+    private static final class TargetGauges {
+        volatile IntSupplier open;
+        volatile IntSupplier idle;
+        volatile BooleanSupplier healthy;
+        final List<String> names = new ArrayList<>();
+    }
+}
