@@ -15,6 +15,7 @@ final class HeadScanner {
     static final int OBS_FOLD = 3;
     static final int BAD_REQUEST_LINE = 4;
     static final int AMBIGUOUS_FRAMING = 5;
+    static final int BAD_HEADER_LINE = 6;
 
     private static final byte[] CONTENT_LENGTH = "content-length:".getBytes();
     private static final byte[] TRANSFER_ENCODING = "transfer-encoding:".getBytes();
@@ -66,12 +67,41 @@ final class HeadScanner {
         if (line[0] == ' ' || line[0] == '\t') {
             return OBS_FOLD;
         }
+        int colon = 0;
+        while (colon < length && isTokenChar(line[colon])) {
+            colon++;
+        }
+        if (colon == 0 || colon >= length || line[colon] != ':') {
+            return BAD_HEADER_LINE; // no field name, or white space or junk before the colon
+        }
         if (startsWithIgnoreCase(line, length, CONTENT_LENGTH)) {
+            if (!digitsOnly(line, colon + 1, length)) {
+                return BAD_HEADER_LINE;
+            }
             s.contentLengths++;
         } else if (startsWithIgnoreCase(line, length, TRANSFER_ENCODING)) {
             s.transferEncoding = true;
         }
         return MORE;
+    }
+
+    /** A Content-Length value: optional white space around one or more digits. */
+    private static boolean digitsOnly(byte[] line, int from, int to) {
+        while (from < to && (line[from] == ' ' || line[from] == '\t')) {
+            from++;
+        }
+        while (to > from && (line[to - 1] == ' ' || line[to - 1] == '\t')) {
+            to--;
+        }
+        if (from == to || to - from > 18) {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            if (line[i] < '0' || line[i] > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** {@code method SP request-target SP HTTP/1.x}, method a token, target without controls. */

@@ -110,6 +110,7 @@ final class ListenerGuard implements AddOn {
                         "request head larger than " + limits.maxHeaderBytes() + " bytes", "headers-too-large");
                 case HeadScanner.OBS_FOLD -> refuse(c, 400, "Bad Request", "obsolete line folding in request head", "malformed");
                 case HeadScanner.BAD_REQUEST_LINE -> refuse(c, 400, "Bad Request", "malformed request line", "malformed");
+                case HeadScanner.BAD_HEADER_LINE -> refuse(c, 400, "Bad Request", "malformed header field", "malformed");
                 case HeadScanner.AMBIGUOUS_FRAMING -> refuse(c, 400, "Bad Request",
                         "ambiguous framing: Content-Length with Transfer-Encoding, or Content-Length twice", "malformed");
                 default -> {

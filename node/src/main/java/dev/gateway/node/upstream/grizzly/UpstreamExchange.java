@@ -172,6 +172,11 @@ final class UpstreamExchange implements BodySink {
             if (last) {
                 requestSent = true;
             }
+            if (state == SENT) {
+                // The response timeout counts from the last sign of progress: each uploaded
+                // chunk restarts it, so a slow upload is not an upstream timeout, a stalled one is.
+                arm(Math.min(call.exchange().deadlineNanos(), System.nanoTime() + call.responseTimeoutNanos()));
+            }
         }
         Buffer content = chunk.hasRemaining() ? Buffers.wrap(c.connection.getMemoryManager(), chunk) : Buffers.EMPTY_BUFFER;
         c.connection.write(HttpContent.builder(request).content(content).last(last).build());
