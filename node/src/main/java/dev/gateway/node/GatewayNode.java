@@ -1,34 +1,43 @@
 package dev.gateway.node;
 
+import com.codahale.metrics.MetricRegistry;
+import dev.gateway.cluster.GatewayCluster;
 import dev.gateway.config.AccessLogConfig;
 import dev.gateway.config.GatewayConfig;
-import com.codahale.metrics.MetricRegistry;
+import dev.gateway.limiter.LocalRateLimiter;
+import dev.gateway.limiter.RateLimiter;
+import dev.gateway.limiter.Ticker;
+import dev.gateway.node.admin.AdminApi;
+import dev.gateway.node.admin.ClusterView;
+import dev.gateway.node.admin.Health;
+import dev.gateway.node.admin.LimitsView;
 import dev.gateway.node.admin.MetricsEndpoint;
-import dev.gateway.node.observability.AccessLog;
+import dev.gateway.node.auth.AuthMetricsExport;
+import dev.gateway.node.observability.AsyncAccessLog;
 import dev.gateway.node.observability.FinishedRequests;
 import dev.gateway.node.observability.metrics.GatewayMetrics;
-import dev.gateway.node.upstream.UpstreamGroup;
-import dev.gateway.node.upstream.UpstreamTarget;
-import java.io.OutputStream;
-import dev.gateway.node.observability.AsyncAccessLog;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
-import dev.gateway.node.admin.Health;
+import dev.gateway.node.ratelimit.RateLimiting;
 import dev.gateway.node.runtime.FeatureGate;
 import dev.gateway.node.runtime.GatewayRuntime;
-import dev.gateway.node.upstream.health.HealthRegistry;
 import dev.gateway.node.runtime.RequestIds;
 import dev.gateway.node.runtime.RuntimeCompiler;
 import dev.gateway.node.runtime.RuntimeHolder;
 import dev.gateway.node.server.ListenException;
 import dev.gateway.node.server.NodeServers;
+import dev.gateway.node.upstream.UpstreamGroup;
+import dev.gateway.node.upstream.UpstreamTarget;
+import dev.gateway.node.upstream.health.HealthRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /**
  * One gateway node, wired: the only place that creates the node's long-lived parts and hands
- * them to each other. {@link #close()} stops everything it started.
+ * them to each other. {@link #close()} stops everything it started, in the order that loses
+ * nothing: not ready, drain the listeners, retire the runtime, leave the cluster.
  */
 public final class GatewayNode implements AutoCloseable {
     private final GatewayConfig config;
@@ -36,57 +45,89 @@ public final class GatewayNode implements AutoCloseable {
     private final Health health;
     private final RuntimeHolder runtimes;
     private final NodeServers servers;
-    private final AccessLog accessLog;
+    private final AsyncAccessLog accessLog;
+    private final GatewayCluster cluster;
 
-    private GatewayNode(GatewayConfig config, ScheduledThreadPoolExecutor timer, Health health,
-                        RuntimeHolder runtimes, NodeServers servers, AccessLog accessLog) {
-        this.accessLog = accessLog;
+    private GatewayNode(GatewayConfig config, ScheduledThreadPoolExecutor timer, Health health, RuntimeHolder runtimes,
+                        NodeServers servers, AsyncAccessLog accessLog, GatewayCluster cluster) {
         this.config = config;
         this.timer = timer;
         this.health = health;
         this.runtimes = runtimes;
         this.servers = servers;
+        this.accessLog = accessLog;
+        this.cluster = cluster;
     }
 
     /**
-     * Starts a node serving {@code config}.
+     * Starts a node serving {@code config}: joins its cluster first (when it has a {@code cluster:}
+     * section), then binds the listeners. Nothing is left running when it fails.
      *
      * @throws UnsupportedFeatureException when the config uses something this node cannot do yet
      * @throws ListenException             when a listener cannot bind
+     * @throws IllegalStateException       when the cluster member cannot start (its port in use, say)
      */
     public static GatewayNode start(GatewayConfig config) throws ListenException {
         List<String> unsupported = FeatureGate.unsupported(config);
         if (!unsupported.isEmpty()) {
             throw new UnsupportedFeatureException(unsupported);
         }
+        GatewayCluster cluster = config.cluster() == null ? null
+                : GatewayCluster.start(config.cluster(), config.node().name());
+        try {
+            return startWith(config, cluster);
+        } catch (ListenException | RuntimeException e) {
+            if (cluster != null) {
+                cluster.close();
+            }
+            throw e;
+        }
+    }
+
+    private static GatewayNode startWith(GatewayConfig config, GatewayCluster cluster) throws ListenException {
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "gateway-timer");
             t.setDaemon(true);
             return t;
         });
         timer.setRemoveOnCancelPolicy(true);
-        Health health = new Health();
-        HealthRegistry healthRegistry = new HealthRegistry();
+        Health health = new Health(() -> cluster == null ? null : cluster.notReadyReason());
         RuntimeHolder runtimes = new RuntimeHolder();
         AsyncAccessLog accessLog = openAccessLog(config.shared().observability().accessLog());
         GatewayMetrics metrics = new GatewayMetrics(new MetricRegistry());
         metrics.registerAccessLogDropped(accessLog::dropped);
+        RateLimiter local = new LocalRateLimiter(Ticker.system());
+        RateLimiter shared = cluster == null ? local : cluster.rateLimiter();
+        int expectedSize = cluster == null ? 1 : cluster.settings().expectedSize();
+        AdminApi admin = new AdminApi(null, new ClusterView(cluster, config.node().name()),
+                new LimitsView(runtimes, shared));
         NodeServers servers;
         try {
             servers = NodeServers.start(config.node(), runtimes, health, new RequestIds(), timer,
-                    new FinishedRequests(accessLog, metrics), metrics::listenerRejected, endpointOf(metrics));
+                    new FinishedRequests(accessLog, metrics), metrics::listenerRejected, endpointOf(metrics), admin);
         } catch (ListenException | RuntimeException e) {
             timer.shutdownNow();
             accessLog.close();
             throw e;
         }
         RuntimeCompiler compiler = new RuntimeCompiler(servers.upstreamClient(), config.node().name(),
-                RequestIds::random128, healthRegistry, timer);
-        GatewayRuntime runtime = compiler.compile(config.shared());
+                RequestIds::random128, new HealthRegistry(), timer,
+                new RateLimiting(shared, local, metrics, expectedSize));
+        GatewayRuntime runtime;
+        try {
+            runtime = compiler.compile(config.shared());
+        } catch (RuntimeException e) {
+            // A config that cannot be compiled (an unreadable key, say) leaves nothing running.
+            servers.close();
+            timer.shutdownNow();
+            accessLog.close();
+            throw e;
+        }
         registerUpstreamGauges(metrics, runtime, servers);
+        AuthMetricsExport.register(compiler.authMetrics(), metrics);
         runtimes.swap(runtime);
         health.serving();
-        return new GatewayNode(config, timer, health, runtimes, servers, accessLog);
+        return new GatewayNode(config, timer, health, runtimes, servers, accessLog, cluster);
     }
 
     private static void registerUpstreamGauges(GatewayMetrics metrics, GatewayRuntime runtime, NodeServers servers) {
@@ -137,6 +178,11 @@ public final class GatewayNode implements AutoCloseable {
         return servers.adminPort();
     }
 
+    /** The TLS listener's port, or -1 without {@code node.tls}. */
+    public int tlsPort() {
+        return servers.tlsPort();
+    }
+
     public RuntimeHolder runtimes() {
         return runtimes;
     }
@@ -148,6 +194,9 @@ public final class GatewayNode implements AutoCloseable {
         GatewayRuntime runtime = runtimes.current();
         if (runtime != null) {
             runtime.close();
+        }
+        if (cluster != null) {
+            cluster.close();
         }
         timer.shutdownNow();
         accessLog.close();

@@ -1,11 +1,15 @@
 package dev.gateway.node;
 
+import dev.gateway.cluster.GatewayCluster;
 import dev.gateway.config.AdminSettings;
+import dev.gateway.config.ClusterSettings;
+import dev.gateway.config.Discovery;
 import dev.gateway.config.ConfigCodec;
 import dev.gateway.config.ConfigException;
 import dev.gateway.config.GatewayConfig;
 import dev.gateway.config.HostPort;
 import dev.gateway.config.NodeSettings;
+import dev.gateway.node.auth.HashKeyCommand;
 import dev.gateway.node.server.ListenException;
 import dev.gateway.node.server.demo.DemoUpstreamCommand;
 import java.io.IOException;
@@ -29,7 +33,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "gateway-node", mixinStandardHelpOptions = true, version = "gateway-node 0.1.0",
         description = "A node of the clustered API gateway.",
-        subcommands = {DemoUpstreamCommand.class})
+        subcommands = {DemoUpstreamCommand.class, HashKeyCommand.class})
 public final class Main implements Callable<Integer> {
     static final int BAD_INPUT = 2;
 
@@ -56,6 +60,8 @@ public final class Main implements Callable<Integer> {
     }
 
     static int run(String... args) {
+        // Before anything touches the common pool or Hazelcast: its async callbacks run there.
+        GatewayCluster.prepareJvm();
         Logger grizzly = quietGrizzly();
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
@@ -96,7 +102,19 @@ public final class Main implements Callable<Integer> {
         } catch (UnsupportedFeatureException e) {
             err.println(config + ": " + e.getMessage());
             return BAD_INPUT;
+        } catch (dev.gateway.node.auth.AuthConfigException e) {
+            for (String problem : e.getMessage().split("\n")) {
+                err.println(config + ": " + problem);
+            }
+            return BAD_INPUT;
         } catch (ListenException e) {
+            err.println("gateway-node: " + e.getMessage());
+            return BAD_INPUT;
+        } catch (IllegalArgumentException e) {
+            err.println(config + ": " + e.getMessage());
+            return BAD_INPUT;
+        } catch (IllegalStateException e) {
+            // The cluster member could not start: its port in use, most likely.
             err.println("gateway-node: " + e.getMessage());
             return BAD_INPUT;
         } catch (java.io.UncheckedIOException e) {
@@ -121,13 +139,18 @@ public final class Main implements Callable<Integer> {
         AdminSettings admin = adminListen == null ? n.admin() : new AdminSettings(HostPort.parse(adminListen), n.admin().token());
         NodeSettings node = new NodeSettings(nodeName == null ? n.name() : nodeName,
                 listen == null ? n.listen() : HostPort.parse(listen), n.tls(), admin, n.limits());
-        if ((clusterListen != null || members != null) && file.cluster() == null) {
+        ClusterSettings cluster = file.cluster();
+        if ((clusterListen != null || members != null) && cluster == null) {
             throw new IllegalArgumentException("--cluster-listen and --member need a cluster: section in the config");
         }
-        if (clusterListen != null || members != null) {
-            throw new UnsupportedFeatureException(List.of("cluster (clustering)"));
+        if (cluster != null && (clusterListen != null || members != null)) {
+            Discovery discovery = members == null ? cluster.discovery()
+                    : new Discovery(members.stream().map(HostPort::parse).toList(), null);
+            cluster = new ClusterSettings(cluster.name(),
+                    clusterListen == null ? cluster.listen() : HostPort.parse(clusterListen), discovery,
+                    cluster.expectedSize(), cluster.minSize());
         }
-        return new GatewayConfig(node, file.cluster(), file.shared());
+        return new GatewayConfig(node, cluster, file.shared());
     }
 
     /** Grizzly logs through java.util.logging; only its warnings are worth an operator's eye. */

@@ -1,12 +1,21 @@
 package dev.gateway.node.admin;
 
+import java.util.function.Supplier;
+
 /**
  * Whether this node should receive traffic. Live while the process runs; ready once it serves a
- * config and until it starts draining. Thread-safe.
+ * config, while its cluster (if any) is joined and on the majority side, and until it starts
+ * draining. Thread-safe.
  */
 public final class Health {
+    private final Supplier<String> clusterReason;
     private volatile boolean serving;
     private volatile boolean draining;
+
+    /** @param clusterReason null when the cluster is fine (or there is none), else why not ready */
+    public Health(Supplier<String> clusterReason) {
+        this.clusterReason = clusterReason;
+    }
 
     public void serving() {
         serving = true;
@@ -25,6 +34,6 @@ public final class Health {
         if (!serving) {
             return "starting";
         }
-        return null;
+        return clusterReason.get();
     }
 }

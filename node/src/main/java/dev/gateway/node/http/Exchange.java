@@ -16,6 +16,9 @@ public final class Exchange {
     private volatile String upstreamName;
     private volatile long upstreamNanos = -1;
     private String traceId;
+    private String consumerId;
+    private String consumerPlan;
+    private String subject;
 
     public Exchange(String clientAddress, String scheme, long startNanos, String requestId) {
         this.clientAddress = clientAddress;
@@ -97,5 +100,32 @@ public final class Exchange {
 
     public void traceId(String id) {
         this.traceId = id;
+    }
+
+    /** The authenticated consumer's id, or null before (or without) authentication. */
+    public String consumerId() {
+        return consumerId;
+    }
+
+    public void consumerId(String id) {
+        this.consumerId = id;
+    }
+
+    /** The authenticated consumer's plan, or null. */
+    public String consumerPlan() {
+        return consumerPlan;
+    }
+
+    public void consumerPlan(String plan) {
+        this.consumerPlan = plan;
+    }
+
+    /** The token subject of an authenticated request, or null. */
+    public String subject() {
+        return subject;
+    }
+
+    public void subject(String subject) {
+        this.subject = subject;
     }
 }

@@ -19,27 +19,12 @@ public final class FeatureGate {
 
     public static List<String> unsupported(GatewayConfig config) {
         List<String> out = new ArrayList<>();
-        if (config.node().tls() != null) {
-            out.add("node.tls (TLS termination)");
-        }
-        if (config.cluster() != null) {
-            out.add("cluster (clustering)");
-        }
         out.addAll(unsupported(config.shared()));
         return out;
     }
 
     public static List<String> unsupported(SharedConfig shared) {
         List<String> out = new ArrayList<>();
-        if (!shared.auth().isEmpty()) {
-            out.add("auth (authentication)");
-        }
-        if (!shared.consumers().isEmpty()) {
-            out.add("consumers (authentication)");
-        }
-        if (!shared.rateLimits().isEmpty()) {
-            out.add("rate-limits (rate limiting)");
-        }
         for (Map.Entry<String, UpstreamConfig> e : shared.upstreams().entrySet()) {
             String at = "upstreams." + e.getKey();
             UpstreamConfig u = e.getValue();
@@ -52,10 +37,7 @@ public final class FeatureGate {
         for (int i = 0; i < shared.routes().size(); i++) {
             RouteConfig r = shared.routes().get(i);
             String at = "routes[" + i + "]";
-            addIf(out, !r.auth().isEmpty(), at + ".auth (authentication)");
-            addIf(out, !r.rateLimits().isEmpty(), at + ".rate-limits (rate limiting)");
             addIf(out, r.cache() != null, at + ".cache (caching)");
-            addIf(out, r.compression() != null, at + ".compression (compression)");
             addIf(out, r.isAggregate(), at + ".aggregate (request aggregation)");
         }
         return out;

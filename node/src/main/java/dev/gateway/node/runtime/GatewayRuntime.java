@@ -1,6 +1,8 @@
 package dev.gateway.node.runtime;
 
 import dev.gateway.config.SharedConfig;
+import dev.gateway.limiter.LimitSpec;
+import dev.gateway.node.ratelimit.CompiledPolicy;
 import dev.gateway.node.http.ErrorResponses;
 import dev.gateway.node.http.Exchange;
 import dev.gateway.node.http.GatewayRequest;
@@ -26,18 +28,26 @@ public final class GatewayRuntime implements AutoCloseable {
     private final Router router;
     private final Map<String, UpstreamGroup> upstreams;
     private final AutoCloseable healthChecks;
+    private final Map<String, CompiledPolicy> policies;
     private final boolean accessLogEnabled;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean retired;
     private volatile boolean closed;
 
     GatewayRuntime(SharedConfig config, Router router, Map<String, UpstreamGroup> upstreams,
-                   AutoCloseable healthChecks) {
+                   Map<String, CompiledPolicy> policies, AutoCloseable healthChecks) {
+        this.policies = Map.copyOf(policies);
         this.config = config;
         this.router = router;
         this.upstreams = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(upstreams));
         this.healthChecks = healthChecks;
         this.accessLogEnabled = !"off".equals(config.observability().accessLog().format());
+    }
+
+    /** The spec of rate-limit policy {@code name} in this config version, or null. */
+    public LimitSpec limitSpec(String name) {
+        CompiledPolicy policy = policies.get(name);
+        return policy == null ? null : policy.spec();
     }
 
     /** Whether finished requests of this config version go to the access log. */

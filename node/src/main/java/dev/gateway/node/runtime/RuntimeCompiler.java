@@ -3,7 +3,13 @@ package dev.gateway.node.runtime;
 import dev.gateway.config.RouteConfig;
 import dev.gateway.config.SharedConfig;
 import dev.gateway.config.UpstreamConfig;
+import dev.gateway.node.auth.AuthCompiler;
+import dev.gateway.node.auth.AuthMetrics;
+import dev.gateway.node.auth.AuthRuntime;
+import dev.gateway.node.compression.CompressionInterceptor;
 import dev.gateway.node.pipeline.CorrelationIdInterceptor;
+import dev.gateway.node.ratelimit.CompiledPolicy;
+import dev.gateway.node.ratelimit.RateLimiting;
 import dev.gateway.node.pipeline.ForwardInterceptor;
 import dev.gateway.node.pipeline.IdentityHeadersInterceptor;
 import dev.gateway.node.pipeline.Interceptor;
@@ -37,14 +43,23 @@ public final class RuntimeCompiler {
     private final ScheduledExecutorService timer;
     private final Interceptor identityHeaders = new IdentityHeadersInterceptor();
     private final Interceptor traceContext = new TraceContextInterceptor();
+    private final AuthCompiler auth;
+    private final RateLimiting rateLimiting;
 
     public RuntimeCompiler(UpstreamClient client, String nodeName, Supplier<String> correlationIds,
-                           HealthRegistry health, ScheduledExecutorService timer) {
+                           HealthRegistry health, ScheduledExecutorService timer, RateLimiting rateLimiting) {
+        this.rateLimiting = rateLimiting;
         this.client = client;
         this.nodeName = nodeName;
         this.correlationIds = correlationIds;
         this.health = health;
         this.timer = timer;
+        this.auth = new AuthCompiler(timer);
+    }
+
+    /** Authentication outcomes, JWKS refreshes and introspection figures of every config version compiled here. */
+    public AuthMetrics authMetrics() {
+        return auth.metrics();
     }
 
     public GatewayRuntime compile(SharedConfig config) {
@@ -53,15 +68,24 @@ public final class RuntimeCompiler {
             upstreams.put(e.getKey(), new UpstreamGroup(e.getKey(), e.getValue(), health));
         }
         boolean tracing = !"off".equals(config.observability().tracing().propagate());
+        AuthRuntime authRuntime = auth.compile(config);
+        Map<String, CompiledPolicy> policies = rateLimiting.compile(config);
         List<Route> routes = new ArrayList<>();
         for (RouteConfig rc : config.routes()) {
-            routes.add(new Route(rc, chainOf(rc, upstreams.get(rc.upstream()), tracing)));
+            Interceptor limits = rateLimiting.linkFor(rc.rateLimits(), policies);
+            routes.add(new Route(rc, chainOf(rc, upstreams.get(rc.upstream()), tracing, authRuntime, limits)));
         }
         ActiveHealthChecker checker = new ActiveHealthChecker(List.copyOf(upstreams.values()), client, health, timer);
-        return new GatewayRuntime(config, new Router(routes), upstreams, checker);
+        AutoCloseable versionResources = () -> {
+            try (authRuntime) {
+                checker.close();
+            }
+        };
+        return new GatewayRuntime(config, new Router(routes), upstreams, policies, versionResources);
     }
 
-    private List<Interceptor> chainOf(RouteConfig route, UpstreamGroup upstream, boolean tracing) {
+    private List<Interceptor> chainOf(RouteConfig route, UpstreamGroup upstream, boolean tracing, AuthRuntime auth,
+                                      Interceptor rateLimits) {
         List<Interceptor> chain = new ArrayList<>();
         if (tracing) {
             chain.add(traceContext);
@@ -70,8 +94,18 @@ public final class RuntimeCompiler {
         if (route.request().correlationId() != null) {
             chain.add(new CorrelationIdInterceptor(route.request().correlationId(), correlationIds));
         }
+        Interceptor authentication = auth.linkFor(route.auth());
+        if (authentication != null) {
+            chain.add(authentication);
+        }
+        if (rateLimits != null) {
+            chain.add(rateLimits);
+        }
         if (!route.response().removeHeaders().isEmpty() || !route.response().setHeaders().isEmpty()) {
             chain.add(new ResponseHeadersInterceptor(route.response()));
+        }
+        if (route.compression() != null) {
+            chain.add(new CompressionInterceptor(route.compression()));
         }
         if (!route.request().removeHeaders().isEmpty() || !route.request().setHeaders().isEmpty()) {
             chain.add(new RequestHeadersInterceptor(route.request()));

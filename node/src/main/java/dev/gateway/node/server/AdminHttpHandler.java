@@ -3,7 +3,8 @@ package dev.gateway.node.server;
 import dev.gateway.node.admin.AdminToken;
 import dev.gateway.node.admin.Health;
 import dev.gateway.node.admin.MetricsEndpoint;
-import dev.gateway.node.admin.UpstreamsView;
+import dev.gateway.node.admin.AdminApi;
+import dev.gateway.node.admin.AdminReply;
 import dev.gateway.node.http.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,13 +19,13 @@ import org.glassfish.grizzly.http.server.Response;
 final class AdminHttpHandler extends HttpHandler {
     private final Health health;
     private final AdminToken token;
-    private final UpstreamsView upstreams;
+    private final AdminApi api;
     private final MetricsEndpoint metrics;
 
-    AdminHttpHandler(Health health, AdminToken token, UpstreamsView upstreams, MetricsEndpoint metrics) {
+    AdminHttpHandler(Health health, AdminToken token, AdminApi api, MetricsEndpoint metrics) {
         this.health = health;
         this.token = token;
-        this.upstreams = upstreams;
+        this.api = api;
         this.metrics = metrics;
     }
 
@@ -38,7 +39,7 @@ final class AdminHttpHandler extends HttpHandler {
             error(response, 401, "admin token required");
             return;
         }
-        if (!read && (path.startsWith("/health/") || path.equals("/metrics") || path.equals("/admin/upstreams"))) {
+        if (!read && (path.startsWith("/health/") || path.equals("/metrics") || api.knows(path))) {
             response.setHeader("Allow", "GET, HEAD");
             error(response, 405, "method " + method + " not allowed here");
             return;
@@ -59,13 +60,16 @@ final class AdminHttpHandler extends HttpHandler {
                 response.setHeader("Cache-Control", "no-store");
                 metrics.write(response.getOutputStream());
             }
-            case "/admin/upstreams" -> respond(response, 200, upstreams.render());
-            default -> error(response, 404, "no admin endpoint " + path);
+            default -> {
+                AdminReply reply = api.get(path);
+                respond(response, reply.status(), reply.json());
+            }
         }
     }
 
     private static void error(Response response, int status, String message) throws IOException {
-        respond(response, status, "{\"error\":" + Json.quote(message) + ",\"status\":" + status + ",\"request_id\":\"\"}");
+        AdminReply reply = AdminReply.error(status, message);
+        respond(response, reply.status(), reply.json());
     }
 
     private static void respond(Response response, int status, String json) throws IOException {

@@ -6,7 +6,9 @@ import org.glassfish.grizzly.Buffer;
  * Follows a request head through raw bytes, line by line, without consuming them, and judges
  * it before the HTTP codec does: too large, a malformed request line, obsolete line folding,
  * or ambiguous framing (Content-Length beside Transfer-Encoding, or Content-Length twice: the
- * request smuggling vectors of RFC 9112 6.3 and 11.2).
+ * request smuggling vectors of RFC 9112 6.3 and 11.2), or a Transfer-Encoding other than plain
+ * {@code chunked} in HTTP/1.1 (RFC 9112 6.1, 6.3: whose body's end a codec may not find where
+ * the client meant).
  */
 final class HeadScanner {
     static final int MORE = 0;
@@ -16,9 +18,14 @@ final class HeadScanner {
     static final int BAD_REQUEST_LINE = 4;
     static final int AMBIGUOUS_FRAMING = 5;
     static final int BAD_HEADER_LINE = 6;
+    /** Transfer-Encoding in HTTP/1.0, or with a final coding other than chunked: the body's end is unknown. */
+    static final int BAD_TRANSFER_ENCODING = 7;
+    /** A transfer coding before chunked (gzip, chunked): one the gateway cannot pass on. */
+    static final int UNSUPPORTED_TRANSFER_CODING = 8;
 
     private static final byte[] CONTENT_LENGTH = "content-length:".getBytes();
     private static final byte[] TRANSFER_ENCODING = "transfer-encoding:".getBytes();
+    private static final byte[] CHUNKED = "chunked".getBytes();
 
     private HeadScanner() {
     }
@@ -54,11 +61,18 @@ final class HeadScanner {
                 return BAD_REQUEST_LINE;
             }
             s.pastRequestLine = true;
+            s.http10 = line[length - 1] == '0';
             return MORE;
         }
         if (length == 0) {
             if (s.contentLengths > 1 || (s.contentLengths == 1 && s.transferEncoding)) {
                 return AMBIGUOUS_FRAMING;
+            }
+            if (s.transferEncoding && (s.http10 || !s.lastCodingChunked)) {
+                return BAD_TRANSFER_ENCODING;
+            }
+            if (s.transferCodings > 1) {
+                return UNSUPPORTED_TRANSFER_CODING;
             }
             s.inMessage = true;
             s.startNanos = 0;
@@ -81,8 +95,32 @@ final class HeadScanner {
             s.contentLengths++;
         } else if (startsWithIgnoreCase(line, length, TRANSFER_ENCODING)) {
             s.transferEncoding = true;
+            transferCodings(s, line, colon + 1, length);
         }
         return MORE;
+    }
+
+    /** Counts the comma-separated codings of a Transfer-Encoding value and notes whether the last is chunked. */
+    private static void transferCodings(HeadState s, byte[] line, int from, int to) {
+        int start = from;
+        for (int i = from; i <= to; i++) {
+            if (i < to && line[i] != ',') {
+                continue;
+            }
+            int a = start;
+            int b = i;
+            while (a < b && (line[a] == ' ' || line[a] == '\t')) {
+                a++;
+            }
+            while (b > a && (line[b - 1] == ' ' || line[b - 1] == '\t')) {
+                b--;
+            }
+            if (a < b) {
+                s.transferCodings++;
+                s.lastCodingChunked = b - a == 7 && startsWithIgnoreCase(line, a, b, CHUNKED);
+            }
+            start = i + 1;
+        }
     }
 
     /** A Content-Length value: optional white space around one or more digits. */
@@ -137,11 +175,15 @@ final class HeadScanner {
     }
 
     private static boolean startsWithIgnoreCase(byte[] line, int length, byte[] lowerPrefix) {
-        if (length < lowerPrefix.length) {
+        return startsWithIgnoreCase(line, 0, length, lowerPrefix);
+    }
+
+    private static boolean startsWithIgnoreCase(byte[] line, int from, int to, byte[] lowerPrefix) {
+        if (to - from < lowerPrefix.length) {
             return false;
         }
         for (int i = 0; i < lowerPrefix.length; i++) {
-            int c = line[i];
+            int c = line[from + i];
             if (c >= 'A' && c <= 'Z') {
                 c += 32;
             }

@@ -10,6 +10,11 @@ import java.util.Arrays;
 final class HeadState {
     /** When the head now being read began (or the connection opened), 0 while none is. */
     volatile long startNanos;
+    /**
+     * The guard has refused this connection and is closing it: bytes still arriving are dropped,
+     * never judged as a new head nor passed to the codec. Set by the selector thread or the sweeper.
+     */
+    volatile boolean refused;
     /** Bytes of the head so far. */
     int bytes;
     /** True between the end of a head and the end of its message (body included). */
@@ -18,6 +23,12 @@ final class HeadState {
     boolean pastRequestLine;
     int contentLengths;
     boolean transferEncoding;
+    /** The request line says HTTP/1.0, which has no Transfer-Encoding. */
+    boolean http10;
+    /** Transfer codings listed so far, over every Transfer-Encoding line. */
+    int transferCodings;
+    /** The last transfer coding listed so far is {@code chunked}. */
+    boolean lastCodingChunked;
     /** The line being read, without its line end. */
     byte[] line = new byte[128];
     int lineLength;
@@ -28,6 +39,9 @@ final class HeadState {
         pastRequestLine = false;
         contentLengths = 0;
         transferEncoding = false;
+        http10 = false;
+        transferCodings = 0;
+        lastCodingChunked = false;
         lineLength = 0;
     }
 

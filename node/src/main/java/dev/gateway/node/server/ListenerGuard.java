@@ -26,8 +26,10 @@ import org.glassfish.grizzly.http.server.NetworkListener;
  *   <li>a head not complete within {@code header-timeout} of its first byte (or of the connect):
  *       408 and close, found by a sweep every {@link #SWEEP_MILLIS} ms (slowloris);</li>
  *   <li>a malformed request line, obsolete line folding or ambiguous framing: 400 and close
- *       (see {@link HeadScanner}), so that such a request is never forwarded.</li>
+ *       (see {@link HeadScanner}), so that such a request is never forwarded; a transfer coding
+ *       before chunked: 501 and close.</li>
  * </ul>
+ * Once refused, a connection's further bytes are dropped until it closes.
  * One filter sits before the HTTP codec and reads the raw bytes of heads; a second after it
  * sees where each message ends. Idle keep-alive connections are Grizzly's keep-alive timeout's.
  */
@@ -67,6 +69,7 @@ final class ListenerGuard implements AddOn {
             if (s != null) {
                 long start = s.startNanos;
                 if (start != 0 && now - start > timeout) {
+                    s.refused = true;
                     s.startNanos = 0;
                     refuse(c, 408, "Request Timeout", "request head not received within " + limits.headerTimeout().toMillis() + " ms", "header-timeout");
                 }
@@ -88,6 +91,7 @@ final class ListenerGuard implements AddOn {
             state.set(c, s);
             open.add(c);
             if (count.incrementAndGet() > limits.maxConnections()) {
+                s.refused = true;
                 refuse(c, 503, "Service Unavailable", "too many connections", "too-many-connections");
                 return ctx.getStopAction();
             }
@@ -97,6 +101,9 @@ final class ListenerGuard implements AddOn {
         @Override
         public NextAction handleRead(FilterChainContext ctx) throws IOException {
             HeadState s = state.get(ctx.getConnection());
+            if (s != null && s.refused) {
+                return ctx.getStopAction();
+            }
             if (s == null || s.inMessage) {
                 return ctx.getInvokeAction();
             }
@@ -111,12 +118,17 @@ final class ListenerGuard implements AddOn {
                 case HeadScanner.OBS_FOLD -> refuse(c, 400, "Bad Request", "obsolete line folding in request head", "malformed");
                 case HeadScanner.BAD_REQUEST_LINE -> refuse(c, 400, "Bad Request", "malformed request line", "malformed");
                 case HeadScanner.BAD_HEADER_LINE -> refuse(c, 400, "Bad Request", "malformed header field", "malformed");
+                case HeadScanner.BAD_TRANSFER_ENCODING -> refuse(c, 400, "Bad Request",
+                        "Transfer-Encoding must end in chunked, and needs HTTP/1.1", "malformed");
+                case HeadScanner.UNSUPPORTED_TRANSFER_CODING -> refuse(c, 501, "Not Implemented",
+                        "transfer coding other than chunked", "unsupported-transfer-coding");
                 case HeadScanner.AMBIGUOUS_FRAMING -> refuse(c, 400, "Bad Request",
                         "ambiguous framing: Content-Length with Transfer-Encoding, or Content-Length twice", "malformed");
                 default -> {
                     return ctx.getInvokeAction();
                 }
             }
+            s.refused = true;
             s.startNanos = 0;
             return ctx.getStopAction();
         }

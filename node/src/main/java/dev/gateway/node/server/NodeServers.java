@@ -1,12 +1,14 @@
 package dev.gateway.node.server;
 
 import dev.gateway.config.NodeSettings;
+import dev.gateway.node.admin.AdminApi;
 import dev.gateway.node.admin.AdminToken;
 import dev.gateway.node.admin.Health;
 import dev.gateway.node.admin.MetricsEndpoint;
 import dev.gateway.node.admin.UpstreamsView;
 import dev.gateway.node.observability.FinishedRequests;
 import dev.gateway.node.runtime.RuntimeHolder;
+import dev.gateway.node.server.tls.TlsTermination;
 import dev.gateway.node.upstream.UpstreamClient;
 import dev.gateway.node.upstream.grizzly.GrizzlyUpstreamClient;
 import java.net.InetSocketAddress;
@@ -22,8 +24,9 @@ import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.nio.transport.TCPNIOTransport;
 
 /**
- * The network side of a node: the proxy listener, the upstream client sharing its transport
- * (and so its selector threads), and the admin listener. Started together, stopped together.
+ * The network side of a node: the proxy listener (and the TLS listener of {@code node.tls}, on
+ * the same transport), the upstream client sharing that transport (and so its selector
+ * threads), and the admin listener. Started together, stopped together.
  */
 public final class NodeServers implements AutoCloseable {
     private final HttpServer proxy;
@@ -31,35 +34,42 @@ public final class NodeServers implements AutoCloseable {
     private final GrizzlyUpstreamClient client;
     private final ScheduledFuture<?> sweeper;
     private final Duration drainTimeout;
+    private final TlsTermination tls;
 
     private NodeServers(HttpServer proxy, HttpServer admin, GrizzlyUpstreamClient client, ScheduledFuture<?> sweeper,
-                        Duration drainTimeout) {
+                        Duration drainTimeout, TlsTermination tls) {
         this.proxy = proxy;
         this.admin = admin;
         this.client = client;
         this.sweeper = sweeper;
         this.drainTimeout = drainTimeout;
+        this.tls = tls;
     }
 
     /**
      * Binds both listeners; the proxy answers 503 until {@code runtimes} holds a runtime.
      *
      * @throws ListenException when a listener cannot bind; nothing is left running then
+     * @throws java.io.UncheckedIOException when a {@code node.tls} certificate cannot be read, before anything binds
      */
     public static NodeServers start(NodeSettings node, RuntimeHolder runtimes, Health health,
                                     Supplier<String> requestIds, ScheduledExecutorService timer,
                                     FinishedRequests finished, Consumer<String> rejected,
-                                    MetricsEndpoint metrics) throws ListenException {
+                                    MetricsEndpoint metrics, AdminApi adminApi) throws ListenException {
         int selectors = Math.max(1, Runtime.getRuntime().availableProcessors());
         TCPNIOTransport transport = Servers.proxyTransport(selectors);
         ListenerGuard guard = new ListenerGuard(node.limits(), rejected);
+        TlsTermination tls = node.tls() == null ? null : TlsTermination.load(node.tls());
         HttpServer proxy = Servers.proxy(node.listen(), node.limits(), transport,
                 new ProxyHttpHandler(runtimes, requestIds, node.limits().maxBodyBytes(), finished), guard);
-        Servers.start(proxy, "node.listen", node.listen());
+        if (tls != null) {
+            Servers.addTls(proxy, node.tls().listen(), node.limits(), transport, guard, tls);
+        }
+        Servers.startProxy(proxy, node);
         GrizzlyUpstreamClient client = new GrizzlyUpstreamClient(transport, node.limits().maxHeaderBytes() * 4, timer);
         UpstreamsView upstreams = new UpstreamsView(runtimes, client::openConnections, client::idleConnections);
         HttpServer admin = Servers.admin(node.admin().listen(),
-                new AdminHttpHandler(health, new AdminToken(node.admin().token()), upstreams, metrics));
+                new AdminHttpHandler(health, new AdminToken(node.admin().token()), adminApi.withUpstreams(upstreams), metrics));
         try {
             Servers.start(admin, "node.admin.listen", node.admin().listen());
         } catch (ListenException e) {
@@ -69,7 +79,10 @@ public final class NodeServers implements AutoCloseable {
         }
         ScheduledFuture<?> sweeper = timer.scheduleWithFixedDelay(guard::sweep,
                 ListenerGuard.SWEEP_MILLIS, ListenerGuard.SWEEP_MILLIS, TimeUnit.MILLISECONDS);
-        return new NodeServers(proxy, admin, client, sweeper, node.limits().drainTimeout());
+        if (tls != null) {
+            tls.watch(timer);
+        }
+        return new NodeServers(proxy, admin, client, sweeper, node.limits().drainTimeout(), tls);
     }
 
     /** Open pooled connections to a target, for metrics. */
@@ -93,6 +106,11 @@ public final class NodeServers implements AutoCloseable {
         return portOf(admin, "admin");
     }
 
+    /** The TLS listener's port, or -1 without {@code node.tls}. */
+    public int tlsPort() {
+        return tls == null ? -1 : portOf(proxy, "tls");
+    }
+
     private static int portOf(HttpServer server, String listener) {
         return ((InetSocketAddress) server.getListener(listener).getServerConnection().getLocalAddress()).getPort();
     }
@@ -105,6 +123,9 @@ public final class NodeServers implements AutoCloseable {
     @Override
     public void close() {
         sweeper.cancel(false);
+        if (tls != null) {
+            tls.close();
+        }
         try {
             proxy.shutdown(drainTimeout.toMillis(), TimeUnit.MILLISECONDS)
                     .get(drainTimeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);

@@ -2,7 +2,15 @@ package dev.gateway.node.server;
 
 import dev.gateway.config.HostPort;
 import dev.gateway.config.ListenerLimits;
+import dev.gateway.config.NodeSettings;
+import dev.gateway.node.server.tls.SharedTransportLog;
+import dev.gateway.node.server.tls.TlsTermination;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Map;
+import org.glassfish.grizzly.Connection;
+import org.glassfish.grizzly.filterchain.FilterChain;
 import org.glassfish.grizzly.http.server.HttpHandler;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
@@ -15,6 +23,8 @@ import org.glassfish.grizzly.strategies.SameThreadIOStrategy;
 final class Servers {
     /** Bytes queued for one connection before writers are told to wait (back-pressure). */
     static final int MAX_PENDING_WRITE_BYTES = 1 << 20;
+    private static final String PROXY = "proxy";
+    private static final String TLS = "tls";
 
     private Servers() {
     }
@@ -41,7 +51,29 @@ final class Servers {
     static HttpServer proxy(HostPort listen, ListenerLimits limits, TCPNIOTransport transport, HttpHandler handler,
                             ListenerGuard guard) {
         HttpServer server = new HttpServer();
-        NetworkListener listener = new NetworkListener("proxy", listen.host(), listen.port());
+        server.addListener(proxyListener(PROXY, listen, limits, transport, guard));
+        configure(server.getServerConfiguration(), handler);
+        return server;
+    }
+
+    /**
+     * Adds the {@code node.tls.listen} listener to the proxy server, before it starts: the same
+     * transport (so the same selector threads), handler, limits and guard as the plain listener,
+     * with Grizzly's SSL filter in front of the HTTP codec.
+     */
+    static void addTls(HttpServer proxy, HostPort listen, ListenerLimits limits, TCPNIOTransport transport,
+                       ListenerGuard guard, TlsTermination tls) {
+        NetworkListener listener = proxyListener(TLS, listen, limits, transport, guard);
+        listener.setSecure(true);
+        listener.setSSLEngineConfig(tls.engineConfigurator());
+        listener.registerAddOn(tls.addOn());
+        proxy.addListener(listener);
+        SharedTransportLog.quietSecondStart();
+    }
+
+    private static NetworkListener proxyListener(String name, HostPort listen, ListenerLimits limits,
+                                                 TCPNIOTransport transport, ListenerGuard guard) {
+        NetworkListener listener = new NetworkListener(name, listen.host(), listen.port());
         listener.setTransport(transport);
         // The guard answers 431 at max-header-bytes; Grizzly's own limit is only a backstop.
         listener.setMaxHttpHeaderSize(limits.maxHeaderBytes() + 1024);
@@ -52,9 +84,7 @@ final class Servers {
         listener.setChunkingEnabled(true);
         listener.setTraceEnabled(false);
         listener.setDefaultErrorPageGenerator(new JsonErrorPages());
-        server.addListener(listener);
-        configure(server.getServerConfiguration(), handler);
-        return server;
+        return listener;
     }
 
     static HttpServer admin(HostPort listen, HttpHandler handler) {
@@ -89,6 +119,47 @@ final class Servers {
             server.shutdownNow(); // start() has started the server's own threads before the bind failed
             throw new ListenException(what + ": cannot listen on " + listen + " (" + e.getMessage() + ")", e);
         }
+    }
+
+    /**
+     * Starts the proxy server with its plain and (when configured) TLS listeners; a bind failure
+     * names the listener's config key.
+     */
+    static void startProxy(HttpServer proxy, NodeSettings node) throws ListenException {
+        try {
+            proxy.start();
+        } catch (IOException e) {
+            // Listeners start one by one and the first failure ends start(): it is the first not started.
+            NetworkListener failed = proxy.getListeners().stream().filter(l -> !l.isStarted()).findFirst().orElse(null);
+            boolean tls = failed != null && failed.getName().equals(TLS);
+            proxy.shutdownNow(); // start() has started the server's own threads before the bind failed
+            throw new ListenException((tls ? "node.tls.listen" : "node.listen") + ": cannot listen on "
+                    + (tls ? node.tls().listen() : node.listen()) + " (" + e.getMessage() + ")", e);
+        }
+        if (proxy.getListener(TLS) != null) {
+            pinProcessors(proxy);
+        }
+    }
+
+    /**
+     * Gives each listener's connections their listener's filter chain. Grizzly's listeners set
+     * their chain as the transport's processor when they start, so on a shared transport the
+     * last one started would serve every connection. After this, each server socket hands its
+     * own chain to the connections it accepts, and the few accepted while the listeners were
+     * starting find theirs through the transport's selector, by local port.
+     */
+    private static void pinProcessors(HttpServer proxy) {
+        Map<Integer, FilterChain> byPort = new HashMap<>();
+        TCPNIOTransport transport = null;
+        for (NetworkListener listener : proxy.getListeners()) {
+            Connection<?> server = listener.getServerConnection();
+            server.setProcessor(listener.getFilterChain());
+            byPort.put(((InetSocketAddress) server.getLocalAddress()).getPort(), listener.getFilterChain());
+            transport = listener.getTransport();
+        }
+        transport.setProcessorSelector((event, connection) ->
+                connection.getLocalAddress() instanceof InetSocketAddress local ? byPort.get(local.getPort()) : null);
+        transport.setProcessor(null);
     }
 
     private static int seconds(long millis) {

@@ -84,7 +84,7 @@ class AdminHealthTest {
 
     @Test
     void readinessFollowsTheNodesLifecycle() {
-        Health health = new Health();
+        Health health = new Health(() -> null);
         assertThat(health.notReadyReason()).isEqualTo("starting");
 
         health.serving();

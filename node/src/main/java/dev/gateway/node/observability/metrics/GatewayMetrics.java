@@ -79,8 +79,15 @@ public final class GatewayMetrics {
     static final Family ACCESS_LOG_DROPPED = new Family("gateway_access_log_dropped", Type.COUNTER,
             "Access-log entries dropped because the log could not keep up.");
 
+    static final Family RATE_LIMIT_DECISIONS = new Family("gateway_rate_limit_decisions", Type.COUNTER,
+            "Rate-limit decisions by policy and outcome: allowed, limited, or fallback when the cluster could not answer.");
+    static final Family RATE_LIMIT_CHECK = new Family("gateway_rate_limit_check_seconds", Type.SUMMARY,
+            "Time to get a rate-limit decision, by policy.");
+
     private final MetricRegistry registry;
     private final PrometheusExposition exposition;
+    private final ConcurrentMap<String, PolicyMetrics> policies = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Family> componentFamilies = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, RouteMetrics> routes = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Timer> upstreamDurations = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Counter> rejections = new ConcurrentHashMap<>();
@@ -183,6 +190,45 @@ public final class GatewayMetrics {
         if (accessLogDropped.getAndSet(dropped) == null) {
             gauge("gateway.access-log.dropped", new Series(ACCESS_LOG_DROPPED, Labels.EMPTY, 1),
                     () -> accessLogDropped.get().getAsLong());
+        }
+    }
+
+    /**
+     * A counter another component keeps itself (authentication, for instance), read at scrape
+     * time. {@code family} without {@code _total}; {@code labels} as name, value pairs.
+     * Registering the same family and labels again replaces the supplier.
+     */
+    public void registerCounter(String family, String help, LongSupplier value, String... labels) {
+        Family f = componentFamilies.computeIfAbsent(family, name -> new Family(name, Type.COUNTER, help));
+        gauge(MetricRegistry.name(family, labels), new Series(f, Labels.of(labels), 1), value::getAsLong);
+    }
+
+    /** A Dropwizard timer (nanoseconds) another component keeps, exported as a summary in seconds. */
+    public void registerTimer(String family, String help, Timer timer, String... labels) {
+        Family f = componentFamilies.computeIfAbsent(family, name -> new Family(name, Type.SUMMARY, help));
+        String claimed = exposition.claim(MetricRegistry.name(family, labels), new Series(f, Labels.of(labels), NANOS_PER_SECOND));
+        registry.remove(claimed);
+        registry.register(claimed, timer);
+    }
+
+    /** The counters of one rate-limit policy, made once and kept; fetch at compile time, not per request. */
+    public PolicyMetrics rateLimitPolicy(String policy) {
+        return policies.computeIfAbsent(policy, p -> new PolicyMetrics(
+                counter(MetricRegistry.name("gateway.rate-limit", p, "allowed"),
+                        new Series(RATE_LIMIT_DECISIONS, Labels.of("policy", p, "outcome", "allowed"), 1)),
+                counter(MetricRegistry.name("gateway.rate-limit", p, "limited"),
+                        new Series(RATE_LIMIT_DECISIONS, Labels.of("policy", p, "outcome", "limited"), 1)),
+                counter(MetricRegistry.name("gateway.rate-limit", p, "fallback"),
+                        new Series(RATE_LIMIT_DECISIONS, Labels.of("policy", p, "outcome", "fallback"), 1)),
+                timer(MetricRegistry.name("gateway.rate-limit", p, "check"),
+                        new Series(RATE_LIMIT_CHECK, Labels.of("policy", p), NANOS_PER_SECOND))));
+    }
+
+    /** One policy's decision counters and check-latency timer. Thread-safe. */
+    public record PolicyMetrics(Counter allowed, Counter limited, Counter fallback, Timer check) {
+        public void decided(boolean wasAllowed, long checkNanos) {
+            (wasAllowed ? allowed : limited).inc();
+            check.update(checkNanos, TimeUnit.NANOSECONDS);
         }
     }
 

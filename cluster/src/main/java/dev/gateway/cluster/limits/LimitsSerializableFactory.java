@@ -1,0 +1,19 @@
+package dev.gateway.cluster.limits;
+
+import com.hazelcast.nio.serialization.DataSerializableFactory;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+
+/** Creates this package's entry processors when a member reads them off the wire. */
+final class LimitsSerializableFactory implements DataSerializableFactory {
+    static final int SLIDING_WINDOW_PROCESSOR = 1;
+    static final int SLIDING_WINDOW_BACKUP = 2;
+
+    @Override
+    public IdentifiedDataSerializable create(int typeId) {
+        return switch (typeId) {
+            case SLIDING_WINDOW_PROCESSOR -> new SlidingWindowProcessor();
+            case SLIDING_WINDOW_BACKUP -> new SlidingWindowBackup();
+            default -> null;
+        };
+    }
+}

@@ -1,0 +1,85 @@
+package dev.gateway.cluster.limits;
+
+import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+import dev.gateway.limiter.LimitSpec;
+import dev.gateway.limiter.SlidingWindow;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One sliding-window consumption attempt, run on the key's owner: {@link SlidingWindow#tryConsume} over the
+ * stored {@code long[]}, with the caller's clock reading shipped along (bucket4j's "client-side clock"), so
+ * the answer does not depend on which member runs it. Stores the new state only when something changed,
+ * and then hands the backup the state itself (not a re-run), so the backup holds exactly what the owner does.
+ * Returns the decision as {@link SlidingWindow#encode longs}.
+ */
+final class SlidingWindowProcessor implements EntryProcessor<String, long[], long[]>, IdentifiedDataSerializable {
+
+    private long version;
+    private long limit;
+    private long periodNanos;
+    private long nowNanos;
+    private transient SlidingWindowBackup backup;
+
+    SlidingWindowProcessor() {
+    }
+
+    SlidingWindowProcessor(LimitSpec spec, long nowNanos) {
+        this.version = spec.version();
+        this.limit = spec.limit();
+        this.periodNanos = spec.period().toNanos();
+        this.nowNanos = nowNanos;
+    }
+
+    @Override
+    public long[] process(Map.Entry<String, long[]> entry) {
+        SlidingWindow.Step step = SlidingWindow.tryConsume(entry.getValue(), version, limit, periodNanos, nowNanos);
+        long[] state = step.state();
+        if (state != null) {
+            backup = new SlidingWindowBackup(state, timeToLiveMillis(state, nowNanos));
+            backup.process(entry);
+        }
+        return SlidingWindow.encode(step.decision());
+    }
+
+    @Override
+    public EntryProcessor<String, long[], long[]> getBackupProcessor() {
+        return backup;
+    }
+
+    /** Until both windows have passed, plus {@link HazelcastRateLimiter#KEEP_AFTER_FULL}; at least 1 ms. */
+    static long timeToLiveMillis(long[] state, long nowNanos) {
+        long nanos = SlidingWindow.expiresAtNanos(state) - nowNanos;
+        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos) + HazelcastRateLimiter.KEEP_AFTER_FULL.toMillis());
+    }
+
+    @Override
+    public int getFactoryId() {
+        return RateLimitMaps.FACTORY_ID;
+    }
+
+    @Override
+    public int getClassId() {
+        return LimitsSerializableFactory.SLIDING_WINDOW_PROCESSOR;
+    }
+
+    @Override
+    public void writeData(ObjectDataOutput out) throws IOException {
+        out.writeLong(version);
+        out.writeLong(limit);
+        out.writeLong(periodNanos);
+        out.writeLong(nowNanos);
+    }
+
+    @Override
+    public void readData(ObjectDataInput in) throws IOException {
+        version = in.readLong();
+        limit = in.readLong();
+        periodNanos = in.readLong();
+        nowNanos = in.readLong();
+    }
+}

@@ -1,0 +1,177 @@
+package dev.gateway.cluster.member;
+
+import com.hazelcast.config.ClassFilter;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JavaSerializationFilterConfig;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MulticastConfig;
+import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.SplitBrainProtectionConfig;
+import com.hazelcast.config.TcpIpConfig;
+import dev.gateway.config.ClusterSettings;
+import dev.gateway.config.HostPort;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Translates the {@code cluster:} section into the one Hazelcast {@link Config} a gateway member runs with.
+ * Every knob Hazelcast has that is not named here keeps its default; every knob that opens the member to
+ * more than the configured peers is closed. {@link ClusterMember#start} is the only caller.
+ */
+final class MemberConfig {
+    /**
+     * Hazelcast properties, with the reason for each value. Failure detection: a killed member misses
+     * heartbeats (1 s apart) and is removed after 5 s (default 60 s), so quorum and readiness reflect a
+     * dead node within seconds; a closed TCP connection is noticed sooner by the connection monitor. Merge: after a partition heals,
+     * the two sides look for each other after 5 s and then every 5 s (defaults 300 s / 120 s would leave
+     * quotas split for minutes). Join: a master batches join requests for 1 s, at most 5 s (defaults 5 s / 20 s),
+     * so a restarted node is back in the cluster, and ready, within seconds. Shutdown: the JVM shutdown hook
+     * migrates partitions away (GRACEFUL) for at most 30 s, instead of Hazelcast's 600 s, so a SIGTERM cannot
+     * hang a node for ten minutes.
+     */
+    static final Map<String, String> PROPERTIES = Map.ofEntries(
+            Map.entry("hazelcast.phone.home.enabled", "false"),
+            Map.entry("hazelcast.discovery.enabled", "false"),
+            Map.entry("hazelcast.heartbeat.interval.seconds", "1"),
+            Map.entry("hazelcast.max.no.heartbeat.seconds", "5"),
+            Map.entry("hazelcast.merge.first.run.delay.seconds", "5"),
+            Map.entry("hazelcast.merge.next.run.delay.seconds", "5"),
+            Map.entry("hazelcast.wait.seconds.before.join", "1"),
+            Map.entry("hazelcast.max.wait.seconds.before.join", "5"),
+            Map.entry("hazelcast.shutdownhook.enabled", "true"),
+            Map.entry("hazelcast.shutdownhook.policy", "GRACEFUL"),
+            Map.entry("hazelcast.graceful.shutdown.max.wait", "30"));
+
+    /**
+     * Java deserialization allow-list (defaults disabled, so everything else is denied): our own classes,
+     * Hazelcast's and bucket4j's (entry processors, backup processors), arrays, and the JDK value, collection,
+     * time and exception types that values and remote exceptions are made of. Deliberately absent: java.net
+     * (URL is the classic DNS gadget), java.io beyond exceptions, javax.*, sun.*, jdk.*, java.lang.invoke
+     * (serializable lambdas: write a class), java.util.concurrent.atomic and every third-party library.
+     */
+    static final List<String> ALLOWED_PREFIXES = List.of("dev.gateway.", "com.hazelcast.", "io.github.bucket4j.", "[");
+    static final List<String> ALLOWED_PACKAGES =
+            List.of("java.lang", "java.util", "java.util.concurrent", "java.time", "java.math");
+    static final List<String> ALLOWED_CLASSES = List.of("java.io.IOException", "java.io.UncheckedIOException",
+            "java.io.EOFException", "java.io.ObjectStreamException", "java.io.InvalidClassException",
+            "java.io.NotSerializableException");
+
+    private MemberConfig() {
+    }
+
+    /**
+     * @throws IllegalArgumentException when {@code cluster.listen} does not name an address of this machine
+     */
+    static Config build(ClusterSettings settings, String nodeName) {
+        Objects.requireNonNull(settings, "settings");
+        if (nodeName == null || nodeName.isBlank()) {
+            throw new IllegalArgumentException("nodeName: " + (nodeName == null ? "null" : "'" + nodeName + "'")
+                    + " (expected: a non-blank name)");
+        }
+        InetAddress bind = localAddress(settings.listen());
+        boolean bindAny = bind.isAnyLocalAddress();
+
+        Config config = new Config();
+        config.setClusterName(settings.name());
+        if (settings.listen().port() > 0) {
+            config.setInstanceName(nodeName + "-" + settings.listen().port());
+        }
+        config.getMemberAttributeConfig().setAttribute(ClusterMember.NODE_NAME_ATTRIBUTE, nodeName);
+        PROPERTIES.forEach(config::setProperty);
+        config.setProperty("hazelcast.logging.type", slf4jPresent() ? "slf4j" : "jdk");
+        config.setProperty("hazelcast.socket.bind.any", Boolean.toString(bindAny));
+        if (bind instanceof Inet6Address) {
+            config.setProperty("hazelcast.prefer.ipv4.stack", "false");
+        }
+        network(config.getNetworkConfig(), settings, bind);
+        config.getSerializationConfig().setJavaSerializationFilterConfig(deserializationFilter());
+        config.addSplitBrainProtectionConfig(quorum(settings.minSize()));
+        config.getJetConfig().setEnabled(false);
+        return config;
+    }
+
+    private static void network(NetworkConfig network, ClusterSettings settings, InetAddress bind) {
+        int port = settings.listen().port();
+        network.setPort(port).setPortAutoIncrement(false).setPortCount(1);
+        if (!bind.isAnyLocalAddress()) {
+            network.getInterfaces().setEnabled(true).clear().addInterface(bind.getHostAddress());
+            if (port > 0) {
+                network.setPublicAddress(new HostPort(bind.getHostAddress(), port).toString());
+            }
+        }
+        JoinConfig join = network.getJoin();
+        join.getAutoDetectionConfig().setEnabled(false);
+        join.getAwsConfig().setEnabled(false);
+        join.getGcpConfig().setEnabled(false);
+        join.getAzureConfig().setEnabled(false);
+        join.getKubernetesConfig().setEnabled(false);
+        join.getEurekaConfig().setEnabled(false);
+        MulticastConfig multicast = join.getMulticastConfig().setEnabled(false);
+        TcpIpConfig tcpIp = join.getTcpIpConfig().setEnabled(false);
+        var discovery = settings.discovery();
+        if (discovery.multicast() != null) {
+            multicast.setEnabled(true)
+                    .setMulticastGroup(discovery.multicast().group())
+                    .setMulticastPort(discovery.multicast().port())
+                    // stay on the local link; across subnets, use a static member list
+                    .setMulticastTimeToLive(1)
+                    .setLoopbackModeEnabled(bind.isLoopbackAddress());
+        } else {
+            tcpIp.setEnabled(true);
+            // a member listed with port 0 cannot be dialled: {listen: 127.0.0.1:0, static: [self]} runs alone
+            discovery.staticMembers().stream()
+                    .filter(member -> member.port() > 0)
+                    .forEach(member -> tcpIp.addMember(member.toString()));
+        }
+    }
+
+    static JavaSerializationFilterConfig deserializationFilter() {
+        ClassFilter allowed = new ClassFilter()
+                .addPrefixes(ALLOWED_PREFIXES.toArray(String[]::new))
+                .addPackages(ALLOWED_PACKAGES.toArray(String[]::new))
+                .addClasses(ALLOWED_CLASSES.toArray(String[]::new));
+        return new JavaSerializationFilterConfig().setDefaultsDisabled(true).setWhitelist(allowed);
+    }
+
+    /**
+     * Hazelcast refuses a split-brain protection below 2 members; with {@code min-size: 1} the config is
+     * still registered (so map configs may name it unconditionally) but disabled, which makes it a no-op.
+     */
+    private static SplitBrainProtectionConfig quorum(int minSize) {
+        return new SplitBrainProtectionConfig(ClusterMember.QUORUM_NAME, minSize >= 2, Math.max(2, minSize));
+    }
+
+    private static InetAddress localAddress(HostPort listen) {
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(listen.host());
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("cluster.listen: '" + listen + "' does not resolve"
+                    + " (expected: an address of this machine)", e);
+        }
+        try {
+            if (!address.isAnyLocalAddress() && NetworkInterface.getByInetAddress(address) == null) {
+                throw new IllegalArgumentException("cluster.listen: '" + listen + "' is not an address of this machine"
+                        + " (expected: the IP of a local interface, or 0.0.0.0 for all)");
+            }
+        } catch (SocketException e) {
+            throw new IllegalStateException("cluster.listen: cannot list the network interfaces: " + e.getMessage(), e);
+        }
+        return address;
+    }
+
+    private static boolean slf4jPresent() {
+        try {
+            Class.forName("org.slf4j.LoggerFactory", false, MemberConfig.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+}

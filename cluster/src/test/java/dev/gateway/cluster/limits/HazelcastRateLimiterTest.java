@@ -1,0 +1,94 @@
+package dev.gateway.cluster.limits;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.hazelcast.map.IMap;
+import dev.gateway.limiter.LimitSpec;
+import dev.gateway.limiter.LimitSpec.Algorithm;
+import dev.gateway.limiter.ManualTicker;
+import dev.gateway.limiter.RateLimiter;
+import dev.gateway.limiter.RateLimiterContract;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The limiter contract against a real two-member cluster: the first view runs on one member, the second on
+ * the other, so about half of all calls cross the network to the key owner and back.
+ */
+class HazelcastRateLimiterTest extends RateLimiterContract {
+
+    /** Generous: the first calls of a fresh JVM load classes; the 250 ms default is tested on its own. */
+    private static final Duration TEST_TIMEOUT = Duration.ofSeconds(5);
+
+    private static LimitsCluster cluster;
+
+    @BeforeAll
+    static void startCluster() {
+        cluster = LimitsCluster.start("limits-contract", 5801, 2);
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Override
+    protected RateLimiter newLimiter(ManualTicker ticker) {
+        return new HazelcastRateLimiter(cluster.member(0), ticker, TEST_TIMEOUT);
+    }
+
+    @Override
+    protected RateLimiter newLimiterOnSameStore(RateLimiter first, ManualTicker ticker) {
+        return new HazelcastRateLimiter(cluster.member(1), ticker, TEST_TIMEOUT);
+    }
+
+    /**
+     * Proves the contract above ran with Java deserialization denied (see LimitsCluster): everything the
+     * limiter sends between members is IdentifiedDataSerializable or has bucket4j's stream serializers.
+     */
+    @Test
+    void theMembersRefuseJavaSerializedObjects() {
+        IMap<String, Object> probe = cluster.member(0).getMap("limits-filter-probe");
+        probe.put(key("java"), new JavaSerialized());
+        assertThatThrownBy(() -> probe.get(key("java"))).hasStackTraceContaining("is not allowed");
+    }
+
+    @Test
+    void entriesVanishOnceTheirBucketIsFullAgain() {
+        IMap<String, byte[]> buckets = cluster.member(0).getMap(RateLimitMaps.BUCKETS_MAP);
+        IMap<String, long[]> windows = cluster.member(0).getMap(RateLimitMaps.WINDOWS_MAP);
+        LimitSpec token = spec(Algorithm.TOKEN_BUCKET, 10, Duration.ofMillis(100));
+        LimitSpec sliding = spec(Algorithm.SLIDING_WINDOW, 10, Duration.ofMillis(100));
+        consume("token", token);
+        consume("sliding", sliding);
+        assertThat(buckets.containsKey(key("token"))).isTrue();
+        assertThat(windows.containsKey(key("sliding"))).isTrue();
+        assertThat(windows.getEntryView(key("sliding")).getTtl()).as("both windows + keep")
+                .isBetween(1_000L, 1_200L);
+
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            assertThat(buckets.containsKey(key("token"))).isFalse();
+            assertThat(windows.containsKey(key("sliding"))).isFalse();
+        });
+    }
+
+    /** Java serialization is all it has. */
+    static final class JavaSerialized implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+    }
+
+    @Test
+    void aLongPolicyKeepsItsEntryForItsWholeWindow() {
+        IMap<String, byte[]> buckets = cluster.member(0).getMap(RateLimitMaps.BUCKETS_MAP);
+        consume("daily", spec(Algorithm.FIXED_WINDOW, 100_000, Duration.ofDays(1)));
+        long ttl = buckets.getEntryView(key("daily")).getTtl();
+        long untilMidnight = Duration.ofDays(1).toMillis() - Math.floorMod(ticker.epochMillis(), Duration.ofDays(1).toMillis());
+        assertThat(ttl).isEqualTo(untilMidnight + HazelcastRateLimiter.KEEP_AFTER_FULL.toMillis());
+    }
+}

@@ -1,0 +1,96 @@
+package dev.gateway.cluster.limits;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.config.ClassFilter;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JavaSerializationFilterConfig;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.IntStream;
+
+/**
+ * Embedded members for the limits tests, in this JVM: loopback only, TCP-IP join on explicit ports
+ * (5800-5899 belong to the limits tests; each test class owns a few), a cluster name unique per start,
+ * multicast and auto-detection off, no phone-home, no logging, fast failure detection, and a Java
+ * deserialization filter that admits nothing (proving the limiter never relies on Java serialization).
+ */
+final class LimitsCluster implements AutoCloseable {
+
+    /** The only classes the test members would Java-deserialize: none exist. */
+    static final String NOTHING_PREFIX = "dev.gateway.cluster.limits.nothing.";
+
+    private final List<HazelcastInstance> members;
+
+    private LimitsCluster(List<HazelcastInstance> members) {
+        this.members = members;
+    }
+
+    static LimitsCluster start(String name, int firstPort, int size) {
+        String clusterName = name + "-" + UUID.randomUUID();
+        List<Integer> ports = IntStream.range(firstPort, firstPort + size).boxed().toList();
+        List<HazelcastInstance> members = new ArrayList<>();
+        try {
+            for (int port : ports) {
+                members.add(Hazelcast.newHazelcastInstance(config(clusterName, port, ports)));
+            }
+        } catch (RuntimeException e) {
+            members.forEach(m -> m.getLifecycleService().terminate());
+            throw e;
+        }
+        return new LimitsCluster(members);
+    }
+
+    static Config config(String clusterName, int port, List<Integer> ports) {
+        Config config = new Config();
+        config.setClusterName(clusterName);
+        config.setInstanceName(clusterName + "-" + port);
+        config.setProperty("hazelcast.phone.home.enabled", "false");
+        config.setProperty("hazelcast.logging.type", "none");
+        config.setProperty("hazelcast.discovery.enabled", "false");
+        config.setProperty("hazelcast.socket.bind.any", "false");
+        config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+        config.setProperty("hazelcast.max.no.heartbeat.seconds", "5");
+        config.setProperty("hazelcast.wait.seconds.before.join", "0");
+        config.setProperty("hazelcast.max.wait.seconds.before.join", "0");
+        config.setProperty("hazelcast.partition.count", "31");
+        config.setProperty("hazelcast.shutdownhook.enabled", "false");
+        config.getJetConfig().setEnabled(false);
+        // an empty whitelist would admit everything: whitelist a package that does not exist
+        config.getSerializationConfig().setJavaSerializationFilterConfig(new JavaSerializationFilterConfig()
+                .setDefaultsDisabled(true).setWhitelist(new ClassFilter().addPrefixes(NOTHING_PREFIX)));
+
+        NetworkConfig network = config.getNetworkConfig();
+        network.setPort(port).setPortAutoIncrement(false);
+        network.getInterfaces().setEnabled(true).addInterface("127.0.0.1");
+        JoinConfig join = network.getJoin();
+        join.getMulticastConfig().setEnabled(false);
+        join.getAutoDetectionConfig().setEnabled(false);
+        join.getTcpIpConfig().setEnabled(true);
+        ports.forEach(p -> join.getTcpIpConfig().addMember("127.0.0.1:" + p));
+
+        RateLimitMaps.register(config);
+        return config;
+    }
+
+    HazelcastInstance member(int index) {
+        return members.get(index);
+    }
+
+    /** The member owning {@code key}'s partition (the same for both limit maps). */
+    HazelcastInstance ownerOf(String key) {
+        Member owner = members.get(0).getPartitionService().getPartition(key).getOwner();
+        return members.stream().filter(m -> m.getLifecycleService().isRunning())
+                .filter(m -> m.getCluster().getLocalMember().equals(owner)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no running owner for '" + key + "'"));
+    }
+
+    @Override
+    public void close() {
+        members.forEach(m -> m.getLifecycleService().terminate());
+    }
+}

@@ -1,0 +1,56 @@
+package dev.gateway.cluster.limits;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.SerializerConfig;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class RateLimitMapsTest {
+
+    @Test
+    void registersBothMapsWithOneSynchronousBackupAndNoMaxIdle() {
+        Config config = new Config();
+        RateLimitMaps.register(config);
+        for (String name : new String[] {RateLimitMaps.BUCKETS_MAP, RateLimitMaps.WINDOWS_MAP}) {
+            MapConfig map = config.getMapConfigOrNull(name);
+            assertThat(map).as(name).isNotNull();
+            assertThat(map.getBackupCount()).isEqualTo(1);
+            assertThat(map.getAsyncBackupCount()).isZero();
+            assertThat(map.isReadBackupData()).isFalse();
+            assertThat(map.isStatisticsEnabled()).isFalse();
+            assertThat(map.getMaxIdleSeconds()).isZero();
+        }
+    }
+
+    @Test
+    void registersTheSerializers() {
+        Config config = new Config();
+        RateLimitMaps.register(config);
+        assertThat(config.getSerializationConfig().getDataSerializableFactories())
+                .containsKey(RateLimitMaps.FACTORY_ID);
+        assertThat(config.getSerializationConfig().getSerializerConfigs())
+                .extracting(SerializerConfig::getTypeClass).extracting(Class::getName)
+                .containsExactlyInAnyOrder(
+                        "io.github.bucket4j.grid.hazelcast.HazelcastEntryProcessor",
+                        "io.github.bucket4j.grid.hazelcast.SimpleBackupProcessor",
+                        "io.github.bucket4j.grid.hazelcast.HazelcastOffloadableEntryProcessor",
+                        "io.github.bucket4j.grid.hazelcast.VersionedBackupProcessor");
+        LimitsSerializableFactory factory = new LimitsSerializableFactory();
+        assertThat(factory.create(LimitsSerializableFactory.SLIDING_WINDOW_PROCESSOR)).isInstanceOf(SlidingWindowProcessor.class);
+        assertThat(factory.create(LimitsSerializableFactory.SLIDING_WINDOW_BACKUP)).isInstanceOf(SlidingWindowBackup.class);
+        assertThat(factory.create(99)).isNull();
+    }
+
+    @Test
+    void aMaxIdleBackstopIsOptional() {
+        Config config = new Config();
+        RateLimitMaps.register(config, Duration.ofDays(3));
+        assertThat(config.getMapConfig(RateLimitMaps.BUCKETS_MAP).getMaxIdleSeconds()).isEqualTo(259_200);
+        assertThatThrownBy(() -> RateLimitMaps.register(new Config(), Duration.ofSeconds(-1)))
+                .hasMessageStartingWith("maxIdle: PT-1S (expected: 0s to ");
+    }
+}

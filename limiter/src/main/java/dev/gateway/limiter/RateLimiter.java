@@ -1,0 +1,31 @@
+package dev.gateway.limiter;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Buckets shared by whoever uses the same implementation: one JVM's for the in-memory one,
+ * the whole cluster's for the Hazelcast one. Thread-safe; never blocks the caller.
+ *
+ * <p>A bucket is named by {@code key}; its arithmetic is {@code spec}. When a key is used with
+ * a spec whose {@link LimitSpec#version()} is greater than the bucket's, the bucket takes the new
+ * spec keeping what was consumed: a lower capacity caps what is left (no new tokens), a higher one
+ * adds the difference (more allowed, nothing reset). A spec of a smaller version is ignored: the bucket
+ * runs on under its newer one (see {@link LimitSpec#version()} for why). Keys of the bucket algorithms
+ * (token, leaky, fixed window) and of sliding windows live apart: a policy that changes between the
+ * two families starts the new family's buckets full. Idle buckets are forgotten once they would be
+ * full again anyway, so memory stays bounded and forgetting changes no decision.
+ *
+ * <p>Failures: a stage that completes exceptionally with {@link RateLimiterUnavailableException}
+ * means the backing store could not answer in time; the caller applies its policy's fallback.
+ */
+public interface RateLimiter {
+
+    /** Takes one token from {@code key}'s bucket if it has one; {@code remaining} is what is left after. */
+    CompletionStage<Decision> tryConsume(String key, LimitSpec spec);
+
+    /**
+     * What {@link #tryConsume} would see, consuming nothing (for the admin API): {@code allowed} says
+     * whether a token is there, {@code remaining} how many are there now.
+     */
+    CompletionStage<Decision> peek(String key, LimitSpec spec);
+}

@@ -1,0 +1,55 @@
+package dev.gateway.node.admin;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gateway.cluster.GatewayCluster;
+import dev.gateway.cluster.member.MemberInfo;
+
+/**
+ * {@code GET /admin/cluster}: the members as this node sees them, which one it is, whether it
+ * is on the majority side and its partitions are backed up. A node without a {@code cluster:}
+ * section reports itself alone.
+ */
+public final class ClusterView {
+    private final ObjectMapper json = new ObjectMapper();
+    private final GatewayCluster cluster;
+    private final String nodeName;
+
+    /** @param cluster null for a standalone node */
+    public ClusterView(GatewayCluster cluster, String nodeName) {
+        this.cluster = cluster;
+        this.nodeName = nodeName;
+    }
+
+    public String render() {
+        ObjectNode out = json.createObjectNode();
+        out.put("node", nodeName);
+        if (cluster == null) {
+            out.put("mode", "standalone");
+            out.put("size", 1);
+            return out.toString();
+        }
+        out.put("mode", "cluster");
+        out.put("name", cluster.settings().name());
+        out.put("size", cluster.size());
+        out.put("min_size", cluster.settings().minSize());
+        out.put("expected_size", cluster.settings().expectedSize());
+        out.put("quorum", cluster.hasQuorum());
+        out.put("local_partitions_safe", cluster.localPartitionsSafe());
+        String reason = cluster.notReadyReason();
+        out.put("ready", reason == null);
+        if (reason != null) {
+            out.put("reason", reason);
+        }
+        ArrayNode members = out.putArray("members");
+        for (MemberInfo m : cluster.members()) {
+            ObjectNode member = members.addObject();
+            member.put("node", m.nodeName());
+            member.put("address", m.address());
+            member.put("uuid", m.uuid().toString());
+            member.put("local", m.local());
+        }
+        return out.toString();
+    }
+}

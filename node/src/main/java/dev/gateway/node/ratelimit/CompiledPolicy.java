@@ -1,0 +1,59 @@
+package dev.gateway.node.ratelimit;
+
+import dev.gateway.config.RateLimitPolicy;
+import dev.gateway.limiter.LimitSpec;
+import dev.gateway.node.observability.metrics.GatewayMetrics.PolicyMetrics;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One rate-limit policy compiled for a config version: its spec, its node-local fallback
+ * spec ({@code limit / expected-size}, at least 1), how it fails, and its metrics.
+ */
+public final class CompiledPolicy {
+    private static final Logger log = LoggerFactory.getLogger(CompiledPolicy.class);
+
+    final String name;
+    final LimitSpec spec;
+    final LimitSpec localSpec;
+    final RateLimitPolicy.FailureMode onFailure;
+    final BucketKeys keys;
+    final PolicyMetrics metrics;
+    private final AtomicBoolean degraded = new AtomicBoolean();
+
+    public CompiledPolicy(String name, RateLimitPolicy policy, int expectedClusterSize, PolicyMetrics metrics) {
+        this.name = name;
+        LimitSpec.Algorithm algorithm = LimitSpec.Algorithm.valueOf(policy.algorithm().name());
+        this.spec = LimitSpec.of(algorithm, policy.limit(), policy.per(), policy.burst());
+        int share = Math.max(1, expectedClusterSize);
+        Long localBurst = policy.burst() == null ? null : Math.max(1, policy.burst() / share);
+        this.localSpec = LimitSpec.of(algorithm, Math.max(1, policy.limit() / share), policy.per(), localBurst);
+        this.onFailure = policy.onClusterFailure();
+        this.keys = new BucketKeys(name, policy.key());
+        this.metrics = metrics;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public LimitSpec spec() {
+        return spec;
+    }
+
+    /** Logs and counts the switch to the fallback once, not per request. */
+    void degraded(Throwable cause) {
+        metrics.fallback().inc();
+        if (degraded.compareAndSet(false, true)) {
+            log.warn("rate-limit policy {}: cluster store unavailable ({}), applying on-cluster-failure: {}",
+                    name, cause.getMessage(), onFailure);
+        }
+    }
+
+    void recovered() {
+        if (degraded.get() && degraded.compareAndSet(true, false)) {
+            log.info("rate-limit policy {}: cluster store answers again", name);
+        }
+    }
+}
