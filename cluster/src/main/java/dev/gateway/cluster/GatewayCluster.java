@@ -5,6 +5,7 @@ import dev.gateway.cluster.limits.RateLimitMaps;
 import dev.gateway.cluster.member.ClusterMember;
 import dev.gateway.cluster.member.MemberInfo;
 import dev.gateway.config.ClusterSettings;
+import dev.gateway.limiter.LimitSpec;
 import dev.gateway.limiter.RateLimiter;
 import dev.gateway.limiter.Ticker;
 import java.time.Duration;
@@ -19,6 +20,7 @@ import java.util.List;
 public final class GatewayCluster implements AutoCloseable {
     /** Longest a rate-limit check may wait on the cluster before the policy's fallback applies. */
     public static final Duration RATE_LIMIT_TIMEOUT = Duration.ofMillis(250);
+    private static final Duration WARM_UP_TIMEOUT = Duration.ofSeconds(5);
 
     private final ClusterMember member;
     private final RateLimiter rateLimiter;
@@ -42,8 +44,30 @@ public final class GatewayCluster implements AutoCloseable {
             // The node drains its requests first and then closes the member itself.
             config.setProperty("hazelcast.shutdownhook.enabled", "false");
         });
-        return new GatewayCluster(member,
+        GatewayCluster cluster = new GatewayCluster(member,
                 new HazelcastRateLimiter(member.hazelcast(), Ticker.system(), RATE_LIMIT_TIMEOUT));
+        cluster.warmUp(nodeName);
+        return cluster;
+    }
+
+    /**
+     * Runs each kind of distributed check once, generously bounded, before the node serves: the
+     * first calls load classes and open member connections, and would otherwise miss the
+     * request-path timeout and fall back.
+     */
+    private void warmUp(String nodeName) {
+        LimitSpec bucket = LimitSpec.of(LimitSpec.Algorithm.TOKEN_BUCKET, 1, Duration.ofSeconds(1), null);
+        LimitSpec window = LimitSpec.of(LimitSpec.Algorithm.SLIDING_WINDOW, 1, Duration.ofSeconds(1), null);
+        for (int i = 0; i < 3; i++) {
+            try {
+                HazelcastRateLimiter slow = new HazelcastRateLimiter(member.hazelcast(), Ticker.system(), WARM_UP_TIMEOUT);
+                slow.peek("gateway.warm-up/" + nodeName + "/" + i, bucket).toCompletableFuture().join();
+                slow.peek("gateway.warm-up/" + nodeName + "/" + i, window).toCompletableFuture().join();
+            } catch (RuntimeException e) {
+                // Not fatal: readiness reports a cluster that is not there; the request path falls back.
+                return;
+            }
+        }
     }
 
     /** Sets up the JVM for Hazelcast's async callbacks; call first thing in main, before anything uses the common pool. */
