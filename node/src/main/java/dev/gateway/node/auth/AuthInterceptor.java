@@ -3,6 +3,7 @@ package dev.gateway.node.auth;
 import dev.gateway.node.http.Exchange;
 import dev.gateway.node.http.GatewayException;
 import dev.gateway.node.http.GatewayRequest;
+import dev.gateway.node.http.QueryParameters;
 import dev.gateway.node.http.GatewayResponse;
 import dev.gateway.node.http.Headers;
 import dev.gateway.node.pipeline.Interceptor;

@@ -6,7 +6,12 @@ public final class Json {
     }
 
     public static String quote(String s) {
-        StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
+        return appendQuoted(new StringBuilder(s.length() + 2), s).toString();
+    }
+
+    /** Appends {@code s} to {@code sb} as a JSON string literal; returns {@code sb}. */
+    public static StringBuilder appendQuoted(StringBuilder sb, String s) {
+        sb.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             switch (c) {
@@ -24,6 +29,6 @@ public final class Json {
                 }
             }
         }
-        return sb.append('"').toString();
+        return sb.append('"');
     }
 }

@@ -1,5 +1,6 @@
 package dev.gateway.node.observability;
 
+import dev.gateway.node.http.Json;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -74,26 +75,8 @@ final class JsonLines {
         sb.append(",\"").append(name).append("\":");
         if (value == null) {
             sb.append("null");
-            return;
+        } else {
+            Json.appendQuoted(sb, value);
         }
-        sb.append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        sb.append('"');
     }
 }

@@ -2,6 +2,7 @@ package dev.gateway.node.routing;
 
 import dev.gateway.config.RouteMatch;
 import dev.gateway.node.http.Headers;
+import dev.gateway.node.http.QueryParameters;
 import java.util.Set;
 
 /** The compiled {@code match:} of one route. Immutable and thread-safe. */
@@ -38,7 +39,7 @@ final class RouteConditions {
             }
         }
         for (int i = 0; i < queryNames.length; i++) {
-            if (!queryValues[i].equals(QueryString.get(query, queryNames[i]))) {
+            if (!queryValues[i].equals(QueryParameters.get(query, queryNames[i]))) {
                 return false;
             }
         }

@@ -1,15 +1,15 @@
-package dev.gateway.node.auth;
+package dev.gateway.node.http;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 
-/** Reads and removes one parameter of a raw query string (the API key's {@code auth.api-key.query}). */
-final class QueryParameters {
+/** Reads and removes one parameter of a raw query string (route query conditions, the API key's {@code auth.api-key.query}). */
+public final class QueryParameters {
     private QueryParameters() {
     }
 
     /** The first value of {@code name}, decoded, or null; a parameter without {@code =} has value "". */
-    static String get(String query, String name) {
+    public static String get(String query, String name) {
         if (query == null || query.isEmpty()) {
             return null;
         }
@@ -27,7 +27,7 @@ final class QueryParameters {
     }
 
     /** {@code query} without any {@code name} parameter, the rest byte for byte; null when nothing is left. */
-    static String without(String query, String name) {
+    public static String without(String query, String name) {
         if (query == null || query.isEmpty()) {
             return query;
         }
