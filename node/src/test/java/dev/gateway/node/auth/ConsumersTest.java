@@ -3,6 +3,7 @@ package dev.gateway.node.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gateway.config.ConsumerConfig;
+import dev.gateway.node.http.QueryParameters;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
