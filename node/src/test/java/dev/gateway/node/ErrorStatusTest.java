@@ -14,6 +14,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Executors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -313,15 +315,22 @@ class ErrorStatusTest {
         try (RawHttp http = RawHttp.connect(node.proxyPort(), 3000)) {
             http.send("POST /rec-impatient/upload HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nhe");
             await().atMost(Duration.ofSeconds(5)).until(() -> recorder.heads() == 1);
-            for (String part : new String[] {"ll", "o", "wor"}) {
-                // 150 ms between chunks, each under the 300 ms response timeout, 450 ms in all
-                Thread.sleep(150);
-                http.send(part);
-            }
-            RawHttp.Response response = http.send("ld").readResponse();
+            // The rest arrives in four chunks 150 ms apart (each gap under the 300 ms response
+            // timeout, 600 ms in all), sent by a scheduler while this thread waits for the answer.
+            ScheduledExecutorService uploader = Executors.newSingleThreadScheduledExecutor();
+            try {
+                String[] parts = {"ll", "o", "wor", "ld"};
+                for (int i = 0; i < parts.length; i++) {
+                    String part = parts[i];
+                    uploader.schedule(() -> http.send(part), 150L * (i + 1), TimeUnit.MILLISECONDS);
+                }
+                RawHttp.Response response = http.readResponse();
 
-            assertThat(response.status()).isEqualTo(200);
-            assertThat(recorder.lastRequest().bodyBytes()).isEqualTo(10);
+                assertThat(response.status()).isEqualTo(200);
+                assertThat(recorder.lastRequest().bodyBytes()).isEqualTo(10);
+            } finally {
+                uploader.shutdownNow();
+            }
         }
     }
 
