@@ -1,0 +1,337 @@
+#!/usr/bin/env bash
+# bench/auth.sh: the cost of JWT verification. One gateway node in front of a private nginx
+# backend, three routes: /public/** (no auth), /hs/** (HS256, inline hs-secret) and /rs/**
+# (RS256, inline public key). The script makes the RSA key pair, the secret and both tokens with
+# openssl, checks each route (200 with its token, 401 without), then runs wrk on each route.
+# See bench/README.md. Runs as root (it may apt-get install nginx, wrk, openssl).
+set -euo pipefail
+
+BENCH_TAG=auth
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+JAR=${GATEWAY_JAR:-$DEFAULT_JAR}
+DURATION=${DURATION:-15s}
+WARMUP=${WARMUP:-15s}                       # one warm-up, the three routes interleaved (JIT)
+CONNECTIONS=${CONNECTIONS:-50}
+WRK_THREADS=${WRK_THREADS:-1}
+GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseParallelGC}
+GATEWAY_CPUS=${GATEWAY_CPUS-1}
+LOAD_CPUS=${LOAD_CPUS:-0}
+SERVER_CPUS=${SERVER_CPUS:-1}
+READY_TIMEOUT=${GATEWAY_READY_TIMEOUT:-60}
+BUILD_TIMEOUT=${BUILD_TIMEOUT:-1800}
+ISSUER=https://bench.example
+AUDIENCE=api
+RATIO_TARGET=0.85
+ROUTES=(public hs rs)
+BUILD=0
+
+usage() {
+  cat <<EOF
+Usage: bench/auth.sh [options]
+  --duration D       measurement per route, wrk syntax: 15s, 1m (default: $DURATION)
+  --warmup D         warm-up before measuring, the three routes interleaved; 0 to skip (default: $WARMUP)
+  --connections N    wrk connections (default: $CONNECTIONS)
+  --build            build node/target/gateway-node.jar with Maven if it is missing
+  --keep             leave every process running at the end and print ports, PIDs and tokens' files
+  -h, --help         this help
+Environment: GATEWAY_JAVA_OPTS (default: -Xms512m -Xmx512m -XX:+UseParallelGC),
+  GATEWAY_CPUS (taskset list for the JVM, default 1), LOAD_CPUS (wrk, default 0),
+  SERVER_CPUS (backend, default 1); empty or "none" = not pinned.
+  GATEWAY_JAR, GATEWAY_READY_TIMEOUT (default 60 s), WRK_THREADS (default 1).
+EOF
+}
+
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --duration) need_arg "$@"; DURATION=$2; shift 2 ;;
+    --duration=*) DURATION=${1#*=}; shift ;;
+    --warmup) need_arg "$@"; WARMUP=$2; shift 2 ;;
+    --warmup=*) WARMUP=${1#*=}; shift ;;
+    --connections) need_arg "$@"; CONNECTIONS=$2; shift 2 ;;
+    --connections=*) CONNECTIONS=${1#*=}; shift ;;
+    --build) BUILD=1; shift ;;
+    --keep) KEEP=1; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) usage >&2; die "unknown option: $1" ;;
+  esac
+done
+
+DURATION_S=$(secs "$DURATION")
+WARMUP_S=$(secs "$WARMUP")
+((DURATION_S > 0)) || die "--duration must be > 0"
+[[ $CONNECTIONS =~ ^[1-9][0-9]*$ ]] || die "bad --connections '$CONNECTIONS'"
+[[ $WRK_THREADS =~ ^[1-9][0-9]*$ ]] || die "bad WRK_THREADS '$WRK_THREADS'"
+((CONNECTIONS >= WRK_THREADS)) || die "--connections must be >= WRK_THREADS"
+[[ $READY_TIMEOUT =~ ^[1-9][0-9]*$ ]] || die "bad GATEWAY_READY_TIMEOUT '$READY_TIMEOUT'"
+
+ensure_jar "$JAR" "$BUILD" "$BUILD_TIMEOUT"
+install_tools openssl
+setup_pinning "$LOAD_CPUS" "$SERVER_CPUS"
+pin_for PIN_GATEWAY "$GATEWAY_CPUS"
+bench_init
+
+# ---- keys and tokens ----------------------------------------------------------------------
+
+b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
+
+log "keys and tokens: RSA 2048 key pair, 32-byte HS256 secret, issuer $ISSUER, audience $AUDIENCE"
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$TMP/rs-key.pem" 2>"$TMP/openssl.err" ||
+  die "openssl genpkey failed: $(head -c 200 "$TMP/openssl.err")"
+openssl pkey -in "$TMP/rs-key.pem" -pubout -out "$TMP/rs-pub.pem" 2>"$TMP/openssl.err" ||
+  die "openssl pkey -pubout failed: $(head -c 200 "$TMP/openssl.err")"
+HS_SECRET=$(openssl rand -hex 32)   # 64 ASCII bytes (the gateway wants >= 32 for HS256)
+NOW=$(date +%s)
+EXP=$((NOW + 10 * 365 * 86400))
+PAYLOAD=$(printf '{"iss":"%s","aud":"%s","sub":"bench-user","iat":%d,"exp":%d}' "$ISSUER" "$AUDIENCE" "$NOW" "$EXP" | b64url)
+
+HS_INPUT="$(printf '{"alg":"HS256","typ":"JWT"}' | b64url).$PAYLOAD"
+HS_TOKEN="$HS_INPUT.$(printf '%s' "$HS_INPUT" | openssl dgst -sha256 -hmac "$HS_SECRET" -binary | b64url)"
+RS_INPUT="$(printf '{"alg":"RS256","typ":"JWT","kid":"k1"}' | b64url).$PAYLOAD"
+RS_TOKEN="$RS_INPUT.$(printf '%s' "$RS_INPUT" | openssl dgst -sha256 -sign "$TMP/rs-key.pem" -binary | b64url)"
+[[ $HS_TOKEN =~ ^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$ ]] || die "could not make the HS256 token"
+[[ $RS_TOKEN =~ ^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{342}$ ]] || die "could not make the RS256 token"
+printf '%s\n' "$HS_TOKEN" >"$TMP/hs.jwt"
+printf '%s\n' "$RS_TOKEN" >"$TMP/rs.jwt"
+declare -A AUTHZ=([public]="" [hs]="Bearer $HS_TOKEN" [rs]="Bearer $RS_TOKEN")
+
+# ---- ports and config ---------------------------------------------------------------------
+
+read -r BACKEND_PORT GW_PORT GW_ADMIN_PORT <<<"$(free_ports 3)" || die "could not pick free ports"
+[[ -n ${GW_ADMIN_PORT:-} ]] || die "could not pick free ports"
+
+{
+  cat <<EOF
+# generated by bench/auth.sh
+node:
+  name: bench-auth
+  listen: 127.0.0.1:$GW_PORT
+  admin:
+    listen: 127.0.0.1:$GW_ADMIN_PORT
+
+upstreams:
+  backend:
+    targets:
+      - {url: "http://127.0.0.1:$BACKEND_PORT"}
+    pool: {max-connections: 256, idle-timeout: 30s}
+
+auth:
+  jwt:
+    - id: hs
+      issuer: $ISSUER
+      audiences: [$AUDIENCE]
+      algorithms: [HS256]
+      hs-secret: "$HS_SECRET"
+    - id: rs
+      issuer: $ISSUER
+      audiences: [$AUDIENCE]
+      algorithms: [RS256]
+      keys:
+        - kid: k1
+          pem: |
+EOF
+  sed 's/^/            /' "$TMP/rs-pub.pem"
+  cat <<EOF
+
+routes:
+  - id: public
+    match: {path: "/public/**"}
+    upstream: backend
+  - id: hs
+    match: {path: "/hs/**"}
+    upstream: backend
+    auth: [jwt:hs]
+  - id: rs
+    match: {path: "/rs/**"}
+    upstream: backend
+    auth: [jwt:rs]
+
+observability:
+  access-log: {format: "off"}
+EOF
+} >"$TMP/gateway.yaml"
+
+# wrk warm-up script: rotates over (path, Authorization) pairs given as script arguments ("-": none)
+cat >"$TMP/rotate.lua" <<'EOF'
+local reqs = {}
+local i = 0
+function init(args)
+  for k = 1, #args - 1, 2 do
+    local headers = {}
+    if args[k + 1] ~= "-" then headers["Authorization"] = args[k + 1] end
+    reqs[#reqs + 1] = wrk.format("GET", args[k], headers)
+  end
+  if #reqs == 0 then reqs[1] = wrk.format("GET", wrk.path) end
+end
+function request()
+  i = i % #reqs + 1
+  return reqs[i]
+end
+EOF
+
+# ---- start --------------------------------------------------------------------------------
+
+start_backend "$BACKEND_PORT"
+
+read -r -a JOPTS <<<"$GATEWAY_JAVA_OPTS"
+log "gateway on 127.0.0.1:$GW_PORT (admin $GW_ADMIN_PORT), JVM: $GATEWAY_JAVA_OPTS, CPUs: ${PIN_GATEWAY[*]:-any}"
+start_bg gateway "$TMP/gateway.log" ${PIN_GATEWAY[@]+"${PIN_GATEWAY[@]}"} \
+  java ${JOPTS[@]+"${JOPTS[@]}"} -jar "$JAR" --config "$TMP/gateway.yaml"
+GW_PID=$LAST_PID
+if ! wait_http "http://127.0.0.1:$GW_ADMIN_PORT/health/ready" "$READY_TIMEOUT" "$GW_PID"; then
+  log_tail "$TMP/gateway.log"
+  alive "$GW_PID" && die "gateway not ready within ${READY_TIMEOUT}s"
+  die "gateway exited during start-up: $(grep -v '^\s*$' "$TMP/gateway.log" | tail -n 1 | head -c 200)"
+fi
+
+# ---- checks -------------------------------------------------------------------------------
+
+GW="http://127.0.0.1:$GW_PORT"
+request() { # path [authorization] -> "<status> <body>"
+  local args=(-s --max-time 5 -w '\n%{http_code}')
+  [[ -n ${2:-} ]] && args+=(-H "Authorization: $2")
+  local out
+  out=$(curl "${args[@]}" "$GW$1" 2>/dev/null || true)
+  echo "${out##*$'\n'} ${out%$'\n'*}"
+}
+expect() { # what path status [authorization]
+  local got
+  got=$(request "$2" "${4:-}")
+  [[ ${got%% *} == "$3" ]] || die "check failed: $1: GET $2 answered ${got%% *}, expected $3: $(head -c 200 <<<"${got#* }")"
+  if [[ $3 == 200 && ${got#* } != "$BACKEND_BODY" ]]; then
+    die "check failed: $1: GET $2 body '$(head -c 100 <<<"${got#* }")' is not the backend's"
+  fi
+  log "check: $1: $3"
+}
+expect "public without a token" /public/bench 200
+expect "hs with its token" /hs/bench 200 "${AUTHZ[hs]}"
+expect "hs without a token" /hs/bench 401
+expect "rs with its token" /rs/bench 200 "${AUTHZ[rs]}"
+expect "rs without a token" /rs/bench 401
+expect "rs with the HS256 token" /rs/bench 401 "${AUTHZ[hs]}"
+
+# ---- measure ------------------------------------------------------------------------------
+
+shown_args() { # route [extra...] -> the wrk command as reported (tokens abbreviated)
+  local t=$1 h=""
+  shift
+  [[ -n ${AUTHZ[$t]} ]] && h="-H 'Authorization: Bearer <$t token>' "
+  wrk_words "-t$WRK_THREADS -c$CONNECTIONS -d$DURATION $* $h$GW/$t/bench"
+}
+
+if ((WARMUP_S > 0)); then
+  log "warm-up ($WARMUP, /public, /hs and /rs interleaved, script rotate.lua)"
+  run_wrk "$TMP/wrk-warmup.txt" "$WARMUP_S" "-t$WRK_THREADS" "-c$CONNECTIONS" "-d$WARMUP" -s "$TMP/rotate.lua" \
+    "$GW/public/bench" -- /public/bench - /hs/bench "${AUTHZ[hs]}" /rs/bench "${AUTHZ[rs]}" ||
+    die "wrk warm-up failed: $(tail -n 2 "$TMP/wrk-warmup.txt" | tr '\n' ' ')"
+  alive "$GW_PID" || { log_tail "$TMP/gateway.log"; die "the gateway died during the warm-up"; }
+  if grep -q 'Non-2xx' "$TMP/wrk-warmup.txt"; then
+    die "warm-up got non-2xx answers: $(grep 'Non-2xx' "$TMP/wrk-warmup.txt")"
+  fi
+fi
+
+declare -A CPU=()
+for t in "${ROUTES[@]}"; do
+  log "$t: $(shown_args "$t" --latency)"
+  hargs=()
+  [[ -n ${AUTHZ[$t]} ]] && hargs=(-H "Authorization: ${AUTHZ[$t]}")
+  before=$(cpu_ticks "$GW_PID")
+  run_wrk "$TMP/wrk-$t.txt" "$DURATION_S" "-t$WRK_THREADS" "-c$CONNECTIONS" "-d$DURATION" --latency \
+    ${hargs[@]+"${hargs[@]}"} "$GW/$t/bench" || die "wrk failed on /$t: $(tail -n 2 "$TMP/wrk-$t.txt" | tr '\n' ' ')"
+  after=$(cpu_ticks "$GW_PID")
+  parse_wrk "$t" "$TMP/wrk-$t.txt" || die "could not parse wrk output: $(tr '\n' ' ' <"$TMP/wrk-$t.txt" | head -c 200)"
+  CPU[$t]=$(us_per_req $((after - before)) "${NREQ[$t]}")
+  alive "$GW_PID" || { log_tail "$TMP/gateway.log"; die "the gateway died during the /$t measurement"; }
+done
+curl -s --max-time 5 "http://127.0.0.1:$GW_ADMIN_PORT/metrics" >"$TMP/metrics.txt" 2>/dev/null || : >"$TMP/metrics.txt"
+
+# ---- report -------------------------------------------------------------------------------
+
+INVALID=()
+for t in "${ROUTES[@]}"; do [[ ${ERRS[$t]} == 0 ]] || INVALID+=("wrk errors on /$t: ${ERRS[$t]}"); done
+HS_RATIO=$(ratio "${RPS[hs]}" "${RPS[public]}")
+RS_RATIO=$(ratio "${RPS[rs]}" "${RPS[public]}")
+
+table() {
+  echo "| route | auth | req/s | p50 ms | p99 ms | gateway CPU us/req | errors |"
+  echo "|---|---|---:|---:|---:|---:|---|"
+  local t a
+  for t in "${ROUTES[@]}"; do
+    case $t in public) a="none" ;; hs) a="jwt HS256" ;; rs) a="jwt RS256 (2048-bit)" ;; esac
+    echo "| /$t | $a | ${RPS[$t]} | ${P50[$t]} | ${P99[$t]} | ${CPU[$t]} | ${ERRS[$t]} |"
+  done
+  echo
+  echo "- hs / public req/s: **$HS_RATIO** (target >= $RATIO_TARGET: $(meets "$HS_RATIO" ge "$RATIO_TARGET"))"
+  echo "- rs / public req/s: **$RS_RATIO** (target >= $RATIO_TARGET: $(meets "$RS_RATIO" ge "$RATIO_TARGET"))"
+  awk -v p="${CPU[public]}" -v h="${CPU[hs]}" -v r="${CPU[rs]}" 'BEGIN {
+    printf "- verification CPU per request (route CPU - public CPU): HS256 %+.1f us, RS256 %+.1f us\n", h - p, r - p }'
+  if ((${#INVALID[@]} > 0)); then
+    local joined
+    joined=$(printf '%s; ' "${INVALID[@]}")
+    echo "- **INVALID RUN**: ${joined%; }"
+  fi
+}
+TABLE=$(table)
+RESULT_FILE=$(result_file auth)
+RUN_TS=$(basename "$RESULT_FILE" .md)
+RUN_TS=${RUN_TS#auth-}
+
+{
+  echo "# JWT verification benchmark $RUN_TS"
+  echo
+  echo "$TABLE"
+  echo
+  echo "## Settings"
+  echo
+  echo "- one gateway node; routes \`/public/**\` (no auth), \`/hs/**\` (\`auth: [jwt:hs]\`, HS256, inline 64-byte \`hs-secret\`), \`/rs/**\` (\`auth: [jwt:rs]\`, RS256, inline 2048-bit public key, kid k1)"
+  echo "- tokens: made with openssl at start, \`iss\` $ISSUER, \`aud\` $AUDIENCE, \`exp\` +10 years; HS256 token ${#HS_TOKEN} bytes, RS256 token ${#RS_TOKEN} bytes; /public is measured without an Authorization header"
+  echo "- checks before the load: /public 200; /hs and /rs 200 with their token, 401 without; /rs 401 with the HS256 token"
+  for t in "${ROUTES[@]}"; do echo "- /$t: \`$(shown_args "$t" --latency)\`"; done
+  if ((WARMUP_S > 0)); then
+    echo "- warm-up: \`$(wrk_words "-t$WRK_THREADS -c$CONNECTIONS -d$WARMUP -s rotate.lua $GW/public/bench -- /public/bench - /hs/bench '<hs>' /rs/bench '<rs>'")\` (the three routes interleaved)"
+  else
+    echo "- warm-up: none"
+  fi
+  echo "- gateway: \`java $GATEWAY_JAVA_OPTS -jar ${JAR#"$ROOT"/} --config gateway.yaml\`, access log off"
+  echo "- backend: private nginx, 1 worker, returns a 29-byte JSON body, keep-alive"
+  echo "- pinning: wrk \`${PIN_LOAD[*]:-none}\`, backend \`${PIN_SERVER[*]:-none}\`, gateway JVM \`${PIN_GATEWAY[*]:-none}\`"
+  echo
+  echo "## Machine"
+  echo
+  machine_info
+  echo "- openssl: $(openssl version 2>&1 | head -n 1)"
+  echo
+  echo "## Gateway auth metrics at the end (non-zero series of gateway_auth_total)"
+  echo
+  echo '```'
+  grep -E '^gateway_auth_total' "$TMP/metrics.txt" | awk '$NF + 0 != 0' | grep . || echo "(none)"
+  echo '```'
+  echo
+  echo "## Raw wrk output"
+  for t in "${ROUTES[@]}"; do
+    echo
+    echo "### /$t"
+    echo
+    echo '```'
+    cat "$TMP/wrk-$t.txt"
+    echo '```'
+  done
+} >"$RESULT_FILE"
+
+echo
+echo "$TABLE"
+echo
+echo "Written to ${RESULT_FILE#"$ROOT"/}"
+
+if ((KEEP)); then
+  echo
+  echo "--keep: still running (127.0.0.1):"
+  echo "  backend  pid $BACKEND_PID  port $BACKEND_PORT"
+  echo "  gateway  pid $GW_PID  port $GW_PORT  admin $GW_ADMIN_PORT  log $TMP/gateway.log"
+  echo "  tokens: $TMP/hs.jwt, $TMP/rs.jwt; config $TMP/gateway.yaml"
+  echo "  stop with: kill ${PIDS[*]}"
+fi
+
+((${#INVALID[@]} == 0)) || exit 1
+exit 0

@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# bench/bucket-memory.sh: heap per idle rate-limit bucket (and per sliding window) on one embedded
+# Hazelcast member, with 1M keys by default. Compiles the cluster module's test classes with Maven
+# (offline), builds the test classpath, and runs dev.gateway.cluster.bench.BucketMemoryBench.
+# See bench/README.md. The member binds 127.0.0.1 only and joins nobody.
+set -euo pipefail
+
+BENCH_TAG=bucket-memory
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+BENCH_HEAP=${BENCH_HEAP:-4g}
+BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:-}
+RUN_TIMEOUT=${RUN_TIMEOUT:-3600}            # seconds, for the Java run
+BUILD_TIMEOUT=${BUILD_TIMEOUT:-1800}        # seconds, for each Maven step
+MAIN_CLASS=dev.gateway.cluster.bench.BucketMemoryBench
+BUILD=1
+N=1000000
+PASS=()
+
+usage() {
+  cat <<EOF
+Usage: bench/bucket-memory.sh [N] [options]
+  N                    buckets per phase (default: $N)
+  --batch B            calls in flight at most (one batch at a time; default 1000)
+  --no-sliding-window  measure token buckets only
+  --gc-rounds R        System.gc() rounds per heap measurement, the lowest reading counts (default 5)
+  --no-build           do not run Maven: use cluster/target/{classes,test-classes} as they are
+                       (the dependency classpath is still resolved, offline)
+  -h, --help           this help
+Environment: BENCH_HEAP (default 4g: -Xmx), BENCH_JAVA_OPTS (more JVM options),
+  RUN_TIMEOUT (default 3600 s), BUILD_TIMEOUT (default 1800 s per Maven step).
+Maven runs offline (-o): the other modules must be in the local repository
+(mvn -B -q -o -DskipTests install once). On a shared machine wrap the whole script in
+flock /tmp/mvn.lock, so it neither overlaps a build nor runs during one.
+EOF
+}
+
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --batch|--gc-rounds) need_arg "$@"; [[ $2 =~ ^[1-9][0-9]*$ ]] || die "bad $1 '$2'"; PASS+=("$1" "$2"); shift 2 ;;
+    --no-sliding-window) PASS+=("$1"); shift ;;
+    --no-build) BUILD=0; shift ;;
+    -h|--help) usage; exit 0 ;;
+    [0-9]*) [[ $1 =~ ^[1-9][0-9_]*$ ]] || die "bad N '$1'"; N=${1//_/}; shift ;;
+    *) usage >&2; die "unknown option: $1" ;;
+  esac
+done
+
+command -v java >/dev/null || die "java not found on PATH"
+command -v mvn >/dev/null || die "mvn not found on PATH (needed to build the classpath)"
+bench_init
+
+# ---- build and classpath ------------------------------------------------------------------
+
+mvn_q() { # args...: quiet, offline, bounded, in the project root
+  (cd "$ROOT" && timeout -k 10 "$BUILD_TIMEOUT" mvn -B -q -o "$@") >"$TMP/mvn.log" 2>&1 || {
+    log_tail "$TMP/mvn.log" 30
+    die "mvn $* failed (log above; offline: are the other modules installed? mvn -B -q -o -DskipTests install)"
+  }
+}
+
+if ((BUILD)); then
+  log "compiling the cluster module's classes and test classes: mvn -B -q -o -pl cluster test-compile"
+  mvn_q -pl cluster test-compile
+fi
+CLASSES="$ROOT/cluster/target/classes"
+TEST_CLASSES="$ROOT/cluster/target/test-classes"
+[[ -f $TEST_CLASSES/${MAIN_CLASS//.//}.class ]] ||
+  die "$MAIN_CLASS not compiled in cluster/target/test-classes (run without --no-build)"
+log "test classpath: mvn -B -q -o -pl cluster dependency:build-classpath"
+mvn_q -pl cluster dependency:build-classpath -Dmdep.outputFile="$TMP/classpath.txt" -Dmdep.includeScope=test
+[[ -s $TMP/classpath.txt ]] || die "dependency:build-classpath wrote no classpath"
+CP="$TEST_CLASSES:$CLASSES:$(cat "$TMP/classpath.txt")"
+
+# the --add-opens/--add-exports of the parent pom's surefire argLine (Hazelcast's), with a fallback
+ARGLINE=$(sed -n 's:.*<argLine>\(.*\)</argLine>.*:\1:p' "$ROOT/pom.xml" | head -n 1)
+read -r -a _words <<<"$ARGLINE"
+OPENS=()
+for ((i = 0; i < ${#_words[@]}; i++)); do
+  case ${_words[$i]} in
+    --add-opens|--add-exports) OPENS+=("${_words[$i]}" "${_words[$((i + 1))]}"); i=$((i + 1)) ;;
+  esac
+done
+if ((${#OPENS[@]} == 0)); then
+  log "WARNING: no --add-opens in the parent pom's argLine: using the known list"
+  OPENS=(--add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/java.nio=ALL-UNNAMED
+    --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED
+    --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED
+    --add-exports java.base/jdk.internal.ref=ALL-UNNAMED)
+fi
+
+# ---- run ----------------------------------------------------------------------------------
+
+read -r -a EXTRA <<<"$BENCH_JAVA_OPTS"
+JAVA_CMD=(java "-Xmx$BENCH_HEAP" -Djava.util.concurrent.ForkJoinPool.common.parallelism=8 "${OPENS[@]}"
+  ${EXTRA[@]+"${EXTRA[@]}"} -cp "$CP" "$MAIN_CLASS" "$N" ${PASS[@]+"${PASS[@]}"})
+SHOWN="java -Xmx$BENCH_HEAP -Djava.util.concurrent.ForkJoinPool.common.parallelism=8 ${OPENS[*]}${EXTRA[*]:+ ${EXTRA[*]}} -cp <cluster test classpath> $MAIN_CLASS $N${PASS[*]:+ ${PASS[*]}}"
+log "$SHOWN"
+: >"$TMP/bench.out"
+start_bg bench "$TMP/bench.out" timeout -k 10 "$RUN_TIMEOUT" "${JAVA_CMD[@]}"
+BENCH_PID=$LAST_PID
+tail -n +1 -f --pid="$BENCH_PID" "$TMP/bench.out" || true
+rc=0
+wait "$BENCH_PID" || rc=$?
+((rc != 124)) || log "the run exceeded RUN_TIMEOUT=${RUN_TIMEOUT}s"
+
+# ---- report -------------------------------------------------------------------------------
+
+RESULT_FILE=$(result_file bucket-memory)
+RUN_TS=$(basename "$RESULT_FILE" .md)
+RUN_TS=${RUN_TS#bucket-memory-}
+{
+  echo "# Bucket memory benchmark $RUN_TS"
+  echo
+  if grep -q '^RESULT' "$TMP/bench.out"; then
+    echo "| what | bytes per idle entry | entries | heap delta |"
+    echo "|---|---:|---:|---:|"
+    sed -n 's/^RESULT \([^:]*\): \([0-9,]*\) bytes of heap for \([0-9,]*\) idle entries = \([0-9]*\) bytes.*/| \1 | \4 | \3 | \2 B |/p' "$TMP/bench.out"
+  else
+    echo "No result (exit code $rc): see the output below."
+  fi
+  echo
+  echo "One member, so no backups: in a cluster every entry also has one synchronous backup on"
+  echo "another member, about twice this figure cluster-wide."
+  echo
+  echo "## Command"
+  echo
+  echo "\`$SHOWN\`"
+  echo
+  echo "## Machine"
+  echo
+  echo "- nproc: $(nproc)"
+  echo "- CPU: $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || echo unknown)"
+  echo "- memory: $(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo 2>/dev/null)"
+  echo "- kernel: $(uname -srm)"
+  echo "- java -version: $(java -version 2>&1 | tr '\n' ';' | sed 's/;$//; s/;/; /g')"
+  echo
+  echo "## Output"
+  echo
+  echo '```'
+  cat "$TMP/bench.out"
+  echo '```'
+} >"$RESULT_FILE"
+echo
+echo "Written to ${RESULT_FILE#"$ROOT"/}"
+exit "$rc"
