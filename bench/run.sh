@@ -14,6 +14,7 @@ JAR=${GATEWAY_JAR:-$DEFAULT_JAR}
 RESULTS_DIR="$BENCH_DIR/results"
 
 ALL_TARGETS="direct,nginx,haproxy,gateway"
+KNOWN_TARGETS="$ALL_TARGETS,gateway-ahc"  # gateway-ahc: a second gateway with the grizzly-http-client upstream client
 ONLY=${ONLY:-$ALL_TARGETS}
 DURATION=${DURATION:-15s}
 CONNECTIONS=${CONNECTIONS:-50}
@@ -28,18 +29,22 @@ READY_TIMEOUT=${GATEWAY_READY_TIMEOUT:-60} # seconds
 BUILD_TIMEOUT=${BUILD_TIMEOUT:-1800}       # seconds, for --build
 URL_PATH=/bench
 WITH_OBS=0
+UPSTREAM_CLIENT=""   # --upstream-client: -Dgateway.upstream-client for the gateway target
 BUILD=0
 KEEP=0
 
 usage() {
   cat <<EOF
 Usage: bench/run.sh [options]
-  --only LIST            comma list of: $ALL_TARGETS (default: all)
+  --only LIST            comma list of: $KNOWN_TARGETS (default: $ALL_TARGETS);
+                         gateway-ahc is a second gateway JVM with -Dgateway.upstream-client=ahc
   --duration D           measurement per target, wrk syntax: 15s, 1m (default: $DURATION)
   --connections N        wrk connections (default: $CONNECTIONS)
   --warmup D             warm-up of direct/nginx/haproxy, 0 to skip (default: $WARMUP)
   --gateway-warmup D     warm-up of the gateway (default: $GATEWAY_WARMUP)
   --with-observability   gateway access log (json) and tracing on (default: access log off)
+  --upstream-client C    ahc|lean: the gateway target's upstream client (-Dgateway.upstream-client=C;
+                         default: the node's own default, lean)
   --build                build node/target/gateway-node.jar with Maven if it is missing
   --keep                 leave every process running at the end and print ports and PIDs
   -h, --help             this help
@@ -68,6 +73,8 @@ while [[ $# -gt 0 ]]; do
     --gateway-warmup) need_arg "$@"; GATEWAY_WARMUP=$2; shift 2 ;;
     --gateway-warmup=*) GATEWAY_WARMUP=${1#*=}; shift ;;
     --with-observability) WITH_OBS=1; shift ;;
+    --upstream-client) need_arg "$@"; UPSTREAM_CLIENT=$2; shift 2 ;;
+    --upstream-client=*) UPSTREAM_CLIENT=${1#*=}; shift ;;
     --build) BUILD=1; shift ;;
     --keep) KEEP=1; shift ;;
     -h|--help) usage; exit 0 ;;
@@ -95,16 +102,18 @@ GATEWAY_WARMUP_S=$(secs "$GATEWAY_WARMUP")
 [[ $WRK_THREADS =~ ^[1-9][0-9]*$ ]] || die "bad WRK_THREADS '$WRK_THREADS'"
 ((CONNECTIONS >= WRK_THREADS)) || die "--connections must be >= WRK_THREADS"
 [[ $READY_TIMEOUT =~ ^[1-9][0-9]*$ ]] || die "bad GATEWAY_READY_TIMEOUT '$READY_TIMEOUT'"
+[[ -z $UPSTREAM_CLIENT || $UPSTREAM_CLIENT == ahc || $UPSTREAM_CLIENT == lean ]] ||
+  die "bad --upstream-client '$UPSTREAM_CLIENT' (ahc or lean)"
 
 TARGETS=()
 IFS=',' read -r -a _only <<<"$ONLY"
-for t in direct nginx haproxy gateway; do           # fixed order, whatever the list's order
+for t in direct nginx haproxy gateway gateway-ahc; do  # fixed order, whatever the list's order
   for o in "${_only[@]}"; do
     [[ $o == "$t" ]] && { TARGETS+=("$t"); break; }
   done
 done
 for o in "${_only[@]}"; do
-  [[ ,$ALL_TARGETS, == *",$o,"* ]] || die "unknown target '$o' in --only (known: $ALL_TARGETS)"
+  [[ ,$KNOWN_TARGETS, == *",$o,"* ]] || die "unknown target '$o' in --only (known: $KNOWN_TARGETS)"
 done
 ((${#TARGETS[@]} > 0)) || die "--only selects no target"
 selected() { [[ " ${TARGETS[*]} " == *" $1 "* ]]; }
@@ -159,24 +168,29 @@ fail() { # target reason
 
 # ---- the gateway jar (checked first: the clearest failure comes first) ----------------------
 
-if selected gateway; then
+fail_gateways() { # reason: every selected gateway target fails with it
+  local g
+  for g in gateway gateway-ahc; do selected "$g" && fail "$g" "$1"; done
+  return 0
+}
+if selected gateway || selected gateway-ahc; then
   if [[ ! -f $JAR ]]; then
     if ((BUILD)); then
       command -v mvn >/dev/null || die "--build: mvn not found"
       log "gateway jar missing: building with mvn -B -q -DskipTests package -pl node -am (at most ${BUILD_TIMEOUT}s)"
       if ! (cd "$ROOT" && timeout -k 10 "$BUILD_TIMEOUT" mvn -B -q -DskipTests package -pl node -am); then
-        fail gateway "maven build failed"
+        fail_gateways "maven build failed"
       elif [[ ! -f $JAR ]]; then
-        fail gateway "maven build produced no $JAR"
+        fail_gateways "maven build produced no $JAR"
       fi
     else
       log "ERROR: gateway jar not found: $JAR"
       log "       build it first (mvn -B -q -DskipTests package -pl node -am) or pass --build"
-      fail gateway "jar missing: ${JAR#"$ROOT"/} (build it, or pass --build)"
+      fail_gateways "jar missing: ${JAR#"$ROOT"/} (build it, or pass --build)"
     fi
   fi
-  if [[ ${STATUS[gateway]:-} != failed ]] && ! command -v java >/dev/null; then
-    fail gateway "java not found on PATH"
+  if ! command -v java >/dev/null; then
+    fail_gateways "java not found on PATH"
   fi
 fi
 
@@ -322,13 +336,14 @@ start_nginx() { # name conf
 
 # ---- ports and configs --------------------------------------------------------------------
 
-read -r BACKEND_PORT NGINX_PORT HAPROXY_PORT GW_PORT GW_ADMIN_PORT <<<"$(free_ports 5)" ||
+read -r BACKEND_PORT NGINX_PORT HAPROXY_PORT GW_PORT GW_ADMIN_PORT GW_AHC_PORT GW_AHC_ADMIN_PORT <<<"$(free_ports 7)" ||
   die "could not pick free ports"
-[[ -n ${GW_ADMIN_PORT:-} ]] || die "could not pick free ports"
+[[ -n ${GW_AHC_ADMIN_PORT:-} ]] || die "could not pick free ports"
 PORT[direct]=$BACKEND_PORT
 PORT[nginx]=$NGINX_PORT
 PORT[haproxy]=$HAPROXY_PORT
 PORT[gateway]=$GW_PORT
+PORT[gateway-ahc]=$GW_AHC_PORT
 
 {
   nginx_common backend
@@ -401,13 +416,14 @@ else
   OBS_YAML='observability:
   access-log: {format: "off"}'
 fi
-cat >"$TMP/gateway.yaml" <<EOF
+gateway_yaml() { # name port admin_port -> the gateway config on stdout
+  cat <<EOF
 # generated by bench/run.sh
 node:
-  name: bench
-  listen: 127.0.0.1:$GW_PORT
+  name: $1
+  listen: 127.0.0.1:$2
   admin:
-    listen: 127.0.0.1:$GW_ADMIN_PORT
+    listen: 127.0.0.1:$3
 
 upstreams:
   backend:
@@ -422,6 +438,9 @@ routes:
 
 $OBS_YAML
 EOF
+}
+gateway_yaml bench "$GW_PORT" "$GW_ADMIN_PORT" >"$TMP/gateway.yaml"
+gateway_yaml bench-ahc "$GW_AHC_PORT" "$GW_AHC_ADMIN_PORT" >"$TMP/gateway-ahc.yaml"
 
 # ---- start --------------------------------------------------------------------------------
 
@@ -457,22 +476,31 @@ if selected haproxy; then
   fi
 fi
 
-if selected gateway && [[ ${STATUS[gateway]} != failed ]]; then
-  log "gateway on 127.0.0.1:$GW_PORT (admin $GW_ADMIN_PORT), JVM: $GATEWAY_JAVA_OPTS, CPUs: ${GATEWAY_CPUS:-any}"
+start_gateway() { # target port admin_port client(ahc|lean|"") : starts the gateway JVM with its own config
+  local t=$1 port=$2 admin=$3 client=$4 _jopts=()
   read -r -a _jopts <<<"$GATEWAY_JAVA_OPTS"
-  start_bg gateway "$TMP/gateway.log" ${PIN_GATEWAY[@]+"${PIN_GATEWAY[@]}"} \
-    java ${_jopts[@]+"${_jopts[@]}"} -jar "$JAR" --config "$TMP/gateway.yaml"
-  SRV_PID[gateway]=$LAST_PID
-  if ! wait_http "http://127.0.0.1:$GW_ADMIN_PORT/health/ready" "$READY_TIMEOUT" "$LAST_PID"; then
+  if [[ -n $client ]]; then _jopts+=("-Dgateway.upstream-client=$client"); fi
+  log "$t on 127.0.0.1:$port (admin $admin), upstream client: ${client:-default}, JVM: ${_jopts[*]}, CPUs: ${GATEWAY_CPUS:-any}"
+  start_bg "$t" "$TMP/$t.log" ${PIN_GATEWAY[@]+"${PIN_GATEWAY[@]}"} \
+    java ${_jopts[@]+"${_jopts[@]}"} -jar "$JAR" --config "$TMP/$t.yaml"
+  SRV_PID[$t]=$LAST_PID
+  if ! wait_http "http://127.0.0.1:$admin/health/ready" "$READY_TIMEOUT" "$LAST_PID"; then
     if alive "$LAST_PID"; then
-      fail gateway "not ready within ${READY_TIMEOUT}s (GET /health/ready: $(http_code "http://127.0.0.1:$GW_ADMIN_PORT/health/ready"))"
+      fail "$t" "not ready within ${READY_TIMEOUT}s (GET /health/ready: $(http_code "http://127.0.0.1:$admin/health/ready"))"
     else
-      fail gateway "exited during start-up: $(grep -v '^\s*$' "$TMP/gateway.log" | tail -n 1 | tr -d '|' | head -c 120)"
+      fail "$t" "exited during start-up: $(grep -v '^\s*$' "$TMP/$t.log" | tail -n 1 | tr -d '|' | head -c 120)"
     fi
-    log "gateway log tail ($TMP/gateway.log):"
-    tail -n 40 "$TMP/gateway.log" | sed 's/^/    /' >&2 || true
-    stop_pid "${SRV_PID[gateway]}"
+    log "$t log tail ($TMP/$t.log):"
+    tail -n 40 "$TMP/$t.log" | sed 's/^/    /' >&2 || true
+    stop_pid "${SRV_PID[$t]}"
   fi
+}
+
+if selected gateway && [[ ${STATUS[gateway]} != failed ]]; then
+  start_gateway gateway "$GW_PORT" "$GW_ADMIN_PORT" "$UPSTREAM_CLIENT"
+fi
+if selected gateway-ahc && [[ ${STATUS[gateway-ahc]} != failed ]]; then
+  start_gateway gateway-ahc "$GW_AHC_PORT" "$GW_AHC_ADMIN_PORT" ahc
 fi
 
 # ---- measure ------------------------------------------------------------------------------
@@ -540,7 +568,7 @@ cpu_ticks() { # pid -> user+system clock ticks of the process and its children (
 
 measure() { # target
   local t=$1 port=${PORT[$1]} pid=${SRV_PID[$1]} ws=$WARMUP_S wd=$WARMUP
-  if [[ $t == gateway ]]; then ws=$GATEWAY_WARMUP_S wd=$GATEWAY_WARMUP; fi
+  if [[ $t == gateway || $t == gateway-ahc ]]; then ws=$GATEWAY_WARMUP_S wd=$GATEWAY_WARMUP; fi
   sanity_check "$t" "$port" || return 0
   if ((ws > 0)); then
     log "$t: warm-up $(wrk_cmd "$port" "$wd")"
@@ -597,6 +625,12 @@ table() {
     echo "- gateway req/s / nginx req/s: n/a (needs both gateway and nginx measured)"
     echo "- p99 gateway - p99 nginx: n/a"
   fi
+  if [[ ${STATUS[gateway-ahc]:-} == ok && ${STATUS[gateway]:-} == ok ]]; then
+    awk -v a="${RPS[gateway-ahc]}" -v g="${RPS[gateway]}" -v ac="${CPU_US[gateway-ahc]}" -v gc="${CPU_US[gateway]}" \
+      -v gclient="${UPSTREAM_CLIENT:-lean}" 'BEGIN {
+      printf "- gateway-ahc req/s / gateway req/s: **%.2f** (upstream client ahc / %s)\n", a / g, gclient
+      if (gc > 0) printf "- gateway-ahc CPU us/req / gateway CPU us/req: **%.2f**\n", ac / gc }'
+  fi
 }
 
 TS=$(date -u +%Y%m%dT%H%M%SZ)
@@ -627,24 +661,27 @@ machine() {
   echo "## Settings"
   echo
   echo "- wrk command (measurement): \`$(wrk_cmd "<port>" "$DURATION" --latency)\`"
-  echo "- warm-up: \`$(wrk_cmd "<port>" "$WARMUP")\`$(selected gateway && echo " (gateway: -d$GATEWAY_WARMUP)")"
+  echo "- warm-up: \`$(wrk_cmd "<port>" "$WARMUP")\`$( (selected gateway || selected gateway-ahc) && echo " (gateway: -d$GATEWAY_WARMUP)")"
   for t in "${TARGETS[@]}"; do echo "  - $t: port ${PORT[$t]}"; done
   echo "- backend: private nginx, 1 worker, returns a 29-byte JSON body, keep-alive"
   echo "- pinning: wrk \`${PIN_LOAD[*]:-none}\`, backend/nginx/haproxy \`${PIN_SERVER[*]:-none}\`, gateway JVM \`${PIN_GATEWAY[*]:-none}\`"
-  selected gateway && echo "- gateway: GATEWAY_JAVA_OPTS=\`$GATEWAY_JAVA_OPTS\`, observability $OBS_STATE, jar ${JAR#"$ROOT"/}"
+  selected gateway && echo "- gateway: GATEWAY_JAVA_OPTS=\`$GATEWAY_JAVA_OPTS\`, upstream client ${UPSTREAM_CLIENT:-default (lean)}, observability $OBS_STATE, jar ${JAR#"$ROOT"/}"
+  selected gateway-ahc && echo "- gateway-ahc: the same JVM options with -Dgateway.upstream-client=ahc (grizzly-http-client); every selected gateway JVM runs for the whole run, the ones not being measured idle"
   echo
   echo "## Machine"
   echo
   machine
   echo
-  if [[ ${STATUS[gateway]:-} == failed && -s $TMP/gateway.log ]]; then
-    echo "## Gateway log (last 60 lines)"
-    echo
-    echo '```'
-    tail -n 60 "$TMP/gateway.log"
-    echo '```'
-    echo
-  fi
+  for g in gateway gateway-ahc; do
+    if [[ ${STATUS[$g]:-} == failed && -s $TMP/$g.log ]]; then
+      echo "## $g log (last 60 lines)"
+      echo
+      echo '```'
+      tail -n 60 "$TMP/$g.log"
+      echo '```'
+      echo
+    fi
+  done
   echo "## Raw wrk output"
   for t in "${TARGETS[@]}"; do
     [[ -f $TMP/wrk-$t.txt ]] || continue
@@ -672,6 +709,7 @@ if ((KEEP)); then
       nginx)   echo "  nginx    pid ${PIDS[$i]}  port $NGINX_PORT" ;;
       haproxy) echo "  haproxy  pid ${PIDS[$i]}  port $HAPROXY_PORT" ;;
       gateway) echo "  gateway  pid ${PIDS[$i]}  port $GW_PORT  admin $GW_ADMIN_PORT  log $TMP/gateway.log" ;;
+      gateway-ahc) echo "  gateway-ahc  pid ${PIDS[$i]}  port $GW_AHC_PORT  admin $GW_AHC_ADMIN_PORT  log $TMP/gateway-ahc.log" ;;
     esac
   done
   echo "  configs and logs in $TMP"

@@ -108,7 +108,7 @@ class ArchitectureTest {
 
     private static boolean mayUseGrizzly(Source s) {
         return s.pkg().equals("dev.gateway.node.server") || s.pkg().startsWith("dev.gateway.node.server.")
-                || s.pkg().equals("dev.gateway.node.upstream.grizzly");
+                || s.pkg().equals("dev.gateway.node.upstream.grizzly") || s.pkg().equals("dev.gateway.node.upstream.ahc");
     }
 
     private static List<String> violations(List<Source> sources, String library, Predicate<Source> allowed) {

@@ -10,6 +10,8 @@ import dev.gateway.node.observability.FinishedRequests;
 import dev.gateway.node.runtime.RuntimeHolder;
 import dev.gateway.node.server.tls.TlsTermination;
 import dev.gateway.node.upstream.UpstreamClient;
+import dev.gateway.node.upstream.UpstreamTarget;
+import dev.gateway.node.upstream.ahc.AhcUpstreamClient;
 import dev.gateway.node.upstream.grizzly.GrizzlyUpstreamClient;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -20,6 +22,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.nio.transport.TCPNIOTransport;
 
@@ -31,16 +34,21 @@ import org.glassfish.grizzly.nio.transport.TCPNIOTransport;
 public final class NodeServers implements AutoCloseable {
     private final HttpServer proxy;
     private final HttpServer admin;
-    private final GrizzlyUpstreamClient client;
+    private final UpstreamClient client;
+    private final ToIntFunction<UpstreamTarget> openConnections;
+    private final ToIntFunction<UpstreamTarget> idleConnections;
     private final ScheduledFuture<?> sweeper;
     private final Duration drainTimeout;
     private final TlsTermination tls;
 
-    private NodeServers(HttpServer proxy, HttpServer admin, GrizzlyUpstreamClient client, ScheduledFuture<?> sweeper,
-                        Duration drainTimeout, TlsTermination tls) {
+    private NodeServers(HttpServer proxy, HttpServer admin, UpstreamClient client,
+                        ToIntFunction<UpstreamTarget> openConnections, ToIntFunction<UpstreamTarget> idleConnections,
+                        ScheduledFuture<?> sweeper, Duration drainTimeout, TlsTermination tls) {
         this.proxy = proxy;
         this.admin = admin;
         this.client = client;
+        this.openConnections = openConnections;
+        this.idleConnections = idleConnections;
         this.sweeper = sweeper;
         this.drainTimeout = drainTimeout;
         this.tls = tls;
@@ -66,8 +74,22 @@ public final class NodeServers implements AutoCloseable {
             Servers.addTls(proxy, node.tls().listen(), node.limits(), transport, guard, tls);
         }
         Servers.startProxy(proxy, node);
-        GrizzlyUpstreamClient client = new GrizzlyUpstreamClient(transport, node.limits().maxHeaderBytes() * 4, timer);
-        UpstreamsView upstreams = new UpstreamsView(runtimes, client::openConnections, client::idleConnections);
+        // -Dgateway.upstream-client=ahc: grizzly-http-client (own transport), else the lean client on this transport
+        UpstreamClient client;
+        ToIntFunction<UpstreamTarget> open;
+        ToIntFunction<UpstreamTarget> idle;
+        if ("ahc".equals(System.getProperty("gateway.upstream-client", "lean"))) {
+            AhcUpstreamClient ahc = new AhcUpstreamClient(node.limits().maxHeaderBytes() * 4, timer);
+            client = ahc;
+            open = ahc::openConnections;
+            idle = ahc::idleConnections;
+        } else {
+            GrizzlyUpstreamClient lean = new GrizzlyUpstreamClient(transport, node.limits().maxHeaderBytes() * 4, timer);
+            client = lean;
+            open = lean::openConnections;
+            idle = lean::idleConnections;
+        }
+        UpstreamsView upstreams = new UpstreamsView(runtimes, open, idle);
         HttpServer admin = Servers.admin(node.admin().listen(),
                 new AdminHttpHandler(health, new AdminToken(node.admin().token()), adminApi.withUpstreams(upstreams), metrics));
         try {
@@ -82,16 +104,16 @@ public final class NodeServers implements AutoCloseable {
         if (tls != null) {
             tls.watch(timer);
         }
-        return new NodeServers(proxy, admin, client, sweeper, node.limits().drainTimeout(), tls);
+        return new NodeServers(proxy, admin, client, open, idle, sweeper, node.limits().drainTimeout(), tls);
     }
 
     /** Open pooled connections to a target, for metrics. */
     public int openConnections(dev.gateway.node.upstream.UpstreamTarget target) {
-        return client.openConnections(target);
+        return openConnections.applyAsInt(target);
     }
 
     public int idleConnections(dev.gateway.node.upstream.UpstreamTarget target) {
-        return client.idleConnections(target);
+        return idleConnections.applyAsInt(target);
     }
 
     public UpstreamClient upstreamClient() {

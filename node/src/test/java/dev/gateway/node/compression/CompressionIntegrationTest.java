@@ -76,7 +76,9 @@ class CompressionIntegrationTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Encoding")).hasValue("gzip");
         assertThat(response.headers().allValues("Vary")).containsExactly("Accept-Encoding");
-        assertThat(response.headers().firstValue("Content-Length")).isEmpty();
+        assertThat(response.headers().firstValueAsLong("Content-Length"))
+                .as("none, or the compressed length when Grizzly had it all before the head went out")
+                .satisfiesAnyOf(length -> assertThat(length).isEmpty(), length -> assertThat(length).hasValue(response.body().length));
         JsonNode seen = JsonErrors.parse(new String(gunzip(response.body()), StandardCharsets.UTF_8));
         assertThat(seen.get("path").asText()).isEqualTo("/json/hello");
         assertThat(seen.get("query").asText()).isEqualTo("pad=" + PAD);

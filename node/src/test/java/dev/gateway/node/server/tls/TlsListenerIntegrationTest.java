@@ -13,14 +13,18 @@ import dev.gateway.node.server.ListenException;
 import dev.gateway.node.server.demo.DemoUpstream;
 import dev.gateway.node.support.JsonErrors;
 import dev.gateway.node.support.TestConfigs;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -199,6 +203,46 @@ class TlsListenerIntegrationTest {
             assertThat(e.getMessage()).startsWith("node.tls.listen: cannot listen on 127.0.0.1:" + taken.getLocalPort());
         }
         assertPortFree(plain);
+    }
+
+    @Test
+    void listenerLimitsApplyToTlsConnectionsIncludingTheirHandshake() throws Exception {
+        int tls = TestConfigs.closedPort();
+        GatewayNode limitedNode = GatewayNode.start(limited(tls));
+        try {
+            try (SSLSocket socket = TlsClients.connect(client(), tls, "api.example.com")) {
+                socket.getOutputStream().write(("GET / HTTP/1.1\r\nHost: a\r\nX-Big: " + "b".repeat(4096) + "\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                assertThat(new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1)).readLine())
+                        .isEqualTo("HTTP/1.1 431 Request Header Fields Too Large");
+            }
+            try (Socket silent = new Socket(InetAddress.getLoopbackAddress(), tls)) {
+                silent.setSoTimeout(10_000);
+                long start = System.nanoTime();
+                assertThat(silent.getInputStream().read()).as("a client that never starts its handshake is closed").isEqualTo(-1);
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+            }
+        } finally {
+            limitedNode.close();
+        }
+    }
+
+    private static GatewayConfig limited(int tlsPort) {
+        return TestConfigs.parse("""
+                node:
+                  name: gw-tls-limits
+                  listen: 127.0.0.1:0
+                  admin: {listen: 127.0.0.1:0}
+                  limits: {header-timeout: 1s, max-header-bytes: 2048}
+                  tls:
+                    listen: 127.0.0.1:%d
+                    certificates:%s
+                """.formatted(tlsPort, certificates("api")) + TestConfigs.OBSERVABILITY + """
+                upstreams:
+                  echo: {targets: ["http://127.0.0.1:%d"]}
+                routes:
+                  - {id: all, match: {path: /**}, upstream: echo}
+                """.formatted(upstream.port()));
     }
 
     private static SSLContext client() {
