@@ -10,6 +10,9 @@ import dev.gateway.limiter.RateLimiter;
 import dev.gateway.limiter.Ticker;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * This node's part of the cluster, as the node sees it: its Hazelcast member and the shared
@@ -24,10 +27,20 @@ public final class GatewayCluster implements AutoCloseable {
 
     private final ClusterMember member;
     private final RateLimiter rateLimiter;
+    private final ScheduledExecutorService refresher;
+    private volatile boolean partitionsSafe;
 
     private GatewayCluster(ClusterMember member, RateLimiter rateLimiter) {
         this.member = member;
         this.rateLimiter = rateLimiter;
+        this.refresher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "gateway-cluster-view");
+            t.setDaemon(true);
+            return t;
+        });
+        // Hazelcast's safety check can wait seconds for replica syncs after a member dies: it runs
+        // here, in the background, never on an admin or request thread.
+        refresher.scheduleWithFixedDelay(() -> partitionsSafe = member.localPartitionsSafe(), 0, 2, TimeUnit.SECONDS);
     }
 
     /**
@@ -98,9 +111,9 @@ public final class GatewayCluster implements AutoCloseable {
         return member.members();
     }
 
-    /** Whether every partition this member owns has its backups in sync (cheap, local). */
+    /** Whether every partition this member owns had its backups in sync at the last check (every 2 s). */
     public boolean localPartitionsSafe() {
-        return member.localPartitionsSafe();
+        return partitionsSafe;
     }
 
     public ClusterSettings settings() {
@@ -109,6 +122,7 @@ public final class GatewayCluster implements AutoCloseable {
 
     @Override
     public void close() {
+        refresher.shutdownNow();
         member.close();
     }
 }

@@ -146,9 +146,14 @@ public final class Main implements Callable<Integer> {
         if (cluster != null && (clusterListen != null || members != null)) {
             Discovery discovery = members == null ? cluster.discovery()
                     : new Discovery(members.stream().map(HostPort::parse).toList(), null);
+            // Sizes the file left to their defaults follow the member list of the flags.
+            int expected = cluster.expectedSize() == ClusterSettings.defaultExpectedSize(cluster.discovery())
+                    ? ClusterSettings.defaultExpectedSize(discovery) : cluster.expectedSize();
+            int min = cluster.minSize() == ClusterSettings.defaultMinSize(cluster.expectedSize())
+                    ? ClusterSettings.defaultMinSize(expected) : Math.min(cluster.minSize(), expected);
             cluster = new ClusterSettings(cluster.name(),
                     clusterListen == null ? cluster.listen() : HostPort.parse(clusterListen), discovery,
-                    cluster.expectedSize(), cluster.minSize());
+                    expected, min);
         }
         return new GatewayConfig(node, cluster, file.shared());
     }
