@@ -3,8 +3,10 @@ package dev.gateway.node.server;
 import org.glassfish.grizzly.Buffer;
 
 /**
- * Follows a request head through raw bytes, line by line, without consuming them, and judges
- * it before the HTTP codec does: too large, a malformed request line, obsolete line folding,
+ * Follows requests through raw bytes without consuming them: each head line by line, then its
+ * body's framing (Content-Length bytes, or chunk-size lines, chunk data and trailers), so that
+ * the next head is found wherever it starts, pipelined in the same read or not. A head is
+ * judged before the HTTP codec sees it: too large, a malformed request line, obsolete line folding,
  * or ambiguous framing (Content-Length beside Transfer-Encoding, or Content-Length twice: the
  * request smuggling vectors of RFC 9112 6.3 and 11.2), or a Transfer-Encoding other than plain
  * {@code chunked} in HTTP/1.1 (RFC 9112 6.1, 6.3: whose body's end a codec may not find where
@@ -22,6 +24,19 @@ final class HeadScanner {
     static final int BAD_TRANSFER_ENCODING = 7;
     /** A transfer coding before chunked (gzip, chunked): one the gateway cannot pass on. */
     static final int UNSUPPORTED_TRANSFER_CODING = 8;
+    /** A chunk-size line that is not hex digits (RFC 9112 7.1), or a chunk not followed by CRLF. */
+    static final int BAD_CHUNK = 9;
+
+    /** Phases of {@link HeadState#phase}. */
+    static final int HEAD = 0;
+    static final int FIXED_BODY = 1;
+    static final int CHUNK_SIZE = 2;
+    static final int CHUNK_EXTENSION = 3;
+    static final int CHUNK_DATA = 4;
+    static final int CHUNK_DATA_CR = 5;
+    static final int CHUNK_DATA_LF = 6;
+    static final int TRAILERS = 7;
+    private static final long MAX_CHUNK = 1L << 40;
 
     private static final byte[] CONTENT_LENGTH = "content-length:".getBytes();
     private static final byte[] TRANSFER_ENCODING = "transfer-encoding:".getBytes();
@@ -30,23 +45,141 @@ final class HeadScanner {
     private HeadScanner() {
     }
 
+    /**
+     * Follows {@code buffer}'s bytes; returns {@link #MORE} when all is well (whatever the
+     * phase), else the verdict on the head or chunked body found at fault.
+     */
     static int scan(HeadState s, Buffer buffer, int maxHeadBytes) {
-        for (int i = buffer.position(), end = buffer.limit(); i < end; i++) {
-            byte b = buffer.get(i);
-            if (++s.bytes > maxHeadBytes) {
-                return TOO_LARGE;
-            }
-            if (b != '\n') {
-                s.append(b);
+        int i = buffer.position();
+        int end = buffer.limit();
+        while (i < end) {
+            if (s.phase == FIXED_BODY || s.phase == CHUNK_DATA) {
+                long skip = Math.min(s.remaining, end - i);
+                i += (int) skip;
+                s.remaining -= skip;
+                if (s.remaining == 0) {
+                    if (s.phase == FIXED_BODY) {
+                        messageDone(s);
+                    } else {
+                        s.phase = CHUNK_DATA_CR;
+                    }
+                }
                 continue;
             }
-            int length = s.lineLength > 0 && s.line[s.lineLength - 1] == '\r' ? s.lineLength - 1 : s.lineLength;
-            s.lineLength = 0;
-            int verdict = endOfLine(s, length);
+            byte b = buffer.get(i++);
+            int verdict = s.phase == HEAD ? headByte(s, b, maxHeadBytes) : chunkByte(s, b);
             if (verdict != MORE) {
                 return verdict;
             }
         }
+        return MORE;
+    }
+
+    private static int headByte(HeadState s, byte b, int maxHeadBytes) {
+        if (s.startNanos == 0) {
+            s.startNanos = System.nanoTime();
+        }
+        if (++s.bytes > maxHeadBytes) {
+            return TOO_LARGE;
+        }
+        if (b != '\n') {
+            s.append(b);
+            return MORE;
+        }
+        int length = s.lineLength > 0 && s.line[s.lineLength - 1] == '\r' ? s.lineLength - 1 : s.lineLength;
+        s.lineLength = 0;
+        int verdict = endOfLine(s, length);
+        if (verdict == HEAD_DONE) {
+            startBody(s);
+            return MORE;
+        }
+        return verdict;
+    }
+
+    /** After a head: where its body ends (RFC 9112 6.3: chunked, else Content-Length, else none). */
+    private static void startBody(HeadState s) {
+        s.startNanos = 0;
+        if (s.transferEncoding) {
+            s.phase = CHUNK_SIZE;
+            s.remaining = 0;
+            s.chunkDigits = false;
+        } else if (s.contentLength > 0) {
+            s.phase = FIXED_BODY;
+            s.remaining = s.contentLength;
+        } else {
+            messageDone(s);
+        }
+    }
+
+    private static void messageDone(HeadState s) {
+        s.nextHead(0);
+    }
+
+    private static int chunkByte(HeadState s, byte b) {
+        switch (s.phase) {
+            case CHUNK_SIZE -> {
+                int digit = Character.digit(b, 16);
+                if (digit >= 0) {
+                    s.remaining = s.remaining * 16 + digit;
+                    s.chunkDigits = true;
+                    return s.remaining > MAX_CHUNK ? BAD_CHUNK : MORE;
+                }
+                if (!s.chunkDigits) {
+                    return BAD_CHUNK;
+                }
+                if (b == ';' || b == ' ' || b == '\t') {
+                    s.phase = CHUNK_EXTENSION;
+                    return MORE;
+                }
+                if (b == '\r') {
+                    return MORE;
+                }
+                return b == '\n' ? endOfChunkSize(s) : BAD_CHUNK;
+            }
+            case CHUNK_EXTENSION -> {
+                return b == '\n' ? endOfChunkSize(s) : MORE;
+            }
+            case CHUNK_DATA_CR -> {
+                if (b == '\r') {
+                    s.phase = CHUNK_DATA_LF;
+                    return MORE;
+                }
+                return b == '\n' ? nextChunk(s) : BAD_CHUNK;
+            }
+            case CHUNK_DATA_LF -> {
+                return b == '\n' ? nextChunk(s) : BAD_CHUNK;
+            }
+            case TRAILERS -> {
+                if (b == '\n') {
+                    if (s.trailerLine == 0) {
+                        messageDone(s);
+                    }
+                    s.trailerLine = 0;
+                } else if (b != '\r') {
+                    s.trailerLine++;
+                }
+                return MORE;
+            }
+            default -> {
+                return MORE;
+            }
+        }
+    }
+
+    private static int endOfChunkSize(HeadState s) {
+        if (s.remaining == 0) {
+            s.phase = TRAILERS;
+            s.trailerLine = 0;
+        } else {
+            s.phase = CHUNK_DATA;
+        }
+        return MORE;
+    }
+
+    private static int nextChunk(HeadState s) {
+        s.phase = CHUNK_SIZE;
+        s.remaining = 0;
+        s.chunkDigits = false;
         return MORE;
     }
 
@@ -74,8 +207,6 @@ final class HeadScanner {
             if (s.transferCodings > 1) {
                 return UNSUPPORTED_TRANSFER_CODING;
             }
-            s.inMessage = true;
-            s.startNanos = 0;
             return HEAD_DONE;
         }
         if (line[0] == ' ' || line[0] == '\t') {
@@ -93,6 +224,8 @@ final class HeadScanner {
                 return BAD_HEADER_LINE;
             }
             s.contentLengths++;
+            s.contentLength = Long.parseLong(new String(line, colon + 1, length - colon - 1,
+                    java.nio.charset.StandardCharsets.ISO_8859_1).trim());
         } else if (startsWithIgnoreCase(line, length, TRANSFER_ENCODING)) {
             s.transferEncoding = true;
             transferCodings(s, line, colon + 1, length);

@@ -17,8 +17,16 @@ final class HeadState {
     volatile boolean refused;
     /** Bytes of the head so far. */
     int bytes;
-    /** True between the end of a head and the end of its message (body included). */
-    boolean inMessage;
+    /** Where in the message the next byte falls: the head, or one of the body's framing states. */
+    int phase = HeadScanner.HEAD;
+    /** Body bytes still to come: of a Content-Length body, or of the current chunk. */
+    long remaining;
+    /** The Content-Length value of the current head, once read. */
+    long contentLength;
+    /** The chunk-size line now being read has at least one hex digit. */
+    boolean chunkDigits;
+    /** Length of the trailer line now being read (chunked bodies), CR excluded. */
+    int trailerLine;
     /** The request line has been read and found well-formed. */
     boolean pastRequestLine;
     int contentLengths;
@@ -35,6 +43,8 @@ final class HeadState {
 
     void nextHead(long now) {
         startNanos = now;
+        phase = HeadScanner.HEAD;
+        contentLength = 0;
         bytes = 0;
         pastRequestLine = false;
         contentLengths = 0;

@@ -14,7 +14,6 @@ import org.glassfish.grizzly.filterchain.BaseFilter;
 import org.glassfish.grizzly.filterchain.FilterChainBuilder;
 import org.glassfish.grizzly.filterchain.FilterChainContext;
 import org.glassfish.grizzly.filterchain.NextAction;
-import org.glassfish.grizzly.http.HttpContent;
 import org.glassfish.grizzly.http.server.AddOn;
 import org.glassfish.grizzly.http.server.NetworkListener;
 
@@ -30,8 +29,9 @@ import org.glassfish.grizzly.http.server.NetworkListener;
  *       before chunked: 501 and close.</li>
  * </ul>
  * Once refused, a connection's further bytes are dropped until it closes.
- * One filter sits before the HTTP codec and reads the raw bytes of heads; a second after it
- * sees where each message ends. Idle keep-alive connections are Grizzly's keep-alive timeout's.
+ * One filter before the HTTP codec follows every request on the connection through the raw
+ * bytes ({@link HeadScanner}): each head and where its body ends, pipelined or not.
+ * Idle keep-alive connections are Grizzly's keep-alive timeout's.
  */
 final class ListenerGuard implements AddOn {
     static final long SWEEP_MILLIS = 250;
@@ -53,7 +53,6 @@ final class ListenerGuard implements AddOn {
     public void setup(NetworkListener listener, FilterChainBuilder builder) {
         int codec = builder.indexOfType(org.glassfish.grizzly.http.HttpServerFilter.class);
         builder.add(codec, new BeforeCodec());
-        builder.add(codec + 2, new AfterCodec());
     }
 
     int openConnections() {
@@ -104,11 +103,8 @@ final class ListenerGuard implements AddOn {
             if (s != null && s.refused) {
                 return ctx.getStopAction();
             }
-            if (s == null || s.inMessage) {
+            if (s == null) {
                 return ctx.getInvokeAction();
-            }
-            if (s.startNanos == 0) {
-                s.nextHead(System.nanoTime());
             }
             Buffer buffer = ctx.getMessage();
             Connection<?> c = ctx.getConnection();
@@ -122,6 +118,7 @@ final class ListenerGuard implements AddOn {
                         "Transfer-Encoding must end in chunked, and needs HTTP/1.1", "malformed");
                 case HeadScanner.UNSUPPORTED_TRANSFER_CODING -> refuse(c, 501, "Not Implemented",
                         "transfer coding other than chunked", "unsupported-transfer-coding");
+                case HeadScanner.BAD_CHUNK -> refuse(c, 400, "Bad Request", "malformed chunked body", "malformed");
                 case HeadScanner.AMBIGUOUS_FRAMING -> refuse(c, 400, "Bad Request",
                         "ambiguous framing: Content-Length with Transfer-Encoding, or Content-Length twice", "malformed");
                 default -> {
@@ -142,18 +139,4 @@ final class ListenerGuard implements AddOn {
         }
     }
 
-    private final class AfterCodec extends BaseFilter {
-        @Override
-        public NextAction handleRead(FilterChainContext ctx) throws IOException {
-            Object message = ctx.getMessage();
-            if (message instanceof HttpContent content && content.isLast()) {
-                HeadState s = state.get(ctx.getConnection());
-                if (s != null) {
-                    s.inMessage = false;
-                    s.startNanos = 0;
-                }
-            }
-            return ctx.getInvokeAction();
-        }
-    }
 }
