@@ -43,6 +43,7 @@ public final class JwtVerifier {
     private final Set<String> audiences;
     private final List<String> requiredClaims;
     private final JwtParser parser;
+    private final VerifiedTokenCache verified;
 
     JwtVerifier(JwtProvider config, KeySource keys, Clock clock) {
         this.config = config;
@@ -55,6 +56,7 @@ public final class JwtVerifier {
                 .clock(() -> Date.from(clock.instant()))
                 .clockSkewSeconds(config.clockSkew().toSeconds())
                 .build();
+        this.verified = new VerifiedTokenCache(clock);
     }
 
     /**
@@ -87,6 +89,17 @@ public final class JwtVerifier {
 
     /** @throws AuthRejection why the token is refused; @throws UnknownKey when no current key fits */
     Claims verifyNow(String token) {
+        KeySet keysNow = keys.current();
+        Claims known = verified.get(token, keysNow);
+        if (known != null) {
+            return known;
+        }
+        Claims claims = verifyUncached(token);
+        verified.put(token, claims, keysNow);
+        return claims;
+    }
+
+    private Claims verifyUncached(String token) {
         if (token.length() > config.maxTokenBytes()) {
             throw new AuthRejection(AuthReason.TOO_LARGE, "token larger than " + config.maxTokenBytes() + " bytes");
         }
