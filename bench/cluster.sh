@@ -25,6 +25,7 @@ READY_TIMEOUT=${GATEWAY_READY_TIMEOUT:-90}  # seconds, per node, and for the clu
 BUILD_TIMEOUT=${BUILD_TIMEOUT:-1800}
 POLICY=bench
 LIMIT=1000000000
+ALGORITHM=${ALGORITHM:-token-bucket}   # any of the four; sliding-window runs our own entry processor
 FREE_PATH=/free/bench
 LIMITED_PATH=/limited/bench
 CHECK_P99_TARGET_US=300
@@ -114,7 +115,7 @@ upstreams:
 
 rate-limits:
   $POLICY:
-    algorithm: token-bucket
+    algorithm: $ALGORITHM
     limit: $LIMIT
     per: 1s
     key: header:X-Key
@@ -354,7 +355,7 @@ RUN_TS=${RUN_TS#cluster-}
   echo "## Settings"
   echo
   echo "- 3 gateway nodes, one cluster \`bench\` on 127.0.0.1 (static discovery, expected-size 3, min-size 2); wrk loads gw-1 only"
-  echo "- routes: \`/free/**\` (no limit), \`/limited/**\` with \`$POLICY: {algorithm: token-bucket, limit: $LIMIT, per: 1s, key: header:X-Key}\` (never refuses)"
+  echo "- routes: \`/free/**\` (no limit), \`/limited/**\` with \`$POLICY: {algorithm: $ALGORITHM, limit: $LIMIT, per: 1s, key: header:X-Key}\` (never refuses)"
   echo "- keys: $KEYS distinct \`X-Key\` values, round-robin (prebuilt requests in a wrk Lua script); about 2/3 are owned by gw-2 and gw-3"
   echo "- measurement: \`$(wrk_words "-t$WRK_THREADS -c$CONNECTIONS -d$DURATION --latency -s keys.lua http://127.0.0.1:<gw-1>/free/bench")\`, then the same on \`/limited/bench\`"
   if ((WARMUP_S > 0)); then
