@@ -252,7 +252,9 @@ class AhcUpstreamClientIntegrationTest {
             sink.pauseAfterFirst.set(true);
             response.body().subscribe(sink);
 
-            Thread.sleep(1500);
+            // While the sink stays paused, the upstream must stay held back for the whole second and a half.
+            await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5))
+                    .until(() -> upstream.written.get() < 16L * 1024 * 1024);
             long written = upstream.written.get();
             assertThat(written).as("bytes the upstream could write while the sink was paused").isLessThan(16L * 1024 * 1024);
             assertThat(sink.received.get()).isLessThan(written + 1);
