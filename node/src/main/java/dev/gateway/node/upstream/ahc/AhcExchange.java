@@ -12,6 +12,7 @@ import dev.gateway.node.http.Body;
 import dev.gateway.node.http.GatewayException;
 import dev.gateway.node.http.GatewayResponse;
 import dev.gateway.node.http.Headers;
+import dev.gateway.node.upstream.QueuedBody;
 import dev.gateway.node.upstream.UpstreamCall;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -160,7 +161,7 @@ final class AhcExchange implements AsyncHandler<Void> {
         boolean last = part.isLast();
         if (part.length() > 0 || last) {
             // AHC's part views Grizzly's read buffer, which is reused: the library copies it out.
-            b.push(part.length() > 0 ? ByteBuffer.wrap(part.getBodyPartBytes()) : AhcResponseBody.EMPTY, last);
+            b.push(part.length() > 0 ? ByteBuffer.wrap(part.getBodyPartBytes()) : QueuedBody.EMPTY, last);
         }
         return STATE.CONTINUE;
     }

@@ -4,6 +4,7 @@ import dev.gateway.node.http.Body;
 import dev.gateway.node.http.BodySink;
 import dev.gateway.node.http.GatewayException;
 import dev.gateway.node.http.GatewayResponse;
+import dev.gateway.node.upstream.QueuedBody;
 import dev.gateway.node.upstream.UpstreamCall;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
@@ -215,7 +216,7 @@ final class UpstreamExchange implements BodySink {
             future.complete(headersArrived);
         }
         Buffer buffer = content.getContent();
-        body.push(buffer.hasRemaining() ? buffer.toByteBuffer() : UpstreamResponseBody.EMPTY, last);
+        body.push(buffer.hasRemaining() ? buffer.toByteBuffer() : QueuedBody.EMPTY, last);
         if (last) {
             if (reusable) {
                 pool.release(c);
@@ -248,7 +249,7 @@ final class UpstreamExchange implements BodySink {
             }
         }
         if (ended != null) {
-            ended.push(UpstreamResponseBody.EMPTY, true);
+            ended.push(QueuedBody.EMPTY, true);
         } else if (retry) {
             pool.acquire(this);
         } else {
