@@ -1,6 +1,6 @@
 # shellcheck shell=bash disable=SC2034  # variables set here are read by the sourcing scripts
-# bench/lib.sh: helpers shared by bench/cluster.sh and bench/auth.sh (sourced, not run).
-# They follow bench/run.sh's helpers (run.sh keeps its own copy, unchanged): every process is
+# bench/lib.sh: helpers shared by bench/run.sh, bench/cluster.sh and bench/auth.sh (sourced, not run).
+# bench/run.sh sources them too. Every process is
 # started through start_bg and stopped by PID at exit, all traffic goes to 127.0.0.1.
 #
 # The sourcing script sets BENCH_TAG (log prefix) and, before calling bench_init, KEEP (0/1).

@@ -8,6 +8,8 @@ export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 export LC_ALL=C
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=bench/lib.sh
+source "$BENCH_DIR/lib.sh"   # the helpers the three benchmarks share (alive, stop_pid, free_ports, wrk parsing...)
 ROOT=$(cd "$BENCH_DIR/.." && pwd)
 DEFAULT_JAR="$ROOT/node/target/gateway-node.jar"
 JAR=${GATEWAY_JAR:-$DEFAULT_JAR}
@@ -59,7 +61,6 @@ EOF
 log() { printf '[bench] %s\n' "$*" >&2; }
 die() { printf '[bench] ERROR: %s\n' "$*" >&2; exit 1; }
 
-need_arg() { [[ $# -ge 2 && -n $2 ]] || die "option $1 needs a value (see --help)"; }
 while [[ $# -gt 0 ]]; do
   case $1 in
     --only) need_arg "$@"; ONLY=$2; shift 2 ;;
@@ -85,15 +86,6 @@ done
 # ---- validation ---------------------------------------------------------------------------
 
 # wrk duration ("15s", "1m", "30") -> seconds
-secs() {
-  local d=$1
-  [[ $d =~ ^([0-9]+)(s|m|h)?$ ]] || die "bad duration '$d' (use e.g. 15s, 1m)"
-  case ${BASH_REMATCH[2]} in
-    m) echo $((BASH_REMATCH[1] * 60)) ;;
-    h) echo $((BASH_REMATCH[1] * 3600)) ;;
-    *) echo "${BASH_REMATCH[1]}" ;;
-  esac
-}
 DURATION_S=$(secs "$DURATION")
 WARMUP_S=$(secs "$WARMUP")
 GATEWAY_WARMUP_S=$(secs "$GATEWAY_WARMUP")
@@ -127,19 +119,6 @@ TMP=""
 POLICY_CREATED=0
 LAST_PID=""
 WRK_PID=""       # the wrk run in progress (its timeout wrapper)
-
-alive() { # pid: running and not a zombie
-  [[ -r /proc/$1/status ]] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null
-}
-
-stop_pid() { # pid: TERM, up to 10 s, then KILL; only ever called with our own children
-  local pid=$1 i
-  alive "$pid" || { wait "$pid" 2>/dev/null || true; return 0; }
-  kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < 100; i++)); do alive "$pid" || break; sleep 0.1; done
-  if alive "$pid"; then kill -KILL "$pid" 2>/dev/null || true; fi
-  wait "$pid" 2>/dev/null || true
-}
 
 # shellcheck disable=SC2317  # invoked by the trap
 cleanup() {
@@ -245,49 +224,7 @@ fi
 TMP=$(mktemp -d /tmp/gateway-bench.XXXXXX)
 chmod 755 "$TMP"   # nginx workers run as nobody
 
-free_ports() { # n -> n distinct free loopback ports
-  if command -v python3 >/dev/null && python3 -c 'pass' 2>/dev/null; then
-    python3 - "$1" <<'EOF'
-import socket, sys
-socks = []
-for _ in range(int(sys.argv[1])):
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    s.bind(("127.0.0.1", 0))
-    socks.append(s)
-print(" ".join(str(s.getsockname()[1]) for s in socks))
-EOF
-  else
-    local out=() p tries=0
-    while ((${#out[@]} < $1)); do
-      ((tries++ < 1000)) || return 1
-      p=$((20000 + RANDOM % 40000))
-      [[ " ${out[*]} " == *" $p "* ]] && continue
-      if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then out+=("$p"); fi
-    done
-    echo "${out[*]}"
-  fi
-}
-
-start_bg() { # name logfile cmd... ; sets LAST_PID
-  local name=$1 logf=$2
-  shift 2
-  "$@" >"$logf" 2>&1 </dev/null &
-  LAST_PID=$!
-  PIDS+=("$LAST_PID")
-  PID_NAMES+=("$name")
-}
-
 http_code() { curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$1" 2>/dev/null || true; }
-
-wait_http() { # url timeout_s pid -> 0 when 200, 1 on timeout or death
-  local url=$1 limit=$2 pid=$3 start=$SECONDS
-  while ((SECONDS - start < limit)); do
-    alive "$pid" || return 1
-    [[ $(http_code "$url") == 200 ]] && return 0
-    sleep 0.2
-  done
-  return 1
-}
 
 start_failure() { # pid log -> reason
   if alive "$1"; then
@@ -306,28 +243,6 @@ sanity_check() { # target port: one request must come back 200 with the backend'
     fail "$t" "check request: HTTP ${code:-none}, body '$(printf '%s' "$body" | head -c 80 | tr '\n' ' ')'"
     return 1
   fi
-}
-
-nginx_common() { # name -> global/http lines shared by both nginx configs
-  cat <<EOF
-worker_processes 1;
-daemon off;
-pid $TMP/$1.pid;
-error_log $TMP/$1.error.log warn;
-events { worker_connections 4096; }
-EOF
-}
-nginx_http_common() {
-  cat <<EOF
-  access_log off;
-  keepalive_requests 100000;
-  keepalive_timeout 65s;
-  client_body_temp_path $TMP/$1-body;
-  proxy_temp_path $TMP/$1-proxy;
-  fastcgi_temp_path $TMP/$1-fastcgi;
-  uwsgi_temp_path $TMP/$1-uwsgi;
-  scgi_temp_path $TMP/$1-scgi;
-EOF
 }
 
 start_nginx() { # name conf
@@ -506,14 +421,6 @@ fi
 # ---- measure ------------------------------------------------------------------------------
 
 # wrk latency ("512.00us", "1.23ms", "1.02s", "2.00m") -> ms
-to_ms() {
-  awk -v v="$1" 'BEGIN {
-    n = v + 0
-    if (v ~ /us$/) n = n / 1000; else if (v ~ /ms$/) n = n; else if (v ~ /m$/) n = n * 60000;
-    else if (v ~ /h$/) n = n * 3600000; else if (v ~ /s$/) n = n * 1000; else { print "?"; exit }
-    printf "%.3f", n }'
-}
-
 wrk_cmd() { # port duration [--latency] -> the command line (as words)
   local port=$1 d=$2
   shift 2
@@ -554,16 +461,6 @@ parse_wrk() { # target file
   P99[$t]=$(to_ms "$p99")
   ERRS[$t]=${errs:-0}
   STATUS[$t]=ok
-}
-
-cpu_ticks() { # pid -> user+system clock ticks of the process and its children (nginx workers)
-  local pid=$1 p total=0 f
-  for p in $pid $(ps -o pid= --ppid "$pid" 2>/dev/null); do
-    f=$(cat "/proc/$p/stat" 2>/dev/null) || continue
-    f=${f##*) }   # drop "pid (comm) "; fields now start at field 3 (state)
-    total=$((total + $(awk '{print $12 + $13}' <<<"$f")))
-  done
-  echo "$total"
 }
 
 measure() { # target
