@@ -71,32 +71,13 @@ final class ProxyHttpHandler extends HttpHandler {
     }
 
     /**
-     * Refuses what must never be forwarded: a target that is not an absolute path, a declared
-     * body over the limit, and ambiguous framing (Content-Length beside Transfer-Encoding, or
-     * Content-Length fields that disagree: RFC 9112 6.3), the request smuggling vectors. The
-     * connection closes after an ambiguous request, since its next message cannot be found.
+     * Refuses what the pipeline must not see: a target that is not an absolute path, and a
+     * declared body over the limit (the connection then closes: its body is not read). Ambiguous
+     * framing never gets here: {@link ListenerGuard} refuses it on the raw bytes.
      */
     private GatewayResponse checkRequest(Request request, String path, Exchange exchange) {
         if (path == null) {
             return ErrorResponses.of(400, "request target must be an absolute path", exchange.requestId());
-        }
-        MimeHeaders headers = request.getRequest().getHeaders();
-        String contentLength = null;
-        boolean transferEncoding = false;
-        for (int i = 0; i < headers.size(); i++) {
-            String name = HeaderText.of(headers.getName(i));
-            if (name.equalsIgnoreCase("Content-Length")) {
-                String value = HeaderText.of(headers.getValue(i)).trim();
-                if (contentLength != null && !contentLength.equals(value)) {
-                    return closing(ErrorResponses.of(400, "conflicting Content-Length fields", exchange.requestId()));
-                }
-                contentLength = value;
-            } else if (name.equalsIgnoreCase("Transfer-Encoding")) {
-                transferEncoding = true;
-            }
-        }
-        if (contentLength != null && transferEncoding) {
-            return closing(ErrorResponses.of(400, "both Content-Length and Transfer-Encoding", exchange.requestId()));
         }
         if (request.getContentLengthLong() > maxBodyBytes) {
             return closing(ErrorResponses.of(413, "request body larger than " + maxBodyBytes + " bytes", exchange.requestId()));
