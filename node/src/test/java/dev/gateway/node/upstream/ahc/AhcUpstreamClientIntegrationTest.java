@@ -409,7 +409,11 @@ class AhcUpstreamClientIntegrationTest {
                     left -= n;
                 }
                 out.flush();
-                Thread.sleep(1000);
+                // Keep the connection open until the client is done with it (EOF), at most 5 s.
+                socket.setSoTimeout(5_000);
+                while (in.read() >= 0) {
+                    // drain whatever the client still sends
+                }
             } catch (Exception e) {
                 // the test is over or the client went away
             }
