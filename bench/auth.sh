@@ -58,12 +58,7 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-DURATION_S=$(secs "$DURATION")
-WARMUP_S=$(secs "$WARMUP")
-((DURATION_S > 0)) || die "--duration must be > 0"
-[[ $CONNECTIONS =~ ^[1-9][0-9]*$ ]] || die "bad --connections '$CONNECTIONS'"
-[[ $WRK_THREADS =~ ^[1-9][0-9]*$ ]] || die "bad WRK_THREADS '$WRK_THREADS'"
-((CONNECTIONS >= WRK_THREADS)) || die "--connections must be >= WRK_THREADS"
+check_load_options   # sets DURATION_S and WARMUP_S
 [[ $READY_TIMEOUT =~ ^[1-9][0-9]*$ ]] || die "bad GATEWAY_READY_TIMEOUT '$READY_TIMEOUT'"
 
 ensure_jar "$JAR" "$BUILD" "$BUILD_TIMEOUT"

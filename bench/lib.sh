@@ -315,6 +315,15 @@ meets() { # value op threshold -> "met" or "MISSED" (op: ge | lt)
     ok = (op == "ge") ? (v + 0 >= t + 0) : (v + 0 < t + 0); print (ok ? "met" : "MISSED") }'
 }
 
+check_load_options() { # DURATION, WARMUP, CONNECTIONS, WRK_THREADS -> DURATION_S, WARMUP_S, or dies
+  DURATION_S=$(secs "$DURATION")
+  WARMUP_S=$(secs "$WARMUP")
+  ((DURATION_S > 0)) || die "--duration must be > 0"
+  [[ $CONNECTIONS =~ ^[1-9][0-9]*$ ]] || die "bad --connections '$CONNECTIONS'"
+  [[ $WRK_THREADS =~ ^[1-9][0-9]*$ ]] || die "bad WRK_THREADS '$WRK_THREADS'"
+  ((CONNECTIONS >= WRK_THREADS)) || die "--connections must be >= WRK_THREADS"
+}
+
 # ---- reports ------------------------------------------------------------------------------
 
 machine_info() {
