@@ -1,10 +1,15 @@
 package dev.gateway.cluster;
 
+import dev.gateway.cluster.config.ConfigMaps;
+import dev.gateway.cluster.config.HazelcastAppliedVersions;
+import dev.gateway.cluster.config.HazelcastConfigFeed;
 import dev.gateway.cluster.limits.HazelcastRateLimiter;
 import dev.gateway.cluster.limits.RateLimitMaps;
 import dev.gateway.cluster.member.ClusterMember;
 import dev.gateway.cluster.member.MemberInfo;
 import dev.gateway.config.ClusterSettings;
+import dev.gateway.config.feed.AppliedVersions;
+import dev.gateway.config.feed.ConfigFeed;
 import dev.gateway.limiter.LimitSpec;
 import dev.gateway.limiter.RateLimiter;
 import dev.gateway.limiter.Ticker;
@@ -24,15 +29,26 @@ public final class GatewayCluster implements AutoCloseable {
     /** Longest a rate-limit check may wait on the cluster before the policy's fallback applies. */
     public static final Duration RATE_LIMIT_TIMEOUT = Duration.ofMillis(250);
     private static final Duration WARM_UP_TIMEOUT = Duration.ofSeconds(5);
+    /** Longest a config publish or read waits for the cluster. */
+    public static final Duration CONFIG_TIMEOUT = Duration.ofSeconds(5);
+    /** How often a node checks the cluster's config version even without an event. */
+    public static final Duration CONFIG_POLL = Duration.ofMillis(500);
 
     private final ClusterMember member;
     private final RateLimiter rateLimiter;
+    private final HazelcastConfigFeed configFeed;
+    private final AppliedVersions appliedVersions;
+    private final ClusterMember.Subscription membership;
     private final ScheduledExecutorService refresher;
     private volatile boolean partitionsSafe;
 
     private GatewayCluster(ClusterMember member, RateLimiter rateLimiter) {
         this.member = member;
         this.rateLimiter = rateLimiter;
+        this.configFeed = new HazelcastConfigFeed(member.hazelcast(), CONFIG_TIMEOUT, CONFIG_POLL);
+        this.appliedVersions = new HazelcastAppliedVersions(member.hazelcast(), CONFIG_TIMEOUT);
+        // a member joined, left or a split healed: the config may have moved without an event reaching us
+        this.membership = member.addMembershipListener(configFeed::catchUp);
         this.refresher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "gateway-cluster-view");
             t.setDaemon(true);
@@ -52,6 +68,7 @@ public final class GatewayCluster implements AutoCloseable {
     public static GatewayCluster start(ClusterSettings settings, String nodeName) {
         ClusterMember member = ClusterMember.start(settings, nodeName, config -> {
             RateLimitMaps.register(config);
+            ConfigMaps.register(config);
             config.getMapConfig(RateLimitMaps.BUCKETS_MAP).setSplitBrainProtectionName(ClusterMember.QUORUM_NAME);
             config.getMapConfig(RateLimitMaps.WINDOWS_MAP).setSplitBrainProtectionName(ClusterMember.QUORUM_NAME);
             // The node drains its requests first and then closes the member itself.
@@ -93,6 +110,16 @@ public final class GatewayCluster implements AutoCloseable {
         return rateLimiter;
     }
 
+    /** The cluster's shared config versions. */
+    public ConfigFeed configFeed() {
+        return configFeed;
+    }
+
+    /** Which config version each node runs, as the nodes report it. */
+    public AppliedVersions appliedVersions() {
+        return appliedVersions;
+    }
+
     /** Null when joined and on the majority side (at least {@code min-size} members); else why not. */
     public String notReadyReason() {
         return member.notReadyReason();
@@ -123,6 +150,8 @@ public final class GatewayCluster implements AutoCloseable {
     @Override
     public void close() {
         refresher.shutdownNow();
+        membership.close();
+        configFeed.close();
         member.close();
     }
 }
