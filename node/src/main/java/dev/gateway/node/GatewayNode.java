@@ -3,12 +3,19 @@ package dev.gateway.node;
 import com.codahale.metrics.MetricRegistry;
 import dev.gateway.cluster.GatewayCluster;
 import dev.gateway.config.AccessLogConfig;
+import dev.gateway.config.ConfigCodec;
 import dev.gateway.config.GatewayConfig;
+import dev.gateway.config.feed.AppliedVersions;
+import dev.gateway.config.feed.ConfigFeed;
+import dev.gateway.config.feed.InMemoryAppliedVersions;
+import dev.gateway.config.feed.InMemoryConfigFeed;
+import dev.gateway.config.feed.LastAppliedFile;
 import dev.gateway.limiter.LocalRateLimiter;
 import dev.gateway.limiter.RateLimiter;
 import dev.gateway.limiter.Ticker;
 import dev.gateway.node.admin.AdminApi;
 import dev.gateway.node.admin.ClusterView;
+import dev.gateway.node.admin.ConfigEndpoints;
 import dev.gateway.node.admin.Health;
 import dev.gateway.node.admin.LimitsView;
 import dev.gateway.node.admin.MetricsEndpoint;
@@ -24,6 +31,9 @@ import dev.gateway.node.runtime.RuntimeCompiler;
 import dev.gateway.node.runtime.RuntimeHolder;
 import dev.gateway.node.server.ListenException;
 import dev.gateway.node.server.NodeServers;
+import dev.gateway.node.sync.ConfigRejectedException;
+import dev.gateway.node.sync.ConfigSync;
+import dev.gateway.node.sync.RuntimeApplier;
 import dev.gateway.node.upstream.UpstreamGroup;
 import dev.gateway.node.upstream.UpstreamTarget;
 import dev.gateway.node.upstream.health.HealthRegistry;
@@ -31,6 +41,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 
@@ -40,6 +51,8 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
  * nothing: not ready, drain the listeners, retire the runtime, leave the cluster.
  */
 public final class GatewayNode implements AutoCloseable {
+    /** How often a node checks the cluster's config version besides hearing of it by event. */
+    static final Duration RECONCILE_EVERY = Duration.ofMillis(500);
     private final GatewayConfig config;
     private final ScheduledThreadPoolExecutor timer;
     private final Health health;
@@ -47,9 +60,11 @@ public final class GatewayNode implements AutoCloseable {
     private final NodeServers servers;
     private final AsyncAccessLog accessLog;
     private final GatewayCluster cluster;
+    private final ConfigSync sync;
 
     private GatewayNode(GatewayConfig config, ScheduledThreadPoolExecutor timer, Health health, RuntimeHolder runtimes,
-                        NodeServers servers, AsyncAccessLog accessLog, GatewayCluster cluster) {
+                        NodeServers servers, AsyncAccessLog accessLog, GatewayCluster cluster, ConfigSync sync) {
+        this.sync = sync;
         this.config = config;
         this.timer = timer;
         this.health = health;
@@ -91,7 +106,11 @@ public final class GatewayNode implements AutoCloseable {
             return t;
         });
         timer.setRemoveOnCancelPolicy(true);
-        Health health = new Health(() -> cluster == null ? null : cluster.notReadyReason());
+        ConfigEndpoints configEndpoints = new ConfigEndpoints(config.node().name(), System::getenv);
+        Health health = new Health(() -> {
+            String clusterReason = cluster == null ? null : cluster.notReadyReason();
+            return clusterReason != null ? clusterReason : configEndpoints.notReadyReason();
+        });
         RuntimeHolder runtimes = new RuntimeHolder();
         AsyncAccessLog accessLog = openAccessLog(config.shared().observability().accessLog());
         GatewayMetrics metrics = new GatewayMetrics(new MetricRegistry());
@@ -99,8 +118,8 @@ public final class GatewayNode implements AutoCloseable {
         RateLimiter local = new LocalRateLimiter(Ticker.system());
         RateLimiter shared = cluster == null ? local : cluster.rateLimiter();
         int expectedSize = cluster == null ? 1 : cluster.settings().expectedSize();
-        AdminApi admin = new AdminApi(null, new ClusterView(cluster, config.node().name()),
-                new LimitsView(runtimes, shared));
+        AdminApi admin = new AdminApi(null, new ClusterView(cluster, config.node().name(), configEndpoints),
+                new LimitsView(runtimes, shared), configEndpoints);
         NodeServers servers;
         try {
             servers = NodeServers.start(config.node(), runtimes, health, new RequestIds(), timer,
@@ -113,21 +132,35 @@ public final class GatewayNode implements AutoCloseable {
         RuntimeCompiler compiler = new RuntimeCompiler(servers.upstreamClient(), config.node().name(),
                 RequestIds::random128, new HealthRegistry(), timer,
                 new RateLimiting(shared, local, metrics, expectedSize));
-        GatewayRuntime runtime;
+        RuntimeApplier applier = new RuntimeApplier(compiler, runtimes,
+                runtime -> registerUpstreamGauges(metrics, runtime, servers));
+        ConfigFeed feed = cluster == null ? new InMemoryConfigFeed() : cluster.configFeed();
+        AppliedVersions applied = cluster == null ? new InMemoryAppliedVersions() : cluster.appliedVersions();
+        LastAppliedFile store = config.node().stateDir() == null ? null
+                : new LastAppliedFile(Path.of(config.node().stateDir()));
+        ConfigSync sync = new ConfigSync(config.node().name(), feed, applied, applier, store,
+                ConfigCodec.sha256(config.shared()), System::currentTimeMillis);
         try {
-            runtime = compiler.compile(config.shared());
-        } catch (RuntimeException e) {
+            sync.start(config.shared(), timer, RECONCILE_EVERY);
+        } catch (ConfigRejectedException | RuntimeException e) {
             // A config that cannot be compiled (an unreadable key, say) leaves nothing running.
+            sync.close();
             servers.close();
+            GatewayRuntime runtime = runtimes.current();
+            if (runtime != null) {
+                runtime.close();
+            }
             timer.shutdownNow();
             accessLog.close();
-            throw e;
+            if (e instanceof ConfigRejectedException rejected) {
+                throw new InvalidConfigException(rejected.errors());
+            }
+            throw (RuntimeException) e;
         }
-        registerUpstreamGauges(metrics, runtime, servers);
+        configEndpoints.bind(sync, applied);
         AuthMetricsExport.register(compiler.authMetrics(), metrics);
-        runtimes.swap(runtime);
         health.serving();
-        return new GatewayNode(config, timer, health, runtimes, servers, accessLog, cluster);
+        return new GatewayNode(config, timer, health, runtimes, servers, accessLog, cluster, sync);
     }
 
     private static void registerUpstreamGauges(GatewayMetrics metrics, GatewayRuntime runtime, NodeServers servers) {
@@ -187,9 +220,15 @@ public final class GatewayNode implements AutoCloseable {
         return runtimes;
     }
 
+    /** This node's view of the cluster's config: what it serves, and publishing a new version. */
+    public ConfigSync configSync() {
+        return sync;
+    }
+
     @Override
     public void close() {
         health.draining();
+        sync.close();
         servers.close();
         GatewayRuntime runtime = runtimes.current();
         if (runtime != null) {

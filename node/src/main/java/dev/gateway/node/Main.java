@@ -55,6 +55,13 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--member", description = "a cluster member host:port (repeatable); overrides cluster.discovery")
     List<String> members;
 
+    @Option(names = "--state-dir", description = "overrides node.state-dir: where the last applied config is kept"
+            + " (default: state/<node name>)")
+    Path stateDir;
+
+    @Option(names = "--watch", description = "publish the config file's shared part to the cluster whenever the file changes")
+    boolean watch;
+
     public static void main(String[] args) {
         System.exit(run(args));
     }
@@ -102,6 +109,9 @@ public final class Main implements Callable<Integer> {
         } catch (UnsupportedFeatureException e) {
             err.println(config + ": " + e.getMessage());
             return BAD_INPUT;
+        } catch (InvalidConfigException e) {
+            e.errors().forEach(error -> err.println(config + ": " + error));
+            return BAD_INPUT;
         } catch (dev.gateway.node.auth.AuthConfigException e) {
             for (String problem : e.getMessage().split("\n")) {
                 err.println(config + ": " + problem);
@@ -121,8 +131,12 @@ public final class Main implements Callable<Integer> {
             err.println(config + ": " + e.getMessage() + " (" + e.getCause().getMessage() + ")");
             return BAD_INPUT;
         }
+        ConfigFileWatch watcher = watch ? ConfigFileWatch.start(config, node.configSync(), parsed.node().name()) : null;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (watcher != null) {
+                watcher.close();
+            }
             node.close();
             stopped.countDown();
         }, "gateway-shutdown"));
@@ -137,8 +151,10 @@ public final class Main implements Callable<Integer> {
     private GatewayConfig withFlags(GatewayConfig file) {
         NodeSettings n = file.node();
         AdminSettings admin = adminListen == null ? n.admin() : new AdminSettings(HostPort.parse(adminListen), n.admin().token());
-        NodeSettings node = new NodeSettings(nodeName == null ? n.name() : nodeName,
-                listen == null ? n.listen() : HostPort.parse(listen), n.tls(), admin, n.limits());
+        String name = nodeName == null ? n.name() : nodeName;
+        String state = stateDir != null ? stateDir.toString() : n.stateDir() != null ? n.stateDir() : "state/" + name;
+        NodeSettings node = new NodeSettings(name, listen == null ? n.listen() : HostPort.parse(listen), n.tls(), admin,
+                n.limits(), state);
         ClusterSettings cluster = file.cluster();
         if ((clusterListen != null || members != null) && cluster == null) {
             throw new IllegalArgumentException("--cluster-listen and --member need a cluster: section in the config");

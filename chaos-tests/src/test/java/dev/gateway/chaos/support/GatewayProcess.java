@@ -15,7 +15,7 @@ import java.util.concurrent.TimeoutException;
 /**
  * One gateway node running as its own JVM ({@code java -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1
  * -jar gateway-node.jar --config ... --node-name ... --listen ... --admin-listen ... --cluster-listen ...
- * --member ...}), its stdout and stderr in a log file. Stopped only through its {@link Process} handle:
+ * --member ... --state-dir ...}), its stdout and stderr appended to a log file (a restarted node continues it). Stopped only through its {@link Process} handle:
  * {@link #kill9()} is SIGKILL ({@link Process#destroyForcibly()}), no shutdown hook runs, no partition is
  * handed over.
  */
@@ -34,7 +34,7 @@ public final class GatewayProcess {
     }
 
     static GatewayProcess launch(Path jar, Path config, String name, NodePorts ports, List<NodePorts> members,
-                                 Path log) {
+                                 Path log, Path stateDir) {
         List<String> command = new ArrayList<>(List.of(GatewayJar.javaBinary(),
                 "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-jar", jar.toString(),
@@ -42,7 +42,8 @@ public final class GatewayProcess {
                 "--node-name", name,
                 "--listen", "127.0.0.1:" + ports.proxy(),
                 "--admin-listen", "127.0.0.1:" + ports.admin(),
-                "--cluster-listen", ports.clusterAddress()));
+                "--cluster-listen", ports.clusterAddress(),
+                "--state-dir", stateDir.toString()));
         for (NodePorts member : members) {
             command.add("--member");
             command.add(member.clusterAddress());
@@ -50,7 +51,7 @@ public final class GatewayProcess {
         try {
             Process process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(log.toFile())
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
             return new GatewayProcess(name, ports, process, log);
         } catch (IOException e) {
@@ -102,6 +103,26 @@ public final class GatewayProcess {
         }
     }
 
+    /** An admin call with the cluster's admin token. */
+    public Http.Reply admin(Http http, String method, String path, String body) {
+        return http.send(method, ports.admin(), path, java.util.Map.of("Authorization", "Bearer " + Gateways.ADMIN_TOKEN),
+                body, java.time.Duration.ofSeconds(15));
+    }
+
+    /** {@code PUT /admin/config} with {@code yaml}. */
+    public Http.Reply putConfig(Http http, String yaml) {
+        return admin(http, "PUT", "/admin/config", yaml);
+    }
+
+    /** The config version this node serves, from {@code GET /admin/config}; fails unless the answer is 200. */
+    public long configVersion(Http http) {
+        Http.Reply reply = admin(http, "GET", "/admin/config", null);
+        if (reply.status() != 200) {
+            throw new AssertionError("node " + name + ": /admin/config answered " + reply);
+        }
+        return reply.json().get("version").asLong();
+    }
+
     /** {@code GET /health/ready}: 200 when ready, else 503 with a reason. */
     public Http.Reply ready(Http http) {
         return http.get(ports.admin(), "/health/ready");
@@ -112,7 +133,7 @@ public final class GatewayProcess {
      * (its {@code local_partitions_safe} waits on Hazelcast's replica-sync check), see the test report.
      */
     public JsonNode clusterView(Http http) {
-        Http.Reply reply = http.get(ports.admin(), "/admin/cluster", java.util.Map.of(), java.time.Duration.ofSeconds(15));
+        Http.Reply reply = admin(http, "GET", "/admin/cluster", null);
         slowestClusterView = Math.max(slowestClusterView, reply.millis());
         if (reply.status() != 200) {
             throw new AssertionError("node " + name + ": /admin/cluster answered " + reply);
@@ -123,7 +144,7 @@ public final class GatewayProcess {
     /** {@code GET /admin/limits/{policy}/{key}} with the key URL-encoded (so {@code *} is {@code %2A}). */
     public Http.Reply limits(Http http, String policy, String key) {
         String encoded = java.net.URLEncoder.encode(key, StandardCharsets.UTF_8).replace("*", "%2A").replace("+", "%20");
-        return http.get(ports.admin(), "/admin/limits/" + policy + "/" + encoded);
+        return admin(http, "GET", "/admin/limits/" + policy + "/" + encoded, null);
     }
 
     /** The {@code remaining} of one bucket as this node sees the cluster; fails unless the answer is 200. */

@@ -9,32 +9,41 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
  * A cluster of gateway node processes on loopback: one config file (this node's bootstrap sections plus the
- * caller's shared config), fresh ports for every node, a cluster name no other test run shares. Logs and the
- * config go to {@code target/chaos-logs/<test>/}. {@link #close()} SIGKILLs whatever still runs (a JVM
- * shutdown hook does the same if the test JVM dies first).
+ * caller's shared config), fresh ports for every node, a cluster name no other test run shares, an admin token,
+ * a state directory per node. Logs, state and the config go to {@code target/chaos-logs/<test>/}.
+ * {@link #close()} SIGKILLs whatever still runs (a JVM shutdown hook does the same if the test JVM dies first).
  */
 public final class Gateways implements AutoCloseable {
     /** Generous: three JVMs and their Hazelcast members start on two shared cores. */
     public static final Duration STARTUP = Duration.ofSeconds(90);
+    /** The admin bearer token of every test cluster's nodes. */
+    public static final String ADMIN_TOKEN = "chaos-admin-token";
 
     private final String clusterName;
-    private final List<GatewayProcess> nodes;
+    private final Path dir;
+    private final Path jar;
+    private final Path configFile;
+    private final List<NodePorts> ports;
+    private final GatewayProcess[] nodes;
     private final Thread reaper;
 
-    private Gateways(String clusterName, List<GatewayProcess> nodes) {
+    private Gateways(String clusterName, Path dir, Path jar, Path configFile, List<NodePorts> ports) {
         this.clusterName = clusterName;
-        this.nodes = List.copyOf(nodes);
-        this.reaper = new Thread(() -> this.nodes.forEach(n -> {
-            if (n.alive()) {
-                n.kill9();
-            }
-        }), "chaos-reaper");
+        this.dir = dir;
+        this.jar = jar;
+        this.configFile = configFile;
+        this.ports = List.copyOf(ports);
+        this.nodes = new GatewayProcess[ports.size()];
+        this.reaper = new Thread(this::killAll, "chaos-reaper");
         Runtime.getRuntime().addShutdownHook(reaper);
     }
 
@@ -44,6 +53,18 @@ public final class Gateways implements AutoCloseable {
      * Returns once every process runs; see {@link #awaitFormed}.
      */
     public static Gateways start(String test, int count, int minSize, String sharedYaml) {
+        Gateways gateways = prepare(test, count, minSize, sharedYaml);
+        for (int i = 0; i < count; i++) {
+            gateways.launch(i);
+        }
+        return gateways;
+    }
+
+    /**
+     * As {@link #start}, but launches nothing yet: {@link #launch} each node when the test wants it. Every
+     * node's state directory and log start empty.
+     */
+    public static Gateways prepare(String test, int count, int minSize, String sharedYaml) {
         Path dir = GatewayJar.moduleDir().resolve("target/chaos-logs/" + test);
         Path jar = GatewayJar.path();
         FreePorts free = new FreePorts();
@@ -59,6 +80,7 @@ public final class Gateways implements AutoCloseable {
                   listen: 127.0.0.1:0
                   admin:
                     listen: 127.0.0.1:0
+                    token: %s
                 cluster:
                   name: %s
                   listen: 127.0.0.1:0
@@ -68,39 +90,53 @@ public final class Gateways implements AutoCloseable {
                   min-size: %d
                 observability:
                   access-log: {format: off}
-                """.formatted(clusterName,
+                """.formatted(ADMIN_TOKEN, clusterName,
                 ports.stream().map(NodePorts::clusterAddress).collect(Collectors.joining(", ")), count, minSize)
                 + sharedYaml;
         Path configFile = dir.resolve("gateway.yaml");
         try {
             Files.createDirectories(dir);
             Files.writeString(configFile, config);
+            for (int i = 1; i <= count; i++) {
+                deleteTree(dir.resolve("gw-" + i + "-state"));
+                Files.deleteIfExists(dir.resolve("gw-" + i + ".log"));
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        List<GatewayProcess> nodes = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            String name = "gw-" + (i + 1);
-            nodes.add(GatewayProcess.launch(jar, configFile, name, ports.get(i), ports, dir.resolve(name + ".log")));
+        return new Gateways(clusterName, dir, jar, configFile, ports);
+    }
+
+    /** Starts node {@code index} (zero-based), or starts it again after it stopped, with its ports and state. */
+    public synchronized GatewayProcess launch(int index) {
+        if (nodes[index] != null && nodes[index].alive()) {
+            throw new IllegalStateException(nodes[index] + " still runs");
         }
-        return new Gateways(clusterName, nodes);
+        String name = "gw-" + (index + 1);
+        nodes[index] = GatewayProcess.launch(jar, configFile, name, ports.get(index), ports,
+                dir.resolve(name + ".log"), dir.resolve(name + "-state"));
+        return nodes[index];
     }
 
     public String clusterName() {
         return clusterName;
     }
 
-    public List<GatewayProcess> nodes() {
-        return nodes;
+    /** The nodes launched so far (a relaunched node replaces its earlier process). */
+    public synchronized List<GatewayProcess> nodes() {
+        return Arrays.stream(nodes).filter(Objects::nonNull).toList();
     }
 
-    /** Zero-based. */
-    public GatewayProcess node(int index) {
-        return nodes.get(index);
+    /** Zero-based; the latest process of that node. */
+    public synchronized GatewayProcess node(int index) {
+        if (nodes[index] == null) {
+            throw new IllegalStateException("node " + index + " was never launched");
+        }
+        return nodes[index];
     }
 
     public List<Integer> clusterPorts() {
-        return nodes.stream().map(n -> n.ports().cluster()).toList();
+        return ports.stream().map(NodePorts::cluster).toList();
     }
 
     /**
@@ -132,15 +168,30 @@ public final class Gateways implements AutoCloseable {
 
     @Override
     public void close() {
-        for (GatewayProcess node : nodes) {
-            if (node.alive()) {
-                node.kill9();
-            }
-        }
+        killAll();
         try {
             Runtime.getRuntime().removeShutdownHook(reaper);
         } catch (IllegalStateException e) {
             // the JVM is shutting down: the hook runs anyway
+        }
+    }
+
+    private synchronized void killAll() {
+        for (GatewayProcess node : nodes) {
+            if (node != null && node.alive()) {
+                node.kill9();
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
         }
     }
 }

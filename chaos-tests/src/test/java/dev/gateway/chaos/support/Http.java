@@ -15,7 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * A loopback HTTP/1.1 client for the tests: plain GETs with a per-request timeout, answers reduced to status,
+ * A loopback HTTP/1.1 client for the tests: requests with a per-request timeout, answers reduced to status,
  * first value of each header (names lower-cased), body and latency. A request that fails or times out is a
  * {@link Reply} with status -1 and the error, never an exception, so a load loop can count it. Thread-safe.
  */
@@ -59,8 +59,15 @@ public final class Http implements AutoCloseable {
     }
 
     public Reply get(int port, String pathAndQuery, Map<String, String> headers, Duration timeout) {
+        return send("GET", port, pathAndQuery, headers, null, timeout);
+    }
+
+    /** Any method; {@code body} null for none. */
+    public Reply send(String method, int port, String pathAndQuery, Map<String, String> headers, String body,
+                      Duration timeout) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
-                .timeout(timeout).GET();
+                .timeout(timeout).method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(request::header);
         long start = System.nanoTime();
         try {

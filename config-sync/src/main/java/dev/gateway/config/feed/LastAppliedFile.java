@@ -17,7 +17,9 @@ import java.util.Optional;
 
 /**
  * The last config version a node applied, kept on its disk ({@code <state-dir>/last-applied.json}) so that a
- * node restarted while the whole cluster was down comes back with it. Written to a temporary file and moved
+ * node restarted while the whole cluster was down comes back with it. Beside it, the hash of the config file
+ * the node was started with, so that a restart can tell an edited file (the operator's newer intent) from an
+ * unchanged one (which what was published since supersedes). Written to a temporary file and moved
  * into place, so a crash mid-write leaves the previous file whole. Not thread-safe: one writer per node.
  */
 public final class LastAppliedFile {
@@ -33,14 +35,21 @@ public final class LastAppliedFile {
         return file;
     }
 
-    /** Replaces the stored version with {@code version}. */
-    public void save(ConfigVersion version) throws IOException {
+    /** What was stored: the version, and the hash of the node's config file then (null when unknown). */
+    public record Stored(ConfigVersion version, String fileSha256) {
+    }
+
+    /** Replaces the stored version with {@code version}; {@code fileSha256} may be null. */
+    public void save(ConfigVersion version, String fileSha256) throws IOException {
         Files.createDirectories(file.getParent());
         ObjectNode out = json.createObjectNode();
         out.put("version", version.version());
         out.put("sha256", version.sha256());
         out.put("published_by", version.publishedBy());
         out.put("published_at", version.publishedAtMillis());
+        if (fileSha256 != null) {
+            out.put("file_sha256", fileSha256);
+        }
         out.put("config", version.text());
         Path tmp = file.resolveSibling(FILE_NAME + ".tmp");
         Files.write(tmp, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(out));
@@ -57,7 +66,7 @@ public final class LastAppliedFile {
      * @throws IOException when the file exists but cannot be read, does not parse, or its config does not match
      *                     its hash; the message says which
      */
-    public Optional<ConfigVersion> load() throws IOException {
+    public Optional<Stored> load() throws IOException {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
@@ -85,8 +94,10 @@ public final class LastAppliedFile {
             throw new IOException(file + ": the stored config does not match its sha256");
         }
         try {
-            return Optional.of(new ConfigVersion(in.get("version").asLong(), sha, ConfigCodec.toYaml(shared),
-                    in.path("published_by").asText("unknown"), in.path("published_at").asLong(0)));
+            ConfigVersion version = new ConfigVersion(in.get("version").asLong(), sha, ConfigCodec.toYaml(shared),
+                    in.path("published_by").asText("unknown"), in.path("published_at").asLong(0));
+            return Optional.of(new Stored(version, in.path("file_sha256").isTextual()
+                    ? in.get("file_sha256").asText() : null));
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": " + e.getMessage(), e);
         }

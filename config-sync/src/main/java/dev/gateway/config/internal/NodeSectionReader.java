@@ -22,7 +22,7 @@ public final class NodeSectionReader {
             return NodeSettings.defaults();
         }
         int mark = n.errors().mark();
-        if (!n.object("name", "listen", "tls", "admin", "limits")) {
+        if (!n.object("name", "listen", "tls", "admin", "limits", "state-dir")) {
             return null;
         }
         String name = n.at("name").text(NodeSettings.DEFAULT_NAME);
@@ -30,7 +30,8 @@ public final class NodeSectionReader {
         TlsListenerConfig tls = tls(n.at("tls"));
         AdminSettings admin = admin(n.at("admin"));
         ListenerLimits limits = limits(n.at("limits"));
-        return n.build(mark, () -> new NodeSettings(name, listen, tls, admin, limits));
+        String stateDir = n.at("state-dir").text();
+        return n.build(mark, () -> new NodeSettings(name, listen, tls, admin, limits, stateDir));
     }
 
     private static TlsListenerConfig tls(Node n) {

@@ -25,7 +25,8 @@ final class NodeSectionWriter {
                         .put("header-timeout", n.limits().headerTimeout())
                         .put("idle-timeout", n.limits().idleTimeout())
                         .put("max-connections", n.limits().maxConnections())
-                        .put("drain-timeout", n.limits().drainTimeout()));
+                        .put("drain-timeout", n.limits().drainTimeout()))
+                .put("state-dir", n.stateDir());
     }
 
     static Json cluster(ClusterSettings c) {

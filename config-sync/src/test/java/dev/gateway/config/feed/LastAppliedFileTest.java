@@ -25,9 +25,9 @@ class LastAppliedFileTest {
     void aSavedVersionComesBackWhole() throws IOException {
         LastAppliedFile file = new LastAppliedFile(dir.resolve("state"));
         ConfigVersion v7 = version(7, "orders");
-        file.save(version(6, "old"));
-        file.save(v7);
-        assertThat(file.load()).contains(v7);
+        file.save(version(6, "old"), null);
+        file.save(v7, "ab12");
+        assertThat(file.load()).contains(new LastAppliedFile.Stored(v7, "ab12"));
         assertThat(Files.list(dir.resolve("state"))).extracting(p -> p.getFileName().toString())
                 .containsExactly("last-applied.json");
     }
@@ -45,14 +45,14 @@ class LastAppliedFileTest {
                 """, name -> null);
         ConfigVersion v = ConfigVersion.of(1, shared, "n", 0);
         LastAppliedFile file = new LastAppliedFile(dir);
-        file.save(v);
-        assertThat(file.load()).contains(v);
+        file.save(v, null);
+        assertThat(file.load()).contains(new LastAppliedFile.Stored(v, null));
     }
 
     @Test
     void aTamperedFileIsReportedNotLoaded() throws IOException {
         LastAppliedFile file = new LastAppliedFile(dir);
-        file.save(version(3, "a"));
+        file.save(version(3, "a"), null);
         String text = Files.readString(file.path()).replace("/a", "/b");
         Files.writeString(file.path(), text);
         assertThatThrownBy(file::load).isInstanceOf(IOException.class).hasMessageContaining("does not match its sha256");

@@ -1,31 +1,68 @@
 package dev.gateway.node.admin;
 
 /**
- * The read-only {@code /admin/*} calls, by path: {@code /admin/upstreams}, {@code /admin/cluster},
- * {@code /admin/limits/{policy}/{key}}. Immutable; the token check and the HTTP side are the
- * admin listener's.
+ * The {@code /admin/*} calls, by path: {@code /admin/upstreams}, {@code /admin/cluster},
+ * {@code /admin/limits/{policy}/{key}}, {@code /admin/config} (GET, PUT) and {@code /admin/config/validate}
+ * (POST). Immutable; the token check and the HTTP side are the admin listener's.
  */
 public final class AdminApi {
     private static final String LIMITS = "/admin/limits/";
 
+    private static final String CONFIG = "/admin/config";
+    private static final String VALIDATE = "/admin/config/validate";
+
     private final UpstreamsView upstreams;
     private final ClusterView cluster;
     private final LimitsView limits;
+    private final ConfigEndpoints config;
 
-    public AdminApi(UpstreamsView upstreams, ClusterView cluster, LimitsView limits) {
+    public AdminApi(UpstreamsView upstreams, ClusterView cluster, LimitsView limits, ConfigEndpoints config) {
         this.upstreams = upstreams;
         this.cluster = cluster;
         this.limits = limits;
+        this.config = config;
     }
 
     /** The same calls with the upstream view the network side builds once its client exists. */
     public AdminApi withUpstreams(UpstreamsView view) {
-        return new AdminApi(view, cluster, limits);
+        return new AdminApi(view, cluster, limits, config);
     }
 
-    /** Whether {@code path} is a read-only admin call (others get 404). */
-    public boolean knows(String path) {
-        return path.equals("/admin/upstreams") || path.equals("/admin/cluster") || path.startsWith(LIMITS);
+    /** The methods {@code path} answers, as an Allow header value; null for an unknown path (404). */
+    public String allowed(String path) {
+        if (path.equals(CONFIG)) {
+            return "GET, HEAD, PUT";
+        }
+        if (path.equals(VALIDATE)) {
+            return "POST";
+        }
+        if (path.equals("/admin/upstreams") || path.equals("/admin/cluster") || path.startsWith(LIMITS)) {
+            return "GET, HEAD";
+        }
+        return null;
+    }
+
+    /** A call that changes something ({@code PUT /admin/config}) or takes a body; they need the admin token. */
+    public boolean changes(String method) {
+        return method.equals("PUT") || method.equals("POST");
+    }
+
+    /** A PUT or POST with its body; {@link #allowed} said the method is fine. */
+    public AdminReply write(String method, String path, byte[] body) {
+        if (path.equals(CONFIG) && method.equals("PUT")) {
+            return config.publish(body);
+        }
+        if (path.equals(VALIDATE) && method.equals("POST")) {
+            return config.validate(body);
+        }
+        return AdminReply.error(405, "method " + method + " not allowed on " + path);
+    }
+
+    public AdminReply get(String path, String query) {
+        if (path.equals(CONFIG)) {
+            return config.current(query);
+        }
+        return get(path);
     }
 
     public AdminReply get(String path) {

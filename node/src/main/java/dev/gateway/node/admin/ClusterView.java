@@ -8,18 +8,20 @@ import dev.gateway.cluster.member.MemberInfo;
 
 /**
  * {@code GET /admin/cluster}: the members as this node sees them, which one it is, whether it
- * is on the majority side and its partitions are backed up. A node without a {@code cluster:}
- * section reports itself alone.
+ * is on the majority side and its partitions are backed up, and the config version each node runs.
+ * A node without a {@code cluster:} section reports itself alone.
  */
 public final class ClusterView {
     private final ObjectMapper json = new ObjectMapper();
     private final GatewayCluster cluster;
     private final String nodeName;
+    private final ConfigEndpoints config;
 
     /** @param cluster null for a standalone node */
-    public ClusterView(GatewayCluster cluster, String nodeName) {
+    public ClusterView(GatewayCluster cluster, String nodeName, ConfigEndpoints config) {
         this.cluster = cluster;
         this.nodeName = nodeName;
+        this.config = config;
     }
 
     public String render() {
@@ -28,6 +30,7 @@ public final class ClusterView {
         if (cluster == null) {
             out.put("mode", "standalone");
             out.put("size", 1);
+            out.set("config", config.clusterSection());
             return out.toString();
         }
         out.put("mode", "cluster");
@@ -42,6 +45,8 @@ public final class ClusterView {
         if (reason != null) {
             out.put("reason", reason);
         }
+        ObjectNode configSection = config.clusterSection();
+        out.set("config", configSection);
         ArrayNode members = out.putArray("members");
         for (MemberInfo m : cluster.members()) {
             ObjectNode member = members.addObject();
@@ -49,6 +54,9 @@ public final class ClusterView {
             member.put("address", m.address());
             member.put("uuid", m.uuid().toString());
             member.put("local", m.local());
+            if (configSection.path("nodes").has(m.nodeName())) {
+                member.put("config_version", configSection.path("nodes").path(m.nodeName()).path("version").asLong());
+            }
         }
         return out.toString();
     }

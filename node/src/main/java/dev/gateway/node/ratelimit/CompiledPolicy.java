@@ -23,12 +23,22 @@ public final class CompiledPolicy {
     private final AtomicBoolean degraded = new AtomicBoolean();
 
     public CompiledPolicy(String name, RateLimitPolicy policy, int expectedClusterSize, PolicyMetrics metrics) {
+        this(name, policy, expectedClusterSize, metrics, 0);
+    }
+
+    /**
+     * @param generation the shared config version compiled from: a bucket created under an older version adopts
+     *                   this policy's new limits, keeping what was consumed (0: unknown)
+     */
+    public CompiledPolicy(String name, RateLimitPolicy policy, int expectedClusterSize, PolicyMetrics metrics,
+                          long generation) {
         this.name = name;
         LimitSpec.Algorithm algorithm = LimitSpec.Algorithm.valueOf(policy.algorithm().name());
-        this.spec = LimitSpec.of(algorithm, policy.limit(), policy.per(), policy.burst());
+        this.spec = LimitSpec.of(algorithm, policy.limit(), policy.per(), policy.burst()).withGeneration(generation);
         int share = Math.max(1, expectedClusterSize);
         Long localBurst = policy.burst() == null ? null : Math.max(1, policy.burst() / share);
-        this.localSpec = LimitSpec.of(algorithm, Math.max(1, policy.limit() / share), policy.per(), localBurst);
+        this.localSpec = LimitSpec.of(algorithm, Math.max(1, policy.limit() / share), policy.per(), localBurst)
+                .withGeneration(generation);
         this.onFailure = policy.onClusterFailure();
         this.keys = new BucketKeys(name, policy.key());
         this.metrics = metrics;

@@ -16,12 +16,12 @@ import java.util.Map;
  */
 public record RateLimiting(RateLimiter shared, RateLimiter local, GatewayMetrics metrics, int expectedClusterSize) {
 
-    /** Every policy of {@code config}, compiled, by name. */
-    public Map<String, CompiledPolicy> compile(SharedConfig config) {
+    /** Every policy of {@code config}, compiled, by name, stamped with config version {@code generation}. */
+    public Map<String, CompiledPolicy> compile(SharedConfig config, long generation) {
         Map<String, CompiledPolicy> policies = new LinkedHashMap<>();
         for (Map.Entry<String, RateLimitPolicy> e : config.rateLimits().entrySet()) {
             policies.put(e.getKey(), new CompiledPolicy(e.getKey(), e.getValue(), expectedClusterSize,
-                    metrics.rateLimitPolicy(e.getKey())));
+                    metrics.rateLimitPolicy(e.getKey()), generation));
         }
         return policies;
     }

@@ -62,14 +62,26 @@ public final class RuntimeCompiler {
         return auth.metrics();
     }
 
+    /** Compiles {@code config} as version 0 (unknown); see {@link #compile(SharedConfig, long)}. */
     public GatewayRuntime compile(SharedConfig config) {
+        return compile(config, 0);
+    }
+
+    /**
+     * Compiles {@code config}, which is the cluster's config version {@code version}: rate-limit buckets made
+     * under an older version adopt changed limits without losing their consumption.
+     *
+     * @throws dev.gateway.node.auth.AuthConfigException when a key or key file of the auth section is unusable
+     * @throws RuntimeException                           when something else in the config cannot be built here
+     */
+    public GatewayRuntime compile(SharedConfig config, long version) {
         Map<String, UpstreamGroup> upstreams = new LinkedHashMap<>();
         for (Map.Entry<String, UpstreamConfig> e : config.upstreams().entrySet()) {
             upstreams.put(e.getKey(), new UpstreamGroup(e.getKey(), e.getValue(), health));
         }
         boolean tracing = !"off".equals(config.observability().tracing().propagate());
         AuthRuntime authRuntime = auth.compile(config);
-        Map<String, CompiledPolicy> policies = rateLimiting.compile(config);
+        Map<String, CompiledPolicy> policies = rateLimiting.compile(config, version);
         List<Route> routes = new ArrayList<>();
         for (RouteConfig rc : config.routes()) {
             Interceptor limits = rateLimiting.linkFor(rc.rateLimits(), policies);

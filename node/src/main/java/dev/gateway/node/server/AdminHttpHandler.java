@@ -17,6 +17,8 @@ import org.glassfish.grizzly.http.server.Response;
  * admin bearer token. Runs on the admin listener's own worker threads, never on the proxy's.
  */
 final class AdminHttpHandler extends HttpHandler {
+    /** Largest config body the admin API reads. */
+    static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
     private final Health health;
     private final AdminToken token;
     private final AdminApi api;
@@ -39,10 +41,23 @@ final class AdminHttpHandler extends HttpHandler {
             error(response, 401, "admin token required");
             return;
         }
-        if (!read && (path.startsWith("/health/") || path.equals("/metrics") || api.knows(path))) {
-            response.setHeader("Allow", "GET, HEAD");
-            error(response, 405, "method " + method + " not allowed here");
-            return;
+        if (path.startsWith("/health/") || path.equals("/metrics")) {
+            if (!read) {
+                response.setHeader("Allow", "GET, HEAD");
+                error(response, 405, "method " + method + " not allowed here");
+                return;
+            }
+        } else if (path.startsWith("/admin/")) {
+            String allowed = api.allowed(path);
+            if (allowed != null && !allowed.contains(method)) {
+                response.setHeader("Allow", allowed);
+                error(response, 405, "method " + method + " not allowed here");
+                return;
+            }
+            if (allowed != null && api.changes(method)) {
+                write(request, response, method, path);
+                return;
+            }
         }
         switch (path) {
             case "/health/live" -> respond(response, 200, "{\"status\":\"live\"}");
@@ -60,11 +75,27 @@ final class AdminHttpHandler extends HttpHandler {
                 response.setHeader("Cache-Control", "no-store");
                 metrics.write(response.getOutputStream());
             }
-            default -> {
-                AdminReply reply = api.get(path);
-                respond(response, reply.status(), reply.json());
-            }
+            default -> respond(response, api.get(path, request.getQueryString()));
         }
+    }
+
+    /** A PUT or POST: only with a configured token, and a body of at most {@link #MAX_BODY_BYTES}. */
+    private void write(Request request, Response response, String method, String path) throws IOException {
+        if (!token.configured()) {
+            error(response, 403, "changes over the admin API need node.admin.token to be set");
+            return;
+        }
+        long declared = request.getContentLengthLong();
+        if (declared > MAX_BODY_BYTES) {
+            error(response, 413, "body larger than " + MAX_BODY_BYTES + " bytes");
+            return;
+        }
+        byte[] body = request.getInputStream().readNBytes(MAX_BODY_BYTES + 1);
+        if (body.length > MAX_BODY_BYTES) {
+            error(response, 413, "body larger than " + MAX_BODY_BYTES + " bytes");
+            return;
+        }
+        respond(response, api.write(method, path, body));
     }
 
     private static void error(Response response, int status, String message) throws IOException {
@@ -72,9 +103,17 @@ final class AdminHttpHandler extends HttpHandler {
         respond(response, reply.status(), reply.json());
     }
 
+    private static void respond(Response response, AdminReply reply) throws IOException {
+        respond(response, reply.status(), reply.json(), reply.contentType());
+    }
+
     private static void respond(Response response, int status, String json) throws IOException {
+        respond(response, status, json, "application/json");
+    }
+
+    private static void respond(Response response, int status, String json, String contentType) throws IOException {
         response.setStatus(status);
-        response.setContentType("application/json");
+        response.setContentType(contentType);
         response.setHeader("Cache-Control", "no-store");
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
         response.setContentLength(bytes.length);
