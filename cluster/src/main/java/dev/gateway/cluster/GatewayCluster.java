@@ -1,5 +1,7 @@
 package dev.gateway.cluster;
 
+import dev.gateway.cluster.breakers.BreakerMaps;
+import dev.gateway.cluster.breakers.HazelcastBreakerBoard;
 import dev.gateway.cluster.config.ConfigMaps;
 import dev.gateway.cluster.config.HazelcastAppliedVersions;
 import dev.gateway.cluster.config.HazelcastConfigFeed;
@@ -13,6 +15,8 @@ import dev.gateway.config.feed.ConfigFeed;
 import dev.gateway.limiter.LimitSpec;
 import dev.gateway.limiter.RateLimiter;
 import dev.gateway.limiter.Ticker;
+import dev.gateway.limiter.breaker.BreakerBoard;
+import dev.gateway.limiter.breaker.BreakerViews;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -31,6 +35,8 @@ public final class GatewayCluster implements AutoCloseable {
     private static final Duration WARM_UP_TIMEOUT = Duration.ofSeconds(5);
     /** Longest a config publish or read waits for the cluster. */
     public static final Duration CONFIG_TIMEOUT = Duration.ofSeconds(5);
+    /** Longest a breaker report or probe request waits for the entry's owner (off the request path). */
+    public static final Duration BREAKER_TIMEOUT = Duration.ofSeconds(1);
     /** How often a node checks the cluster's config version even without an event. */
     public static final Duration CONFIG_POLL = Duration.ofMillis(500);
 
@@ -38,6 +44,7 @@ public final class GatewayCluster implements AutoCloseable {
     private final RateLimiter rateLimiter;
     private final HazelcastConfigFeed configFeed;
     private final AppliedVersions appliedVersions;
+    private final HazelcastBreakerBoard breakers;
     private final ClusterMember.Subscription membership;
     private final ScheduledExecutorService refresher;
     private volatile boolean partitionsSafe;
@@ -47,6 +54,7 @@ public final class GatewayCluster implements AutoCloseable {
         this.rateLimiter = rateLimiter;
         this.configFeed = new HazelcastConfigFeed(member.hazelcast(), CONFIG_TIMEOUT, CONFIG_POLL);
         this.appliedVersions = new HazelcastAppliedVersions(member.hazelcast(), CONFIG_TIMEOUT);
+        this.breakers = new HazelcastBreakerBoard(member.hazelcast(), BREAKER_TIMEOUT);
         // a member joined, left or a split healed: the config may have moved without an event reaching us
         this.membership = member.addMembershipListener(configFeed::catchUp);
         this.refresher = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -69,6 +77,7 @@ public final class GatewayCluster implements AutoCloseable {
         ClusterMember member = ClusterMember.start(settings, nodeName, config -> {
             RateLimitMaps.register(config);
             ConfigMaps.register(config);
+            BreakerMaps.register(config);
             config.getMapConfig(RateLimitMaps.BUCKETS_MAP).setSplitBrainProtectionName(ClusterMember.QUORUM_NAME);
             config.getMapConfig(RateLimitMaps.WINDOWS_MAP).setSplitBrainProtectionName(ClusterMember.QUORUM_NAME);
             // The node drains its requests first and then closes the member itself.
@@ -120,6 +129,16 @@ public final class GatewayCluster implements AutoCloseable {
         return appliedVersions;
     }
 
+    /** The cluster's circuit breakers: each upstream's entry decided by its owner. */
+    public BreakerBoard breakerBoard() {
+        return breakers;
+    }
+
+    /** Every upstream's shared breaker as the cluster sees it, and its changes. */
+    public BreakerViews breakerViews() {
+        return breakers;
+    }
+
     /** Null when joined and on the majority side (at least {@code min-size} members); else why not. */
     public String notReadyReason() {
         return member.notReadyReason();
@@ -152,6 +171,7 @@ public final class GatewayCluster implements AutoCloseable {
         refresher.shutdownNow();
         membership.close();
         configFeed.close();
+        breakers.close();
         member.close();
     }
 }

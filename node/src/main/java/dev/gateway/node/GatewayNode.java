@@ -14,6 +14,7 @@ import dev.gateway.limiter.LocalRateLimiter;
 import dev.gateway.limiter.RateLimiter;
 import dev.gateway.limiter.Ticker;
 import dev.gateway.node.admin.AdminApi;
+import dev.gateway.node.admin.BreakersView;
 import dev.gateway.node.admin.ClusterView;
 import dev.gateway.node.admin.ConfigEndpoints;
 import dev.gateway.node.admin.Health;
@@ -31,6 +32,9 @@ import dev.gateway.node.runtime.RuntimeCompiler;
 import dev.gateway.node.runtime.RuntimeHolder;
 import dev.gateway.node.server.ListenException;
 import dev.gateway.node.server.NodeServers;
+import dev.gateway.node.resilience.BreakerRegistry;
+import dev.gateway.node.resilience.ResilienceMetrics;
+import dev.gateway.node.resilience.SharedBreakers;
 import dev.gateway.node.sync.ConfigRejectedException;
 import dev.gateway.node.sync.ConfigSync;
 import dev.gateway.node.sync.RuntimeApplier;
@@ -53,6 +57,8 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 public final class GatewayNode implements AutoCloseable {
     /** How often a node checks the cluster's config version besides hearing of it by event. */
     static final Duration RECONCILE_EVERY = Duration.ofMillis(500);
+    /** How often a node reports its breakers' evidence to the cluster. */
+    static final Duration BREAKER_REPORT_EVERY = Duration.ofMillis(250);
     private final GatewayConfig config;
     private final ScheduledThreadPoolExecutor timer;
     private final Health health;
@@ -61,10 +67,13 @@ public final class GatewayNode implements AutoCloseable {
     private final AsyncAccessLog accessLog;
     private final GatewayCluster cluster;
     private final ConfigSync sync;
+    private final Runnable closeBreakers;
 
     private GatewayNode(GatewayConfig config, ScheduledThreadPoolExecutor timer, Health health, RuntimeHolder runtimes,
-                        NodeServers servers, AsyncAccessLog accessLog, GatewayCluster cluster, ConfigSync sync) {
+                        NodeServers servers, AsyncAccessLog accessLog, GatewayCluster cluster, ConfigSync sync,
+                        Runnable closeBreakers) {
         this.sync = sync;
+        this.closeBreakers = closeBreakers;
         this.config = config;
         this.timer = timer;
         this.health = health;
@@ -118,20 +127,26 @@ public final class GatewayNode implements AutoCloseable {
         RateLimiter local = new LocalRateLimiter(Ticker.system());
         RateLimiter shared = cluster == null ? local : cluster.rateLimiter();
         int expectedSize = cluster == null ? 1 : cluster.settings().expectedSize();
+        ResilienceMetrics resilienceMetrics = new ResilienceMetrics(metrics);
+        SharedBreakers sharedBreakers = cluster == null ? null : new SharedBreakers(config.node().name(),
+                cluster.breakerBoard(), cluster.breakerViews(), Ticker.system(), resilienceMetrics, BREAKER_REPORT_EVERY);
+        BreakerRegistry breakers = new BreakerRegistry(Ticker.system(), resilienceMetrics, sharedBreakers);
         AdminApi admin = new AdminApi(null, new ClusterView(cluster, config.node().name(), configEndpoints),
-                new LimitsView(runtimes, shared), configEndpoints);
+                new LimitsView(runtimes, shared), configEndpoints, new BreakersView(config.node().name(), breakers));
         NodeServers servers;
         try {
             servers = NodeServers.start(config.node(), runtimes, health, new RequestIds(), timer,
                     new FinishedRequests(accessLog, metrics), metrics::listenerRejected, endpointOf(metrics), admin);
         } catch (ListenException | RuntimeException e) {
+            breakers.close();
+            closeShared(sharedBreakers);
             timer.shutdownNow();
             accessLog.close();
             throw e;
         }
         RuntimeCompiler compiler = new RuntimeCompiler(servers.upstreamClient(), config.node().name(),
                 RequestIds::random128, new HealthRegistry(), timer,
-                new RateLimiting(shared, local, metrics, expectedSize));
+                new RateLimiting(shared, local, metrics, expectedSize), breakers, resilienceMetrics);
         RuntimeApplier applier = new RuntimeApplier(compiler, runtimes,
                 runtime -> registerUpstreamGauges(metrics, runtime, servers));
         ConfigFeed feed = cluster == null ? new InMemoryConfigFeed() : cluster.configFeed();
@@ -150,6 +165,8 @@ public final class GatewayNode implements AutoCloseable {
             if (runtime != null) {
                 runtime.close();
             }
+            breakers.close();
+            closeShared(sharedBreakers);
             timer.shutdownNow();
             accessLog.close();
             if (e instanceof ConfigRejectedException rejected) {
@@ -160,7 +177,11 @@ public final class GatewayNode implements AutoCloseable {
         configEndpoints.bind(sync, applied);
         AuthMetricsExport.register(compiler.authMetrics(), metrics);
         health.serving();
-        return new GatewayNode(config, timer, health, runtimes, servers, accessLog, cluster, sync);
+        return new GatewayNode(config, timer, health, runtimes, servers, accessLog, cluster, sync,
+                () -> {
+                    breakers.close();
+                    closeShared(sharedBreakers);
+                });
     }
 
     private static void registerUpstreamGauges(GatewayMetrics metrics, GatewayRuntime runtime, NodeServers servers) {
@@ -234,10 +255,17 @@ public final class GatewayNode implements AutoCloseable {
         if (runtime != null) {
             runtime.close();
         }
+        closeBreakers.run();
         if (cluster != null) {
             cluster.close();
         }
         timer.shutdownNow();
         accessLog.close();
+    }
+
+    private static void closeShared(SharedBreakers shared) {
+        if (shared != null) {
+            shared.close();
+        }
     }
 }

@@ -15,17 +15,20 @@ public final class AdminApi {
     private final ClusterView cluster;
     private final LimitsView limits;
     private final ConfigEndpoints config;
+    private final BreakersView breakers;
 
-    public AdminApi(UpstreamsView upstreams, ClusterView cluster, LimitsView limits, ConfigEndpoints config) {
+    public AdminApi(UpstreamsView upstreams, ClusterView cluster, LimitsView limits, ConfigEndpoints config,
+                    BreakersView breakers) {
         this.upstreams = upstreams;
         this.cluster = cluster;
         this.limits = limits;
         this.config = config;
+        this.breakers = breakers;
     }
 
     /** The same calls with the upstream view the network side builds once its client exists. */
     public AdminApi withUpstreams(UpstreamsView view) {
-        return new AdminApi(view, cluster, limits, config);
+        return new AdminApi(view, cluster, limits, config, breakers);
     }
 
     /** The methods {@code path} answers, as an Allow header value; null for an unknown path (404). */
@@ -36,7 +39,8 @@ public final class AdminApi {
         if (path.equals(VALIDATE)) {
             return "POST";
         }
-        if (path.equals("/admin/upstreams") || path.equals("/admin/cluster") || path.startsWith(LIMITS)) {
+        if (path.equals("/admin/upstreams") || path.equals("/admin/cluster") || path.equals("/admin/breakers")
+                || path.startsWith(LIMITS)) {
             return "GET, HEAD";
         }
         return null;
@@ -71,6 +75,9 @@ public final class AdminApi {
         }
         if (path.equals("/admin/cluster")) {
             return new AdminReply(200, cluster.render());
+        }
+        if (path.equals("/admin/breakers")) {
+            return new AdminReply(200, breakers.render());
         }
         if (path.startsWith(LIMITS)) {
             String rest = path.substring(LIMITS.length());

@@ -8,7 +8,11 @@ import dev.gateway.node.http.Headers;
 import dev.gateway.node.upstream.UpstreamCall;
 import dev.gateway.node.upstream.UpstreamClient;
 import dev.gateway.node.upstream.UpstreamGroup;
+import dev.gateway.node.resilience.ResilientCall;
+import dev.gateway.node.resilience.UpstreamResilience;
+import dev.gateway.node.http.Body;
 import dev.gateway.node.upstream.UpstreamTarget;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
@@ -23,17 +27,28 @@ public final class ForwardInterceptor implements Interceptor {
     private final UpstreamClient client;
     private final String via;
     private final boolean preserveHost;
+    private final UpstreamResilience resilience;
 
     public ForwardInterceptor(UpstreamGroup upstream, UpstreamClient client, String nodeName, boolean preserveHost) {
+        this(upstream, client, nodeName, preserveHost, null);
+    }
+
+    /** @param resilience the upstream's breaker, retries and hedging; null (or inactive) for one plain call */
+    public ForwardInterceptor(UpstreamGroup upstream, UpstreamClient client, String nodeName, boolean preserveHost,
+                              UpstreamResilience resilience) {
         this.upstream = upstream;
         this.client = client;
         this.via = "1.1 " + nodeName;
         this.preserveHost = preserveHost;
+        this.resilience = resilience == null || !resilience.active() ? null : resilience;
     }
 
     @Override
     public CompletionStage<GatewayResponse> intercept(Chain chain) {
         GatewayRequest request = chain.request();
+        if (resilience != null) {
+            return interceptResilient(request);
+        }
         UpstreamTarget target = upstream.pick(request);
         if (target == null) {
             request.body().discard();
@@ -60,6 +75,41 @@ public final class ForwardInterceptor implements Interceptor {
             upstream.finished(target, status != 502 && status != 503 && status != 504);
             return proxiedResponse(response);
         });
+    }
+
+    /** With a breaker, retries or hedging: each call to a target goes through {@link ResilientCall}. */
+    private CompletionStage<GatewayResponse> interceptResilient(GatewayRequest request) {
+        Exchange exchange = request.exchange();
+        exchange.upstreamName(upstream.name());
+        long sentAt = System.nanoTime();
+        return ResilientCall.run(resilience, request.method(), request.body(), exchange.deadlineNanos(),
+                avoid -> upstream.pickAvoiding(request, avoid),
+                (target, body) -> sendTo(request, target, body)).handle((response, failure) -> {
+                    exchange.upstreamNanos(System.nanoTime() - sentAt);
+                    if (failure != null) {
+                        throw failure instanceof CompletionException ce ? ce : new CompletionException(failure);
+                    }
+                    return proxiedResponse(response);
+                });
+    }
+
+    /** One call of a resilient request: to {@code target}, with {@code body}; counts for balancing and health. */
+    private CompletableFuture<GatewayResponse> sendTo(GatewayRequest request, UpstreamTarget target, Body body) {
+        Exchange exchange = request.exchange();
+        exchange.upstreamTarget(target.key());
+        Headers headers = proxiedHeaders(request, target);
+        String pathAndQuery = target.basePath().isEmpty()
+                ? request.pathAndQuery()
+                : target.basePath() + request.pathAndQuery();
+        UpstreamCall call = new UpstreamCall(target, request.method(), pathAndQuery, headers, body,
+                exchange, upstream.connectTimeoutNanos(), upstream.responseTimeoutNanos(), upstream.pool());
+        upstream.started(target);
+        CompletableFuture<GatewayResponse> sent = client.send(call);
+        // a hedge cancelled because another call answered first says nothing about the target
+        sent.whenComplete((response, failure) -> upstream.finished(target, failure == null
+                ? response.status() != 502 && response.status() != 503 && response.status() != 504
+                : failure instanceof java.util.concurrent.CancellationException));
+        return sent;
     }
 
     /**

@@ -30,9 +30,6 @@ public final class FeatureGate {
             UpstreamConfig u = e.getValue();
             addIf(out, u.tls() != null, at + ".tls (upstream TLS)");
             addIf(out, u.targets().stream().anyMatch(t -> t.tls()), at + ".targets: https (upstream TLS)");
-            addIf(out, u.circuitBreaker() != null, at + ".circuit-breaker (circuit breaking)");
-            addIf(out, u.retries() != null, at + ".retries (retries)");
-            addIf(out, u.hedging() != null, at + ".hedging (hedged requests)");
         }
         for (int i = 0; i < shared.routes().size(); i++) {
             RouteConfig r = shared.routes().get(i);

@@ -17,6 +17,10 @@ import dev.gateway.node.pipeline.RequestHeadersInterceptor;
 import dev.gateway.node.pipeline.ResponseHeadersInterceptor;
 import dev.gateway.node.pipeline.RewriteInterceptor;
 import dev.gateway.node.pipeline.TraceContextInterceptor;
+import dev.gateway.node.resilience.Breaker;
+import dev.gateway.node.resilience.BreakerRegistry;
+import dev.gateway.node.resilience.ResilienceEvents;
+import dev.gateway.node.resilience.UpstreamResilience;
 import dev.gateway.node.routing.Rewriter;
 import dev.gateway.node.routing.Route;
 import dev.gateway.node.routing.Router;
@@ -45,9 +49,23 @@ public final class RuntimeCompiler {
     private final Interceptor traceContext = new TraceContextInterceptor();
     private final AuthCompiler auth;
     private final RateLimiting rateLimiting;
+    private final BreakerRegistry breakers;
+    private final ResilienceEvents resilienceEvents;
 
     public RuntimeCompiler(UpstreamClient client, String nodeName, Supplier<String> correlationIds,
                            HealthRegistry health, ScheduledExecutorService timer, RateLimiting rateLimiting) {
+        this(client, nodeName, correlationIds, health, timer, rateLimiting, null, ResilienceEvents.NONE);
+    }
+
+    /**
+     * @param breakers the node's breakers (kept across config versions); null only when no config of this node
+     *                 has a circuit-breaker
+     */
+    public RuntimeCompiler(UpstreamClient client, String nodeName, Supplier<String> correlationIds,
+                           HealthRegistry health, ScheduledExecutorService timer, RateLimiting rateLimiting,
+                           BreakerRegistry breakers, ResilienceEvents resilienceEvents) {
+        this.breakers = breakers;
+        this.resilienceEvents = resilienceEvents;
         this.rateLimiting = rateLimiting;
         this.client = client;
         this.nodeName = nodeName;
@@ -76,8 +94,15 @@ public final class RuntimeCompiler {
      */
     public GatewayRuntime compile(SharedConfig config, long version) {
         Map<String, UpstreamGroup> upstreams = new LinkedHashMap<>();
+        Map<String, UpstreamResilience> resilience = new LinkedHashMap<>();
         for (Map.Entry<String, UpstreamConfig> e : config.upstreams().entrySet()) {
             upstreams.put(e.getKey(), new UpstreamGroup(e.getKey(), e.getValue(), health));
+            UpstreamConfig u = e.getValue();
+            if (u.circuitBreaker() != null && breakers == null) {
+                throw new IllegalStateException("upstreams." + e.getKey() + ".circuit-breaker: this node has no breakers");
+            }
+            Breaker breaker = u.circuitBreaker() == null ? null : breakers.breakerFor(e.getKey(), u.circuitBreaker());
+            resilience.put(e.getKey(), UpstreamResilience.of(e.getKey(), u, breaker, timer, resilienceEvents));
         }
         boolean tracing = !"off".equals(config.observability().tracing().propagate());
         AuthRuntime authRuntime = auth.compile(config);
@@ -85,7 +110,8 @@ public final class RuntimeCompiler {
         List<Route> routes = new ArrayList<>();
         for (RouteConfig rc : config.routes()) {
             Interceptor limits = rateLimiting.linkFor(rc.rateLimits(), policies);
-            routes.add(new Route(rc, chainOf(rc, upstreams.get(rc.upstream()), tracing, authRuntime, limits)));
+            routes.add(new Route(rc, chainOf(rc, upstreams.get(rc.upstream()), resilience.get(rc.upstream()), tracing,
+                    authRuntime, limits)));
         }
         ActiveHealthChecker checker = new ActiveHealthChecker(List.copyOf(upstreams.values()), client, health, timer);
         AutoCloseable versionResources = () -> {
@@ -96,8 +122,8 @@ public final class RuntimeCompiler {
         return new GatewayRuntime(config, new Router(routes), upstreams, policies, versionResources);
     }
 
-    private List<Interceptor> chainOf(RouteConfig route, UpstreamGroup upstream, boolean tracing, AuthRuntime auth,
-                                      Interceptor rateLimits) {
+    private List<Interceptor> chainOf(RouteConfig route, UpstreamGroup upstream, UpstreamResilience resilience,
+                                      boolean tracing, AuthRuntime auth, Interceptor rateLimits) {
         List<Interceptor> chain = new ArrayList<>();
         if (tracing) {
             chain.add(traceContext);
@@ -126,7 +152,7 @@ public final class RuntimeCompiler {
         if (rewriter != null) {
             chain.add(new RewriteInterceptor(rewriter));
         }
-        chain.add(new ForwardInterceptor(upstream, client, nodeName, route.preserveHost()));
+        chain.add(new ForwardInterceptor(upstream, client, nodeName, route.preserveHost(), resilience));
         return chain;
     }
 }

@@ -71,6 +71,25 @@ public final class UpstreamGroup {
         return null;
     }
 
+    /**
+     * As {@link #pick}, avoiding the targets in {@code avoid} (a retry or a hedge goes elsewhere) while another
+     * healthy one exists; falls back to {@link #pick} when none does.
+     */
+    public UpstreamTarget pickAvoiding(GatewayRequest request, java.util.Set<UpstreamTarget> avoid) {
+        UpstreamTarget chosen = pick(request);
+        if (chosen == null || avoid.isEmpty() || !avoid.contains(chosen)) {
+            return chosen;
+        }
+        int index = inFlight.indexOf(chosen);
+        for (int k = 1; k < health.length; k++) {
+            int i = (index + k) % health.length;
+            if (health[i].isHealthy() && !avoid.contains(targets.get(i))) {
+                return targets.get(i);
+            }
+        }
+        return chosen;
+    }
+
     /** A call to {@code target} starts: least-connections counts it until {@link #finished}. */
     public void started(UpstreamTarget target) {
         inFlight.started(target);

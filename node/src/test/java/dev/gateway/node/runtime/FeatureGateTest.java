@@ -24,9 +24,9 @@ class FeatureGateTest {
         return Stream.of(
                 Arguments.of("cache", UPSTREAM + ROUTE + ", cache: {ttl: 30s}}\n",
                         new String[] {"routes[0].cache (caching)"}),
-                Arguments.of("retries", "upstreams:\n  u: {targets: [\"http://127.0.0.1:9\"], retries: {attempts: 2}}\n"
-                                + ROUTE + "}\n",
-                        new String[] {"upstreams.u.retries (retries)"}),
+                Arguments.of("aggregate", UPSTREAM + "routes:\n  - {id: r, match: {path: /agg}, aggregate: "
+                                + "{a: {upstream: u, path: /a}}}\n",
+                        new String[] {"routes[0].aggregate (request aggregation)"}),
                 Arguments.of("https target", "upstreams:\n  u: {targets: [\"https://127.0.0.1:9443\"]}\n" + ROUTE + "}\n",
                         new String[] {"upstreams.u.targets: https (upstream TLS)"}));
     }
@@ -49,13 +49,13 @@ class FeatureGateTest {
     @Test
     void everyUnsupportedPartIsListedAtOnce() {
         GatewayConfig config = TestConfigs.withDefaults(
-                "upstreams:\n  u: {targets: [\"http://127.0.0.1:9\"], retries: {attempts: 2}}\n"
+                "upstreams:\n  u: {targets: [\"https://127.0.0.1:9\"], retries: {attempts: 2}}\n"
                 + "routes:\n"
                 + "  - {id: a, match: {path: /a/**}, upstream: u}\n"
                 + "  - {id: b, match: {path: /b/**}, upstream: u, cache: {ttl: 1s}}\n");
 
         assertThat(FeatureGate.unsupported(config)).containsExactly(
-                "upstreams.u.retries (retries)", "routes[1].cache (caching)");
+                "upstreams.u.targets: https (upstream TLS)", "routes[1].cache (caching)");
     }
 
     @Test

@@ -14,6 +14,7 @@ import dev.gateway.node.http.GatewayResponse;
 import dev.gateway.node.http.Headers;
 import dev.gateway.node.upstream.QueuedBody;
 import dev.gateway.node.upstream.UpstreamCall;
+import dev.gateway.node.upstream.UpstreamConnectException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.nio.ByteBuffer;
@@ -253,8 +254,8 @@ final class AhcExchange implements AsyncHandler<Void> {
             if (cause instanceof ConnectException) {
                 // the pool reports its connect timeout as a ConnectException("Connect timeout")
                 return String.valueOf(cause.getMessage()).contains("timeout")
-                        ? new GatewayException(504, "upstream connect timeout", t)
-                        : new GatewayException(502, "upstream connect failed", t);
+                        ? new UpstreamConnectException(504, "upstream connect timeout", t)
+                        : new UpstreamConnectException(502, "upstream connect failed", t);
             }
             if (cause instanceof TimeoutException) {
                 return new GatewayException(504, "no upstream connection became available in time", t);

@@ -6,6 +6,7 @@ import dev.gateway.node.http.GatewayException;
 import dev.gateway.node.http.GatewayResponse;
 import dev.gateway.node.upstream.QueuedBody;
 import dev.gateway.node.upstream.UpstreamCall;
+import dev.gateway.node.upstream.UpstreamConnectException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -66,6 +67,12 @@ final class UpstreamExchange implements BodySink {
         synchronized (this) {
             arm(responseDeadlineNanos);
         }
+        // a caller that no longer wants the answer (a hedge that lost) cancels: the connection closes
+        future.whenComplete((response, error) -> {
+            if (error instanceof java.util.concurrent.CancellationException) {
+                abort();
+            }
+        });
         pool.acquire(this);
     }
 
@@ -100,7 +107,7 @@ final class UpstreamExchange implements BodySink {
     }
 
     void onConnectFailed(Throwable error) {
-        fail(new GatewayException(502, "upstream connect failed", error));
+        fail(new UpstreamConnectException(502, "upstream connect failed", error));
     }
 
     void onPoolExhausted() {
@@ -212,8 +219,9 @@ final class UpstreamExchange implements BodySink {
                 c.exchange = null;
             }
         }
-        if (headersArrived != null) {
-            future.complete(headersArrived);
+        if (headersArrived != null && !future.complete(headersArrived)) {
+            abort(); // cancelled meanwhile: nobody reads this answer
+            return;
         }
         Buffer buffer = content.getContent();
         body.push(buffer.hasRemaining() ? buffer.toByteBuffer() : QueuedBody.EMPTY, last);
@@ -299,7 +307,11 @@ final class UpstreamExchange implements BodySink {
             };
         }
         if (what != null) {
-            fail(new GatewayException(504, what));
+            boolean nothingSent;
+            synchronized (this) {
+                nothingSent = state == WAITING || state == CONNECTING;
+            }
+            fail(nothingSent ? new UpstreamConnectException(504, what, null) : new GatewayException(504, what));
         }
     }
 

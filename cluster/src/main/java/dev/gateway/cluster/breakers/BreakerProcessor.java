@@ -1,0 +1,89 @@
+package dev.gateway.cluster.breakers;
+
+import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+import dev.gateway.limiter.breaker.BreakerSpec;
+import dev.gateway.limiter.breaker.SharedBreakerPolicy;
+import dev.gateway.limiter.breaker.SharedBreakerState;
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * One call of the shared breaker, run on the owner of the upstream's entry: {@link SharedBreakerPolicy}'s
+ * function (chosen by the subclass) over the stored state, or over a fresh closed breaker for an unknown
+ * upstream. The spec, the calling node's name and its clock reading travel with the processor, so the owner
+ * needs no config and the answer does not depend on which member runs it. The new state is stored only when it
+ * differs, and then handed to the backup as it is ({@link BreakerBackup}), so the backup holds exactly what the
+ * owner does. Returns the state after the call and, for probe requests, whether the probe was granted.
+ */
+abstract class BreakerProcessor implements EntryProcessor<String, StoredBreakerState, BreakerReply>,
+        IdentifiedDataSerializable {
+
+    private BreakerSpec spec;
+    private String node;
+    private long nowMillis;
+    private transient BreakerBackup backup;
+
+    BreakerProcessor() {
+    }
+
+    BreakerProcessor(BreakerSpec spec, String node, long nowMillis) {
+        this.spec = spec;
+        this.node = node;
+        this.nowMillis = nowMillis;
+    }
+
+    /** This call's decision over {@code state}. */
+    abstract BreakerReply decide(SharedBreakerPolicy policy, SharedBreakerState state, String node, long nowMillis);
+
+    @Override
+    public final BreakerReply process(Map.Entry<String, StoredBreakerState> entry) {
+        backup = null;
+        StoredBreakerState stored = entry.getValue();
+        SharedBreakerState state = stored == null ? SharedBreakerState.initial(nowMillis) : stored.state();
+        BreakerReply reply = decide(new SharedBreakerPolicy(spec), state, node, nowMillis);
+        if (!reply.state().equals(state)) {
+            StoredBreakerState next = new StoredBreakerState(reply.state());
+            entry.setValue(next);
+            backup = new BreakerBackup(next);
+        }
+        return reply;
+    }
+
+    @Override
+    public final EntryProcessor<String, StoredBreakerState, BreakerReply> getBackupProcessor() {
+        return backup;
+    }
+
+    @Override
+    public final int getFactoryId() {
+        return BreakerMaps.FACTORY_ID;
+    }
+
+    @Override
+    public final void writeData(ObjectDataOutput out) throws IOException {
+        BreakerWire.writeSpec(out, spec);
+        out.writeString(node);
+        out.writeLong(nowMillis);
+        writeArguments(out);
+    }
+
+    @Override
+    public final void readData(ObjectDataInput in) throws IOException {
+        spec = BreakerWire.readSpec(in);
+        node = in.readString();
+        nowMillis = in.readLong();
+        if (node == null) {
+            throw new IOException("a breaker call does not decode: no node");
+        }
+        readArguments(in);
+    }
+
+    /** Writes the subclass's own arguments, after the common ones. */
+    abstract void writeArguments(ObjectDataOutput out) throws IOException;
+
+    /** Reads what {@link #writeArguments} wrote. */
+    abstract void readArguments(ObjectDataInput in) throws IOException;
+}

@@ -1,0 +1,35 @@
+package dev.gateway.limiter.breaker;
+
+/**
+ * The cluster-wide circuit breaker: one breaker per upstream for the whole cluster, decided by
+ * {@link SharedBreakerPolicy} wherever the implementation keeps the upstream's state (in a cluster, on the member
+ * owning the upstream's entry). Not for the request path: each node reports its own window's evidence every few
+ * hundred milliseconds (and at once when its local breaker trips), and applies the view it gets back.
+ *
+ * <p>Time: every call carries the caller's clock reading ({@code nowMillis}, epoch milliseconds), and the
+ * decision is made with it, so it does not matter which member decides. Nodes' clocks should agree to well
+ * under the breaker's window.
+ *
+ * <p>Every method may throw {@link BreakerBoardUnavailableException} when the board cannot answer (timeout,
+ * no quorum); a call that timed out may still take effect later. Implementations are thread-safe.
+ */
+public interface BreakerBoard {
+
+    /**
+     * Replaces {@code node}'s evidence for {@code upstream} with {@code evidence} (its local window now) and
+     * lets the breaker decide: see {@link SharedBreakerPolicy#onReport}.
+     */
+    SharedBreakerView report(String upstream, BreakerSpec spec, String node, Evidence evidence, long nowMillis);
+
+    /**
+     * Asks for a probe lease for {@code node}: see {@link SharedBreakerPolicy#onProbeRequest}. Moves an
+     * {@code OPEN} breaker whose open period has passed to {@code HALF_OPEN}.
+     */
+    ProbeAnswer tryProbe(String upstream, BreakerSpec spec, String node, long nowMillis);
+
+    /**
+     * The outcome of a probe {@code node} sent under its lease: see {@link SharedBreakerPolicy#onProbeResult}.
+     * Ignored unless {@code node} holds a live lease.
+     */
+    SharedBreakerView probeResult(String upstream, BreakerSpec spec, String node, boolean success, long nowMillis);
+}

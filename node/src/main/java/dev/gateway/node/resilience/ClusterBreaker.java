@@ -1,0 +1,296 @@
+package dev.gateway.node.resilience;
+
+import dev.gateway.limiter.Ticker;
+import dev.gateway.limiter.breaker.BreakerBoard;
+import dev.gateway.limiter.breaker.BreakerBoardUnavailableException;
+import dev.gateway.limiter.breaker.BreakerPolicy;
+import dev.gateway.limiter.breaker.BreakerSnapshot;
+import dev.gateway.limiter.breaker.BreakerSpec;
+import dev.gateway.limiter.breaker.BreakerState;
+import dev.gateway.limiter.breaker.Evidence;
+import dev.gateway.limiter.breaker.OutcomeWindow;
+import dev.gateway.limiter.breaker.ProbeAnswer;
+import dev.gateway.limiter.breaker.SharedBreakerView;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * One upstream's breaker shared by the cluster ({@code scope: cluster}), as one node uses it. The request path
+ * reads only a local copy of the cluster's decision: no cluster call per request. Outcomes go into this node's
+ * window, which {@link SharedBreakers} reports to the entry's owner every interval and at once when the window
+ * alone would trip; the owner decides on every node's evidence and a majority of nodes, and its answer (or a
+ * listener event) replaces the local copy. {@code OPEN}-until is the owner's clock. In {@code HALF_OPEN} a call
+ * goes only under a probe lease granted by the owner (asked for off the request path; requests meanwhile are
+ * refused), so the whole cluster sends exactly {@code half-open-probes} probes. When the cluster has not
+ * answered for a while, the node's own breaker decides until it does again.
+ */
+final class ClusterBreaker implements Breaker {
+    /** After this long without an answer from the cluster, the node's own breaker decides. */
+    static final long STALE_MILLIS = 3_000;
+    private static final long PROBING_RETRY_AFTER_MILLIS = 1_000;
+    private static final long HEARTBEAT_MILLIS = 1_000;
+
+    private final String upstream;
+    private final String node;
+    private final BreakerSpec spec;
+    private final BreakerPolicy policy;
+    private final OutcomeWindow window;
+    private final LocalBreaker fallback;
+    private final Ticker ticker;
+    private final BreakerBoard board;
+    private final Executor worker;
+    private final Consumer<BreakerState> onTransition;
+    private final AtomicBoolean reportPending = new AtomicBoolean();
+    private final AtomicBoolean probeRequested = new AtomicBoolean();
+    private final AtomicReference<Long> lease = new AtomicReference<>();
+    private final Ticket closed = new Ticket() {
+        @Override
+        public boolean allowed() {
+            return true;
+        }
+
+        @Override
+        public long retryAfterMillis() {
+            return 0;
+        }
+
+        @Override
+        public void complete(boolean failure, long durationNanos) {
+            record(failure, durationNanos);
+        }
+    };
+    private volatile SharedBreakerView view;
+    private volatile long lastAnswerMillis;
+    private Evidence lastReported;
+    private long lastReportMillis;
+
+    ClusterBreaker(String upstream, String node, BreakerSpec spec, LocalBreaker fallback, Ticker ticker,
+                   BreakerBoard board, Executor worker, Consumer<BreakerState> onTransition) {
+        this.upstream = upstream;
+        this.node = node;
+        this.spec = spec;
+        this.policy = new BreakerPolicy(spec);
+        this.window = new OutcomeWindow(spec.window());
+        this.fallback = fallback;
+        this.ticker = ticker;
+        this.board = board;
+        this.worker = worker;
+        this.onTransition = onTransition;
+    }
+
+    @Override
+    public Ticket tryAcquire() {
+        long now = ticker.epochMillis();
+        SharedBreakerView v = view;
+        if (v == null || now - lastAnswerMillis > STALE_MILLIS) {
+            return fallbackTicket(fallback.tryAcquire());
+        }
+        BreakerSnapshot s = v.snapshot();
+        switch (s.state()) {
+            case CLOSED:
+                return closed;
+            case OPEN:
+                if (now < s.openUntilMillis()) {
+                    return refused(s.openUntilMillis() - now);
+                }
+                requestProbe();
+                return refused(PROBING_RETRY_AFTER_MILLIS);
+            default:
+                Long until = lease.get();
+                if (until != null && now < until && lease.compareAndSet(until, null)) {
+                    return probeTicket(until);
+                }
+                requestProbe();
+                return refused(PROBING_RETRY_AFTER_MILLIS);
+        }
+    }
+
+    @Override
+    public BreakerState state() {
+        SharedBreakerView v = view;
+        if (v == null || ticker.epochMillis() - lastAnswerMillis > STALE_MILLIS) {
+            return fallback.state();
+        }
+        return v.snapshot().state();
+    }
+
+    /** The cluster's view as last heard (null before the first answer). */
+    SharedBreakerView view() {
+        return view;
+    }
+
+    /** Whether the cluster answered recently enough for its decision to count. */
+    boolean following() {
+        return view != null && ticker.epochMillis() - lastAnswerMillis <= STALE_MILLIS;
+    }
+
+    Evidence evidence() {
+        return window.evidence(ticker.epochMillis());
+    }
+
+    String upstream() {
+        return upstream;
+    }
+
+    BreakerSpec spec() {
+        return spec;
+    }
+
+    LocalBreaker fallback() {
+        return fallback;
+    }
+
+    /**
+     * Sends this node's evidence to the owner and adopts its answer; on the reporter's thread. Unchanged evidence
+     * is sent at most once a second (every report is an event for every subscribed member).
+     */
+    void report() {
+        boolean urgent = reportPending.getAndSet(false);
+        long now = ticker.epochMillis();
+        Evidence evidence = evidence();
+        if (!urgent && evidence.equals(lastReported) && now - lastReportMillis < HEARTBEAT_MILLIS) {
+            return;
+        }
+        try {
+            adopt(board.report(upstream, spec, node, evidence, now));
+            lastReported = evidence;
+            lastReportMillis = now;
+        } catch (BreakerBoardUnavailableException e) {
+            // stays on the last view until it goes stale; then the node's own breaker decides
+        }
+    }
+
+    /** A newer view of this breaker (a report's answer, a listener event). */
+    void adopt(SharedBreakerView next) {
+        lastAnswerMillis = ticker.epochMillis();
+        BreakerState from;
+        synchronized (this) {
+            SharedBreakerView current = view;
+            if (current != null && next.snapshot().generation() < current.snapshot().generation()) {
+                return;
+            }
+            view = next;
+            from = current == null ? BreakerState.CLOSED : current.snapshot().state();
+        }
+        BreakerState to = next.snapshot().state();
+        if (to != from) {
+            if (to == BreakerState.CLOSED) {
+                window.reset(); // a fresh start: failures from before the close must not trip it again
+            }
+            onTransition.accept(to);
+        }
+        if (to != BreakerState.HALF_OPEN) {
+            lease.set(null);
+        }
+    }
+
+    private void record(boolean failure, long durationNanos) {
+        long now = ticker.epochMillis();
+        window.record(policy.countsAsFailure(failure, durationNanos), now);
+        if (failure && policy.trips(window.evidence(now)) && reportPending.compareAndSet(false, true)) {
+            submit(this::report); // a local trip: tell the owner now, not at the next interval
+        }
+    }
+
+    private void requestProbe() {
+        if (probeRequested.compareAndSet(false, true)) {
+            submit(() -> {
+                try {
+                    ProbeAnswer answer = board.tryProbe(upstream, spec, node, ticker.epochMillis());
+                    adopt(answer.view());
+                    if (answer.granted()) {
+                        lease.set(answer.view().snapshot().openUntilMillis());
+                    }
+                } catch (BreakerBoardUnavailableException e) {
+                    // the next request asks again
+                } finally {
+                    probeRequested.set(false);
+                }
+            });
+        }
+    }
+
+    private Ticket probeTicket(long leaseUntilMillis) {
+        return new Ticket() {
+            @Override
+            public boolean allowed() {
+                return true;
+            }
+
+            @Override
+            public long retryAfterMillis() {
+                return 0;
+            }
+
+            @Override
+            public void complete(boolean failure, long durationNanos) {
+                boolean failed = policy.countsAsFailure(failure, durationNanos);
+                long now = ticker.epochMillis();
+                window.record(failed, now);
+                if (now >= leaseUntilMillis) {
+                    return; // the lease ran out: the owner has let another node probe; this answer is too late
+                }
+                submit(() -> {
+                    try {
+                        adopt(board.probeResult(upstream, spec, node, !failed, ticker.epochMillis()));
+                    } catch (BreakerBoardUnavailableException e) {
+                        // the lease expires on the owner; another probe follows
+                    }
+                });
+            }
+        };
+    }
+
+    private Ticket fallbackTicket(Ticket local) {
+        if (!local.allowed()) {
+            return local;
+        }
+        return new Ticket() {
+            @Override
+            public boolean allowed() {
+                return true;
+            }
+
+            @Override
+            public long retryAfterMillis() {
+                return 0;
+            }
+
+            @Override
+            public void complete(boolean failure, long durationNanos) {
+                local.complete(failure, durationNanos);
+                record(failure, durationNanos);
+            }
+        };
+    }
+
+    private static Ticket refused(long retryAfterMillis) {
+        return new Ticket() {
+            @Override
+            public boolean allowed() {
+                return false;
+            }
+
+            @Override
+            public long retryAfterMillis() {
+                return retryAfterMillis;
+            }
+
+            @Override
+            public void complete(boolean failure, long durationNanos) {
+                throw new IllegalStateException("a refused call has no outcome");
+            }
+        };
+    }
+
+    private void submit(Runnable task) {
+        try {
+            worker.execute(task);
+        } catch (RejectedExecutionException e) {
+            // shutting down
+        }
+    }
+}
