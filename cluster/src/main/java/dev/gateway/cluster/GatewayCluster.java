@@ -1,6 +1,9 @@
 package dev.gateway.cluster;
 
 import dev.gateway.cluster.breakers.BreakerMaps;
+import dev.gateway.cluster.cache.CacheMaps;
+import dev.gateway.cluster.cache.HazelcastResponseStore;
+import dev.gateway.cluster.cache.ResponseStore;
 import dev.gateway.cluster.breakers.HazelcastBreakerBoard;
 import dev.gateway.cluster.config.ConfigMaps;
 import dev.gateway.cluster.config.HazelcastAppliedVersions;
@@ -35,6 +38,8 @@ public final class GatewayCluster implements AutoCloseable {
     private static final Duration WARM_UP_TIMEOUT = Duration.ofSeconds(5);
     /** Longest a config publish or read waits for the cluster. */
     public static final Duration CONFIG_TIMEOUT = Duration.ofSeconds(5);
+    /** Longest a cache lookup waits for the entry's owner before it counts as a miss. */
+    public static final Duration CACHE_TIMEOUT = Duration.ofMillis(100);
     /** Longest a breaker report or probe request waits for the entry's owner (off the request path). */
     public static final Duration BREAKER_TIMEOUT = Duration.ofSeconds(1);
     /** How often a node checks the cluster's config version even without an event. */
@@ -45,6 +50,7 @@ public final class GatewayCluster implements AutoCloseable {
     private final HazelcastConfigFeed configFeed;
     private final AppliedVersions appliedVersions;
     private final HazelcastBreakerBoard breakers;
+    private final HazelcastResponseStore responses;
     private final ClusterMember.Subscription membership;
     private final ScheduledExecutorService refresher;
     private volatile boolean partitionsSafe;
@@ -55,6 +61,7 @@ public final class GatewayCluster implements AutoCloseable {
         this.configFeed = new HazelcastConfigFeed(member.hazelcast(), CONFIG_TIMEOUT, CONFIG_POLL);
         this.appliedVersions = new HazelcastAppliedVersions(member.hazelcast(), CONFIG_TIMEOUT);
         this.breakers = new HazelcastBreakerBoard(member.hazelcast(), BREAKER_TIMEOUT);
+        this.responses = new HazelcastResponseStore(member.hazelcast(), CACHE_TIMEOUT);
         // a member joined, left or a split healed: the config may have moved without an event reaching us
         this.membership = member.addMembershipListener(configFeed::catchUp);
         this.refresher = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -78,6 +85,7 @@ public final class GatewayCluster implements AutoCloseable {
             RateLimitMaps.register(config);
             ConfigMaps.register(config);
             BreakerMaps.register(config);
+            CacheMaps.register(config);
             config.getMapConfig(RateLimitMaps.BUCKETS_MAP).setSplitBrainProtectionName(ClusterMember.QUORUM_NAME);
             config.getMapConfig(RateLimitMaps.WINDOWS_MAP).setSplitBrainProtectionName(ClusterMember.QUORUM_NAME);
             // The node drains its requests first and then closes the member itself.
@@ -127,6 +135,16 @@ public final class GatewayCluster implements AutoCloseable {
     /** Which config version each node runs, as the nodes report it. */
     public AppliedVersions appliedVersions() {
         return appliedVersions;
+    }
+
+    /** The response cache shared by the cluster ({@code scope: cluster} routes). */
+    public ResponseStore responseStore() {
+        return responses;
+    }
+
+    /** Entries of the shared response cache across the cluster. */
+    public long responseStoreEntries() {
+        return responses.entries();
     }
 
     /** The cluster's circuit breakers: each upstream's entry decided by its owner. */

@@ -15,7 +15,7 @@ import java.util.Map;
 public record RouteConfig(String id, RouteMatch match, String upstream, Rewrite rewrite, List<String> auth,
                           List<String> rateLimits, RequestTransform request, ResponseTransform response,
                           CacheConfig cache, CompressionConfig compression, Duration timeout,
-                          Map<String, AggregatePart> aggregate, boolean preserveHost) {
+                          Map<String, AggregatePart> aggregate, boolean preserveHost, boolean redirectToHttps) {
     public RouteConfig {
         Check.name(id, "id");
         Check.notNull(match, "match");
@@ -40,6 +40,15 @@ public record RouteConfig(String id, RouteMatch match, String upstream, Rewrite 
         Check.notNull(request, "request");
         Check.notNull(response, "response");
         Check.that(timeout == null || (!timeout.isNegative() && !timeout.isZero()), "timeout", timeout, "> 0");
+    }
+
+    /** The same route without {@code redirect-to-https} (the shape before that key existed). */
+    public RouteConfig(String id, RouteMatch match, String upstream, Rewrite rewrite, List<String> auth,
+                       List<String> rateLimits, RequestTransform request, ResponseTransform response,
+                       CacheConfig cache, CompressionConfig compression, Duration timeout,
+                       Map<String, AggregatePart> aggregate, boolean preserveHost) {
+        this(id, match, upstream, rewrite, auth, rateLimits, request, response, cache, compression, timeout, aggregate,
+                preserveHost, false);
     }
 
     /** Whether this route fans out to {@link #aggregate()} parts instead of forwarding to one upstream. */

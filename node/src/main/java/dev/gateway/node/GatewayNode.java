@@ -15,6 +15,10 @@ import dev.gateway.limiter.RateLimiter;
 import dev.gateway.limiter.Ticker;
 import dev.gateway.node.admin.AdminApi;
 import dev.gateway.node.admin.BreakersView;
+import dev.gateway.node.admin.CacheAdmin;
+import dev.gateway.node.cache.CacheMetrics;
+import dev.gateway.node.cache.ResponseCaches;
+import dev.gateway.cluster.cache.LocalResponseStore;
 import dev.gateway.node.admin.ClusterView;
 import dev.gateway.node.admin.ConfigEndpoints;
 import dev.gateway.node.admin.Health;
@@ -57,6 +61,8 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 public final class GatewayNode implements AutoCloseable {
     /** How often a node checks the cluster's config version besides hearing of it by event. */
     static final Duration RECONCILE_EVERY = Duration.ofMillis(500);
+    /** Bound of the node's own response cache ({@code scope: node} routes), bodies and headers. */
+    static final long NODE_CACHE_BYTES = 64L << 20;
     /** How often a node reports its breakers' evidence to the cluster. */
     static final Duration BREAKER_REPORT_EVERY = Duration.ofMillis(250);
     private final GatewayConfig config;
@@ -131,8 +137,17 @@ public final class GatewayNode implements AutoCloseable {
         SharedBreakers sharedBreakers = cluster == null ? null : new SharedBreakers(config.node().name(),
                 cluster.breakerBoard(), cluster.breakerViews(), Ticker.system(), resilienceMetrics, BREAKER_REPORT_EVERY);
         BreakerRegistry breakers = new BreakerRegistry(Ticker.system(), resilienceMetrics, sharedBreakers);
+        LocalResponseStore localCache = new LocalResponseStore(NODE_CACHE_BYTES);
+        CacheMetrics cacheMetrics = new CacheMetrics(metrics);
+        cacheMetrics.registerEntries("node", localCache::entries);
+        if (cluster != null) {
+            cacheMetrics.registerEntries("cluster", cluster::responseStoreEntries);
+        }
+        ResponseCaches caches = new ResponseCaches(localCache, cluster == null ? localCache : cluster.responseStore(),
+                cacheMetrics);
         AdminApi admin = new AdminApi(null, new ClusterView(cluster, config.node().name(), configEndpoints),
-                new LimitsView(runtimes, shared), configEndpoints, new BreakersView(config.node().name(), breakers));
+                new LimitsView(runtimes, shared), configEndpoints, new BreakersView(config.node().name(), breakers),
+                new CacheAdmin(caches, runtimes));
         NodeServers servers;
         try {
             servers = NodeServers.start(config.node(), runtimes, health, new RequestIds(), timer,
@@ -146,7 +161,8 @@ public final class GatewayNode implements AutoCloseable {
         }
         RuntimeCompiler compiler = new RuntimeCompiler(servers.upstreamClient(), config.node().name(),
                 RequestIds::random128, new HealthRegistry(), timer,
-                new RateLimiting(shared, local, metrics, expectedSize), breakers, resilienceMetrics);
+                new RateLimiting(shared, local, metrics, expectedSize), breakers, resilienceMetrics).withCaches(caches)
+                .withHttpsPort(servers.tlsPort());
         RuntimeApplier applier = new RuntimeApplier(compiler, runtimes,
                 runtime -> registerUpstreamGauges(metrics, runtime, servers));
         ConfigFeed feed = cluster == null ? new InMemoryConfigFeed() : cluster.configFeed();

@@ -96,14 +96,14 @@ class MainTest {
     }
 
     @Test
-    void unsupportedFeatureExits2AndNamesThePath() throws Exception {
+    void aConfigThatCannotBeBuiltExits2AndNamesThePath() throws Exception {
         Path config = write("node: {name: gw-test, listen: 127.0.0.1:0, admin: {listen: 127.0.0.1:0}}\n"
-                + VALID_SHARED.replace("upstream: u}", "upstream: u, cache: {ttl: 5s}}"));
+                + VALID_SHARED + "  - {id: home, match: {path: /home}, aggregate: {a: {upstream: u, path: \"/x/{path.id}\"}}}\n");
 
         Run run = run("--config", config.toString());
 
         assertThat(run.code()).isEqualTo(2);
-        assertThat(run.stderr()).contains("routes[0].cache");
+        assertThat(run.stderr()).contains("routes.home.aggregate.a.path");
     }
 
     @Test

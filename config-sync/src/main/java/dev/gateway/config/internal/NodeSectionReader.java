@@ -36,7 +36,7 @@ public final class NodeSectionReader {
 
     private static TlsListenerConfig tls(Node n) {
         int mark = n.errors().mark();
-        if (!n.object("listen", "certificates")) {
+        if (!n.object("listen", "certificates", "hsts")) {
             return null;
         }
         HostPort listen = n.at("listen").required() ? n.at("listen").parse(HostPort::parse, null) : null;
@@ -51,7 +51,22 @@ public final class NodeSectionReader {
             String key = c.at("key").requiredText();
             return c.build(m, () -> new CertificatePair(cert, key));
         });
-        return n.build(mark, () -> new TlsListenerConfig(listen, pairs));
+        TlsListenerConfig.Hsts hsts = hsts(n.at("hsts"));
+        return n.build(mark, () -> new TlsListenerConfig(listen, pairs, hsts));
+    }
+
+    private static TlsListenerConfig.Hsts hsts(Node n) {
+        if (!n.present()) {
+            return null;
+        }
+        int mark = n.errors().mark();
+        if (!n.object("max-age", "include-subdomains", "preload")) {
+            return null;
+        }
+        var maxAge = n.at("max-age").duration(java.time.Duration.ofDays(365));
+        boolean sub = n.at("include-subdomains").bool(false);
+        boolean preload = n.at("preload").bool(false);
+        return n.build(mark, () -> new TlsListenerConfig.Hsts(maxAge, sub, preload));
     }
 
     private static AdminSettings admin(Node n) {

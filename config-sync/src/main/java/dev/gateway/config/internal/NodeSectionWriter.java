@@ -13,6 +13,11 @@ final class NodeSectionWriter {
         if (n.tls() != null) {
             tls = Json.object().put("listen", n.tls().listen()).put("certificates", n.tls().certificates().stream()
                     .map(c -> Json.object().put("cert", c.cert()).put("key", c.key())).toList());
+            if (n.tls().hsts() != null) {
+                tls.put("hsts", Json.object().put("max-age", n.tls().hsts().maxAge())
+                        .put("include-subdomains", n.tls().hsts().includeSubdomains())
+                        .put("preload", n.tls().hsts().preload()));
+            }
         }
         return Json.object()
                 .put("name", n.name())

@@ -48,6 +48,7 @@ final class RouteWriter {
                         .put("path", p.path())
                         .put("timeout", p.timeout())
                         .put("optional", p.optional())))
-                .put("preserve-host", r.preserveHost());
+                .put("preserve-host", r.preserveHost())
+                .put("redirect-to-https", r.redirectToHttps() ? Boolean.TRUE : null);
     }
 }

@@ -16,19 +16,21 @@ public final class AdminApi {
     private final LimitsView limits;
     private final ConfigEndpoints config;
     private final BreakersView breakers;
+    private final CacheAdmin cache;
 
     public AdminApi(UpstreamsView upstreams, ClusterView cluster, LimitsView limits, ConfigEndpoints config,
-                    BreakersView breakers) {
+                    BreakersView breakers, CacheAdmin cache) {
         this.upstreams = upstreams;
         this.cluster = cluster;
         this.limits = limits;
         this.config = config;
         this.breakers = breakers;
+        this.cache = cache;
     }
 
     /** The same calls with the upstream view the network side builds once its client exists. */
     public AdminApi withUpstreams(UpstreamsView view) {
-        return new AdminApi(view, cluster, limits, config, breakers);
+        return new AdminApi(view, cluster, limits, config, breakers, cache);
     }
 
     /** The methods {@code path} answers, as an Allow header value; null for an unknown path (404). */
@@ -39,6 +41,9 @@ public final class AdminApi {
         if (path.equals(VALIDATE)) {
             return "POST";
         }
+        if (path.startsWith(CacheAdmin.PREFIX)) {
+            return "DELETE";
+        }
         if (path.equals("/admin/upstreams") || path.equals("/admin/cluster") || path.equals("/admin/breakers")
                 || path.startsWith(LIMITS)) {
             return "GET, HEAD";
@@ -46,13 +51,16 @@ public final class AdminApi {
         return null;
     }
 
-    /** A call that changes something ({@code PUT /admin/config}) or takes a body; they need the admin token. */
+    /** A call that changes something ({@code PUT /admin/config}, a cache purge) or takes a body; they need the token. */
     public boolean changes(String method) {
-        return method.equals("PUT") || method.equals("POST");
+        return method.equals("PUT") || method.equals("POST") || method.equals("DELETE");
     }
 
-    /** A PUT or POST with its body; {@link #allowed} said the method is fine. */
-    public AdminReply write(String method, String path, byte[] body) {
+    /** A PUT, POST or DELETE with its body; {@link #allowed} said the method is fine. */
+    public AdminReply write(String method, String path, String query, byte[] body) {
+        if (path.startsWith(CacheAdmin.PREFIX) && method.equals("DELETE")) {
+            return cache.purge(path.substring(CacheAdmin.PREFIX.length()), query);
+        }
         if (path.equals(CONFIG) && method.equals("PUT")) {
             return config.publish(body);
         }

@@ -118,6 +118,7 @@ final class AuthInterceptor implements Interceptor {
         exchange.consumerId(principal.consumerId());
         exchange.consumerPlan(principal.plan());
         exchange.subject(principal.subject());
+        exchange.claims(principal.claims());
         Headers headers = request.headers().copy();
         if (bearer) {
             headers.remove("Authorization");

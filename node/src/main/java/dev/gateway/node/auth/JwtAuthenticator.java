@@ -51,7 +51,7 @@ final class JwtAuthenticator implements Authenticator {
         if (subject != null && !headerSafe(subject)) {
             return AuthResult.refused(AuthReason.SUBJECT, "token subject is not a printable ASCII string");
         }
-        return AuthResult.ok(consumers.principalOf(subject));
+        return AuthResult.ok(consumers.principalOf(subject).withClaims(claims));
     }
 
     static String subjectOf(Claims claims) {

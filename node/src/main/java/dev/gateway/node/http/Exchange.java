@@ -19,6 +19,7 @@ public final class Exchange {
     private String consumerId;
     private String consumerPlan;
     private String subject;
+    private java.util.Map<String, Object> claims = java.util.Map.of();
 
     public Exchange(String clientAddress, String scheme, long startNanos, String requestId) {
         this.clientAddress = clientAddress;
@@ -127,5 +128,14 @@ public final class Exchange {
 
     public void subject(String subject) {
         this.subject = subject;
+    }
+
+    /** The verified JWT's claims, empty when the request did not authenticate with one. */
+    public java.util.Map<String, Object> claims() {
+        return claims;
+    }
+
+    public void claims(java.util.Map<String, Object> verified) {
+        this.claims = verified == null ? java.util.Map.of() : verified;
     }
 }

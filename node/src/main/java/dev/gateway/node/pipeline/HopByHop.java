@@ -8,12 +8,12 @@ import dev.gateway.node.http.Headers;
  * name costs a length switch and at most two case-insensitive compares, since every request
  * and response pays for it.
  */
-final class HopByHop {
+public final class HopByHop {
     private HopByHop() {
     }
 
     /** Whether {@code name} is hop-by-hop by definition (not counting {@code Connection}'s list). */
-    static boolean isHopByHop(String name) {
+    public static boolean isHopByHop(String name) {
         return switch (name.length()) {
             case 2 -> name.equalsIgnoreCase("TE");
             case 7 -> name.equalsIgnoreCase("Upgrade") || name.equalsIgnoreCase("Trailer");

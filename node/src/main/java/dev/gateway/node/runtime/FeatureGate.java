@@ -1,7 +1,6 @@
 package dev.gateway.node.runtime;
 
 import dev.gateway.config.GatewayConfig;
-import dev.gateway.config.RouteConfig;
 import dev.gateway.config.SharedConfig;
 import dev.gateway.config.UpstreamConfig;
 import java.util.ArrayList;
@@ -28,16 +27,15 @@ public final class FeatureGate {
         for (Map.Entry<String, UpstreamConfig> e : shared.upstreams().entrySet()) {
             String at = "upstreams." + e.getKey();
             UpstreamConfig u = e.getValue();
-            addIf(out, u.tls() != null, at + ".tls (upstream TLS)");
-            addIf(out, u.targets().stream().anyMatch(t -> t.tls()), at + ".targets: https (upstream TLS)");
-        }
-        for (int i = 0; i < shared.routes().size(); i++) {
-            RouteConfig r = shared.routes().get(i);
-            String at = "routes[" + i + "]";
-            addIf(out, r.cache() != null, at + ".cache (caching)");
-            addIf(out, r.isAggregate(), at + ".aggregate (request aggregation)");
+            addIf(out, ahcClient() && u.targets().stream().anyMatch(t -> t.tls()),
+                    at + ".targets: https (upstream TLS with -Dgateway.upstream-client=ahc)");
         }
         return out;
+    }
+
+    /** The node runs the alternative upstream client (see NodeServers), which does not do upstream TLS. */
+    private static boolean ahcClient() {
+        return "ahc".equals(System.getProperty("gateway.upstream-client", "lean"));
     }
 
     private static void addIf(List<String> out, boolean condition, String what) {

@@ -6,6 +6,10 @@ import dev.gateway.config.UpstreamConfig;
 import dev.gateway.node.auth.AuthCompiler;
 import dev.gateway.node.auth.AuthMetrics;
 import dev.gateway.node.auth.AuthRuntime;
+import dev.gateway.config.PathPattern;
+import dev.gateway.node.aggregate.AggregateInterceptor;
+import dev.gateway.node.cache.CacheInterceptor;
+import dev.gateway.node.cache.ResponseCaches;
 import dev.gateway.node.compression.CompressionInterceptor;
 import dev.gateway.node.pipeline.CorrelationIdInterceptor;
 import dev.gateway.node.ratelimit.CompiledPolicy;
@@ -13,6 +17,7 @@ import dev.gateway.node.ratelimit.RateLimiting;
 import dev.gateway.node.pipeline.ForwardInterceptor;
 import dev.gateway.node.pipeline.IdentityHeadersInterceptor;
 import dev.gateway.node.pipeline.Interceptor;
+import dev.gateway.node.pipeline.RedirectToHttpsInterceptor;
 import dev.gateway.node.pipeline.RequestHeadersInterceptor;
 import dev.gateway.node.pipeline.ResponseHeadersInterceptor;
 import dev.gateway.node.pipeline.RewriteInterceptor;
@@ -51,6 +56,8 @@ public final class RuntimeCompiler {
     private final RateLimiting rateLimiting;
     private final BreakerRegistry breakers;
     private final ResilienceEvents resilienceEvents;
+    private ResponseCaches caches;
+    private int httpsPort = -1;
 
     public RuntimeCompiler(UpstreamClient client, String nodeName, Supplier<String> correlationIds,
                            HealthRegistry health, ScheduledExecutorService timer, RateLimiting rateLimiting) {
@@ -73,6 +80,21 @@ public final class RuntimeCompiler {
         this.health = health;
         this.timer = timer;
         this.auth = new AuthCompiler(timer);
+    }
+
+    /**
+     * The node's TLS listener port, where {@code redirect-to-https} routes send plain-HTTP requests; -1 without
+     * one (such routes then serve plain HTTP as it comes: a TLS terminator in front may forward it).
+     */
+    public RuntimeCompiler withHttpsPort(int port) {
+        this.httpsPort = port;
+        return this;
+    }
+
+    /** The response stores routes with {@code cache:} use; without them such routes do not compile. */
+    public RuntimeCompiler withCaches(ResponseCaches responseCaches) {
+        this.caches = responseCaches;
+        return this;
     }
 
     /** Authentication outcomes, JWKS refreshes and introspection figures of every config version compiled here. */
@@ -110,8 +132,14 @@ public final class RuntimeCompiler {
         List<Route> routes = new ArrayList<>();
         for (RouteConfig rc : config.routes()) {
             Interceptor limits = rateLimiting.linkFor(rc.rateLimits(), policies);
-            routes.add(new Route(rc, chainOf(rc, upstreams.get(rc.upstream()), resilience.get(rc.upstream()), tracing,
-                    authRuntime, limits)));
+            if (rc.isAggregate()) {
+                List<String> problems = AggregateInterceptor.problems("routes." + rc.id(), rc.aggregate(), pathRegexOf(rc));
+                if (!problems.isEmpty()) {
+                    throw new IllegalArgumentException(String.join("; ", problems));
+                }
+            }
+            routes.add(new Route(rc, chainOf(rc, upstreams.get(rc.upstream()), resilience.get(rc.upstream()), upstreams,
+                    tracing, authRuntime, limits)));
         }
         ActiveHealthChecker checker = new ActiveHealthChecker(List.copyOf(upstreams.values()), client, health, timer);
         AutoCloseable versionResources = () -> {
@@ -122,9 +150,18 @@ public final class RuntimeCompiler {
         return new GatewayRuntime(config, new Router(routes), upstreams, policies, versionResources);
     }
 
+    private static java.util.regex.Pattern pathRegexOf(RouteConfig route) {
+        PathPattern path = route.match().path();
+        return path != null && path.kind() == PathPattern.Kind.REGEX ? path.regex() : null;
+    }
+
     private List<Interceptor> chainOf(RouteConfig route, UpstreamGroup upstream, UpstreamResilience resilience,
-                                      boolean tracing, AuthRuntime auth, Interceptor rateLimits) {
+                                      Map<String, UpstreamGroup> upstreamGroups, boolean tracing, AuthRuntime auth,
+                                      Interceptor rateLimits) {
         List<Interceptor> chain = new ArrayList<>();
+        if (route.redirectToHttps() && httpsPort > 0) {
+            chain.add(new RedirectToHttpsInterceptor(httpsPort));
+        }
         if (tracing) {
             chain.add(traceContext);
         }
@@ -145,6 +182,14 @@ public final class RuntimeCompiler {
         if (route.compression() != null) {
             chain.add(new CompressionInterceptor(route.compression()));
         }
+        if (route.cache() != null) {
+            if (caches == null) {
+                throw new IllegalStateException("routes." + route.id() + ".cache: this node has no response store");
+            }
+            // inside compression: the cache keeps what the upstream sent; each client gets it encoded its way
+            chain.add(new CacheInterceptor(route.id(), route.cache(), !route.auth().isEmpty(),
+                    caches.store(route.cache().scope()), caches.metrics(), System::currentTimeMillis));
+        }
         if (!route.request().removeHeaders().isEmpty() || !route.request().setHeaders().isEmpty()) {
             chain.add(new RequestHeadersInterceptor(route.request()));
         }
@@ -152,7 +197,12 @@ public final class RuntimeCompiler {
         if (rewriter != null) {
             chain.add(new RewriteInterceptor(rewriter));
         }
-        chain.add(new ForwardInterceptor(upstream, client, nodeName, route.preserveHost(), resilience));
+        if (route.isAggregate()) {
+            chain.add(new AggregateInterceptor(route.aggregate(), upstreamGroups, pathRegexOf(route), client, timer,
+                    nodeName));
+        } else {
+            chain.add(new ForwardInterceptor(upstream, client, nodeName, route.preserveHost(), resilience));
+        }
         return chain;
     }
 }

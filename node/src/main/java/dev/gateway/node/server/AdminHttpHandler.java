@@ -95,7 +95,7 @@ final class AdminHttpHandler extends HttpHandler {
             error(response, 413, "body larger than " + MAX_BODY_BYTES + " bytes");
             return;
         }
-        respond(response, api.write(method, path, body));
+        respond(response, api.write(method, path, request.getQueryString(), body));
     }
 
     private static void error(Response response, int status, String message) throws IOException {

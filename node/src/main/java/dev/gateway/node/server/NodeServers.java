@@ -69,7 +69,8 @@ public final class NodeServers implements AutoCloseable {
         ListenerGuard guard = new ListenerGuard(node.limits(), rejected);
         TlsTermination tls = node.tls() == null ? null : TlsTermination.load(node.tls());
         HttpServer proxy = Servers.proxy(node.listen(), node.limits(), transport,
-                new ProxyHttpHandler(runtimes, requestIds, node.limits().maxBodyBytes(), finished), guard);
+                new ProxyHttpHandler(runtimes, requestIds, node.limits().maxBodyBytes(), finished,
+                        node.tls() == null || node.tls().hsts() == null ? null : node.tls().hsts().headerValue()), guard);
         if (tls != null) {
             Servers.addTls(proxy, node.tls().listen(), node.limits(), transport, guard, tls);
         }

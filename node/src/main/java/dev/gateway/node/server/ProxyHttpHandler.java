@@ -27,18 +27,25 @@ final class ProxyHttpHandler extends HttpHandler {
     private final Supplier<String> requestIds;
     private final long maxBodyBytes;
     private final FinishedRequests finished;
+    private final String hsts;
 
-    ProxyHttpHandler(RuntimeHolder runtimes, Supplier<String> requestIds, long maxBodyBytes, FinishedRequests finished) {
+    /** @param hsts the {@code Strict-Transport-Security} value of every answer over TLS; null for none */
+    ProxyHttpHandler(RuntimeHolder runtimes, Supplier<String> requestIds, long maxBodyBytes, FinishedRequests finished,
+                     String hsts) {
         this.runtimes = runtimes;
         this.requestIds = requestIds;
         this.maxBodyBytes = maxBodyBytes;
         this.finished = finished;
+        this.hsts = hsts;
     }
 
     @Override
     public void service(Request request, Response response) {
         long start = System.nanoTime();
         Exchange exchange = new Exchange(request.getRemoteAddr(), request.getScheme(), start, requestIds.get());
+        if (hsts != null && request.isSecure()) {
+            response.setHeader("Strict-Transport-Security", hsts);
+        }
         response.suspend();
         GatewayRuntime runtime = runtimes.enter();
         if (runtime == null) {

@@ -76,9 +76,22 @@ public final class RuntimeApplier implements VersionApplier {
             }
             throw new ConfigRejectedException(errors);
         } catch (RuntimeException e) {
-            throw new ConfigRejectedException(List.of(new ConfigError("", "cannot be built on this node: "
-                    + e.getMessage())));
+            throw new ConfigRejectedException(problemsOf(e.getMessage()));
         }
+    }
+
+    private static final java.util.regex.Pattern AT_PATH =
+            java.util.regex.Pattern.compile("^((?:upstreams|routes|auth|consumers|rate-limits|observability)[^ :]*): (.+)$");
+
+    /** A build failure's message as config errors: "path: problem" parts keep their path. */
+    private static List<ConfigError> problemsOf(String message) {
+        List<ConfigError> errors = new ArrayList<>();
+        for (String part : String.valueOf(message).split("; |\n")) {
+            java.util.regex.Matcher m = AT_PATH.matcher(part.trim());
+            errors.add(m.matches() ? new ConfigError(m.group(1), m.group(2))
+                    : new ConfigError("", "cannot be built on this node: " + part.trim()));
+        }
+        return errors;
     }
 
     private static List<ConfigError> gate(SharedConfig shared) {

@@ -7,6 +7,7 @@ import dev.gateway.node.upstream.balance.Balancers;
 import dev.gateway.node.upstream.balance.InFlight;
 import dev.gateway.node.upstream.health.HealthRegistry;
 import dev.gateway.node.upstream.health.TargetHealth;
+import dev.gateway.node.upstream.tls.UpstreamTlsContext;
 import java.util.List;
 
 /**
@@ -25,10 +26,15 @@ public final class UpstreamGroup {
     private final long connectTimeoutNanos;
     private final long responseTimeoutNanos;
 
+    /**
+     * @throws dev.gateway.node.upstream.tls.UpstreamTlsConfigException when a file of the upstream's {@code tls}
+     *                                                                   section cannot be used
+     */
     public UpstreamGroup(String name, UpstreamConfig config, HealthRegistry healthRegistry) {
         this.name = name;
         this.config = config;
-        this.targets = config.targets().stream().map(t -> UpstreamTarget.of(name, t)).toList();
+        UpstreamTlsContext tls = UpstreamTlsContext.of(name, config); // reads the tls section's files
+        this.targets = config.targets().stream().map(t -> UpstreamTarget.of(name, t, tls)).toList();
         this.inFlight = new InFlight(targets);
         this.balancer = Balancers.of(config.balancing(), targets, inFlight);
         this.health = targets.stream().map(healthRegistry::of).toArray(TargetHealth[]::new);

@@ -150,12 +150,15 @@ class ConfigAdminTest {
     }
 
     @Test
-    void aFeatureThisNodeLacksIsRefusedWithItsPath() throws Exception {
+    void aConfigThatCannotBeBuiltHereIsRefusedWithItsPath() throws Exception {
         HttpResponse<String> put = put(shared("x", 3).replace("routes:", """
                 routes:
-                  - {id: cached, match: {path: /c}, upstream: app, cache: {ttl: 30s}}"""));
+                  - id: home
+                    match: {path: /home}
+                    aggregate: {user: {upstream: app, path: "/users/{path.id}"}}"""));
         JsonNode body = invalid(put);
-        assertThat(body.get("errors").findValuesAsText("path")).anySatisfy(p -> assertThat(p).startsWith("routes[0].cache"));
+        assertThat(body.get("errors").findValuesAsText("path")).contains("routes.home.aggregate.user.path");
+        assertThat(node.configSync().running().version()).isEqualTo(1);
     }
 
     @Test

@@ -203,6 +203,15 @@ public final class GatewayMetrics {
         gauge(MetricRegistry.name(family, labels), new Series(f, Labels.of(labels), 1), value::getAsLong);
     }
 
+    /**
+     * A gauge another component keeps (a cache's size, for instance), read at scrape time. {@code labels} as
+     * name, value pairs. Registering the same family and labels again replaces the supplier.
+     */
+    public void registerGauge(String family, String help, LongSupplier value, String... labels) {
+        Family f = componentFamilies.computeIfAbsent(family, name -> new Family(name, Type.GAUGE, help));
+        gauge(MetricRegistry.name(family, labels), new Series(f, Labels.of(labels), 1), value::getAsLong);
+    }
+
     /** A Dropwizard timer (nanoseconds) another component keeps, exported as a summary in seconds. */
     public void registerTimer(String family, String help, Timer timer, String... labels) {
         Family f = componentFamilies.computeIfAbsent(family, name -> new Family(name, Type.SUMMARY, help));

@@ -44,11 +44,21 @@ import org.glassfish.grizzly.threadpool.ThreadPoolConfig;
  * one per core, with two filters of ours: {@link ReadingConnection} (lets the response body
  * pause reading) and {@link RequestHeadScrubber} (drops the {@code User-Agent}, {@code Accept}
  * and {@code Connection} fields AHC adds on its own).
+ *
+ * <p>{@code https} targets are not supported: a node with this client refuses configs that have
+ * them ({@link dev.gateway.node.runtime.FeatureGate}), and a call to one fails with 502.
  */
 public final class AhcUpstreamClient implements UpstreamClient {
     /** Pool bounds until a call says otherwise (the per-target customizer replaces them). */
     private static final int DEFAULT_MAX_CONNECTIONS = 256;
     private static final long DEFAULT_IDLE_MILLIS = 60_000;
+    /**
+     * Why {@code https} targets fail with this client: AHC would reach them with its own TLS
+     * defaults, not with the upstream's {@code tls} section (its CA, client certificate, host name
+     * checks), so it does not reach them at all.
+     */
+    public static final String TLS_UNSUPPORTED =
+            "upstream TLS (https targets) is not supported by the ahc upstream client (-Dgateway.upstream-client=ahc)";
 
     private final ScheduledExecutorService timer;
     private final AsyncHttpClient client;
@@ -103,6 +113,11 @@ public final class AhcUpstreamClient implements UpstreamClient {
             return CompletableFuture.failedFuture(new GatewayException(503, "gateway is shutting down"));
         }
         UpstreamTarget target = call.target();
+        if (target.tls()) {
+            // FeatureGate refuses such configs with this client; this is the backstop.
+            call.body().discard();
+            return CompletableFuture.failedFuture(new GatewayException(502, TLS_UNSUPPORTED));
+        }
         Route route = routes.get(target);
         if (route == null) {
             route = routes.computeIfAbsent(target, Route::new);

@@ -5,6 +5,7 @@ import dev.gateway.node.http.GatewayResponse;
 import dev.gateway.node.upstream.UpstreamCall;
 import dev.gateway.node.upstream.UpstreamClient;
 import dev.gateway.node.upstream.UpstreamTarget;
+import dev.gateway.node.upstream.tls.UpstreamTlsContext;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -23,14 +24,20 @@ import org.glassfish.grizzly.nio.transport.TCPNIOTransport;
  * The upstream client on Grizzly's own HTTP codec ({@link HttpClientFilter}) and a
  * keep-alive pool per upstream target. It runs on the transport it is given, normally the
  * proxy listener's, so a request and its upstream call are served by the same selector threads
- * with no hand-off.
+ * with no hand-off. {@code https} targets connect through a second chain with Grizzly's SSL
+ * filter, one per TLS configuration ({@link TlsChain}); their pooled connections are reused as
+ * plain ones are.
  */
 public final class GrizzlyUpstreamClient implements UpstreamClient {
     private static final long EVICT_EVERY_MS = 1000;
 
     private final ScheduledExecutorService timer;
+    private final TCPNIOTransport transport;
+    private final int maxResponseHeaderBytes;
     private final Attribute<PooledConnection> attribute;
     private final TCPNIOConnectorHandler connector;
+    /** One chain with an SSL filter per TLS configuration in use ({@code https} targets only). */
+    private final ConcurrentHashMap<UpstreamTlsContext, TlsChain> tlsChains = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<UpstreamTarget, TargetPool> pools = new ConcurrentHashMap<>();
     private final ScheduledFuture<?> evictor;
     private volatile boolean closed;
@@ -42,6 +49,8 @@ public final class GrizzlyUpstreamClient implements UpstreamClient {
      */
     public GrizzlyUpstreamClient(TCPNIOTransport transport, int maxResponseHeaderBytes, ScheduledExecutorService timer) {
         this.timer = timer;
+        this.transport = transport;
+        this.maxResponseHeaderBytes = maxResponseHeaderBytes;
         this.attribute = Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(
                 "gateway.upstream.connection." + System.identityHashCode(this));
         FilterChain chain = FilterChainBuilder.stateless()
@@ -63,12 +72,21 @@ public final class GrizzlyUpstreamClient implements UpstreamClient {
         TargetPool pool = pools.get(target);
         if (pool == null) {
             pool = pools.computeIfAbsent(target, k -> new TargetPool(target.host(), target.port(),
-                    connector, attribute, settings.maxConnections(), settings.idleTimeoutNanos()));
+                    connector, tlsChainFor(target), attribute, timer, settings.maxConnections(),
+                    settings.idleTimeoutNanos()));
         }
         pool.configure(settings.maxConnections(), settings.idleTimeoutNanos());
         UpstreamExchange exchange = new UpstreamExchange(call, pool, timer);
         exchange.start();
         return exchange.future();
+    }
+
+    private TlsChain tlsChainFor(UpstreamTarget target) {
+        if (!target.tls()) {
+            return null;
+        }
+        return tlsChains.computeIfAbsent(target.tlsContext(),
+                context -> new TlsChain(context, transport, maxResponseHeaderBytes, attribute));
     }
 
     /** Open connections (in use, idle or opening) to one target; for metrics and tests. */

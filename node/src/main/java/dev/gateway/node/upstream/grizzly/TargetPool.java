@@ -3,7 +3,12 @@ package dev.gateway.node.upstream.grizzly;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLEngine;
 import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.EmptyCompletionHandler;
 import org.glassfish.grizzly.attributes.Attribute;
@@ -13,7 +18,9 @@ import org.glassfish.grizzly.nio.transport.TCPNIOConnectorHandler;
  * Keep-alive connections to one target of one upstream, bounded by {@code maxConnections}
  * (open plus opening). Idle connections are reused most-recent first, so that the least used
  * ones age out after {@code idleTimeout}. When the bound is reached, exchanges wait in a
- * bounded queue for a connection to come back; past that they fail with 503 at once.
+ * bounded queue for a connection to come back; past that they fail with 503 at once. New
+ * connections to an {@code https} target complete their TLS handshake before they carry an
+ * exchange, and are pooled like the others afterwards.
  * Thread-safe and lock-free on the reuse path.
  */
 final class TargetPool {
@@ -22,7 +29,10 @@ final class TargetPool {
     private final String host;
     private final int port;
     private final TCPNIOConnectorHandler connector;
+    /** Null for a plain {@code http} target. */
+    private final TlsChain tls;
     private final Attribute<PooledConnection> attribute;
+    private final ScheduledExecutorService timer;
     private final ConcurrentLinkedDeque<PooledConnection> idle = new ConcurrentLinkedDeque<>();
     private final ConcurrentLinkedQueue<UpstreamExchange> waiters = new ConcurrentLinkedQueue<>();
     private final AtomicInteger open = new AtomicInteger();
@@ -30,12 +40,20 @@ final class TargetPool {
     private volatile int maxConnections;
     private volatile long idleTimeoutNanos;
 
-    TargetPool(String host, int port, TCPNIOConnectorHandler connector, Attribute<PooledConnection> attribute,
+    /**
+     * @param connector the plain connector; an {@code https} target uses the one of {@code tls}
+     * @param tls       the chain of an {@code https} target's TLS configuration, null for {@code http}
+     * @param timer     bounds TLS handshakes
+     */
+    TargetPool(String host, int port, TCPNIOConnectorHandler connector, TlsChain tls,
+               Attribute<PooledConnection> attribute, ScheduledExecutorService timer,
                int maxConnections, long idleTimeoutNanos) {
         this.host = host;
         this.port = port;
-        this.connector = connector;
+        this.connector = tls == null ? connector : tls.connector();
+        this.tls = tls;
         this.attribute = attribute;
+        this.timer = timer;
         this.maxConnections = maxConnections;
         this.idleTimeoutNanos = idleTimeoutNanos;
     }
@@ -171,10 +189,13 @@ final class TargetPool {
         connector.connect(address, new EmptyCompletionHandler<>() {
             @Override
             public void completed(Connection connection) {
+                // From here the connection is counted down when it closes (UpstreamFilter.handleClose).
                 PooledConnection pooled = new PooledConnection(connection, TargetPool.this);
                 attribute.set(connection, pooled);
-                if (!exchange.onConnection(pooled)) {
-                    release(pooled);
+                if (tls == null) {
+                    handOver(pooled, exchange);
+                } else {
+                    handshake(pooled, exchange);
                 }
             }
 
@@ -182,6 +203,47 @@ final class TargetPool {
             public void failed(Throwable error) {
                 open.decrementAndGet();
                 exchange.onConnectFailed(error);
+            }
+        });
+    }
+
+    private void handOver(PooledConnection pooled, UpstreamExchange exchange) {
+        if (!exchange.onConnection(pooled)) {
+            release(pooled);
+        }
+    }
+
+    /**
+     * The TLS handshake of a new connection, before any exchange writes to it: the exchange is still
+     * connecting, so its connect timeout covers the handshake, and a failed handshake fails it with
+     * the reason. The handshake itself may take no longer than the connect timeout either, so that a
+     * silent upstream cannot hold a connection slot after the exchange gave up on it.
+     */
+    private void handshake(PooledConnection pooled, UpstreamExchange exchange) {
+        Connection<?> connection = pooled.connection;
+        AtomicBoolean settled = new AtomicBoolean();
+        ScheduledFuture<?> watchdog = timer.schedule(() -> {
+            if (settled.compareAndSet(false, true)) {
+                exchange.onHandshakeTimeout();
+                connection.closeSilently();
+            }
+        }, exchange.connectTimeoutNanos(), TimeUnit.NANOSECONDS);
+        tls.handshake(connection, host, port, new EmptyCompletionHandler<>() {
+            @Override
+            public void completed(SSLEngine engine) {
+                if (settled.compareAndSet(false, true)) {
+                    watchdog.cancel(false);
+                    handOver(pooled, exchange);
+                }
+            }
+
+            @Override
+            public void failed(Throwable error) {
+                if (settled.compareAndSet(false, true)) {
+                    watchdog.cancel(false);
+                    exchange.onHandshakeFailed(error);
+                }
+                connection.closeSilently();
             }
         });
     }

@@ -110,6 +110,21 @@ final class UpstreamExchange implements BodySink {
         fail(new UpstreamConnectException(502, "upstream connect failed", error));
     }
 
+    /** How long a new connection may take to open, TLS handshake included. */
+    long connectTimeoutNanos() {
+        return call.connectTimeoutNanos();
+    }
+
+    /** The TLS handshake of the connection opened for this exchange failed: nothing was sent. */
+    void onHandshakeFailed(Throwable error) {
+        fail(new UpstreamConnectException(502, "upstream TLS handshake failed: " + TlsChain.reason(error), error));
+    }
+
+    /** The TLS handshake of the connection opened for this exchange took longer than the connect timeout. */
+    void onHandshakeTimeout() {
+        fail(new UpstreamConnectException(504, "upstream connect timeout (TLS handshake)", null));
+    }
+
     void onPoolExhausted() {
         fail(new GatewayException(503, "upstream connection pool exhausted"));
     }
@@ -234,8 +249,12 @@ final class UpstreamExchange implements BodySink {
         }
     }
 
-    /** The connection closed under this exchange. */
-    void onConnectionClosed(PooledConnection c) {
+    /**
+     * The connection closed under this exchange.
+     *
+     * @param cause why it closed when it was not the upstream's orderly close (a TLS alert, say); may be null
+     */
+    void onConnectionClosed(PooledConnection c, Throwable cause) {
         boolean retry = false;
         UpstreamResponseBody ended = null;
         synchronized (this) {
@@ -260,6 +279,9 @@ final class UpstreamExchange implements BodySink {
             ended.push(QueuedBody.EMPTY, true);
         } else if (retry) {
             pool.acquire(this);
+        } else if (TlsChain.isTls(cause)) {
+            // e.g. a TLS 1.3 upstream that wants a client certificate says so after the handshake
+            fail(new GatewayException(502, "upstream TLS error: " + TlsChain.reason(cause), cause));
         } else {
             fail(new GatewayException(502, "upstream closed the connection"));
         }
@@ -271,7 +293,8 @@ final class UpstreamExchange implements BodySink {
                 return;
             }
         }
-        fail(new GatewayException(502, "upstream sent an invalid response", error));
+        fail(TlsChain.isTls(error) ? new GatewayException(502, "upstream TLS error: " + TlsChain.reason(error), error)
+                : new GatewayException(502, "upstream sent an invalid response", error));
     }
 
     private boolean isReplayable() {

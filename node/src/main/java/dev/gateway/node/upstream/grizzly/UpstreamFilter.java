@@ -1,6 +1,7 @@
 package dev.gateway.node.upstream.grizzly;
 
 import java.io.IOException;
+import org.glassfish.grizzly.CloseReason;
 import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.attributes.Attribute;
 import org.glassfish.grizzly.filterchain.BaseFilter;
@@ -32,12 +33,14 @@ final class UpstreamFilter extends BaseFilter {
 
     @Override
     public NextAction handleClose(FilterChainContext ctx) throws IOException {
-        PooledConnection pooled = attribute.get(ctx.getConnection());
+        Connection<?> connection = ctx.getConnection();
+        PooledConnection pooled = attribute.get(connection);
         if (pooled != null) {
             pooled.pool.onClosed(pooled);
             UpstreamExchange exchange = pooled.exchange;
             if (exchange != null) {
-                exchange.onConnectionClosed(pooled);
+                CloseReason reason = connection.getCloseReason();
+                exchange.onConnectionClosed(pooled, reason == null ? null : reason.getCause());
             }
         }
         return ctx.getInvokeAction();
