@@ -262,9 +262,18 @@ public final class GatewayNode implements AutoCloseable {
         return sync;
     }
 
+    /**
+     * The first step of a graceful stop: not ready any more (balancers take the node out) and every answer closes
+     * its connection, while the node keeps serving. {@link #close()} follows after the balancers had time to see it.
+     */
+    public void beginDrain() {
+        health.draining();
+        servers.beginDrain();
+    }
+
     @Override
     public void close() {
-        health.draining();
+        beginDrain();
         sync.close();
         servers.close();
         GatewayRuntime runtime = runtimes.current();

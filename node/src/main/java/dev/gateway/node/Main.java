@@ -62,6 +62,10 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--watch", description = "publish the config file's shared part to the cluster whenever the file changes")
     boolean watch;
 
+    @Option(names = "--drain-delay", defaultValue = "2s", description = "on SIGTERM, how long the node stays up not ready,"
+            + " answering with Connection: close, before it stops accepting (default: ${DEFAULT-VALUE})")
+    String drainDelay;
+
     public static void main(String[] args) {
         System.exit(run(args));
     }
@@ -133,10 +137,14 @@ public final class Main implements Callable<Integer> {
         }
         ConfigFileWatch watcher = watch ? ConfigFileWatch.start(config, node.configSync(), parsed.node().name()) : null;
         CountDownLatch stopped = new CountDownLatch(1);
+        java.time.Duration delay = dev.gateway.config.Durations.parse(drainDelay);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (watcher != null) {
                 watcher.close();
             }
+            // balancers check /health/ready every so often: give them the time to take this node out
+            node.beginDrain();
+            java.util.concurrent.locks.LockSupport.parkNanos(delay.toNanos());
             node.close();
             stopped.countDown();
         }, "gateway-shutdown"));

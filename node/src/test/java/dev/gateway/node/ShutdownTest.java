@@ -57,6 +57,23 @@ class ShutdownTest {
     }
 
     @Test
+    void afterBeginDrainAnswersStillComeButCloseTheirConnection() throws Exception {
+        try (dev.gateway.node.support.RawHttp raw = dev.gateway.node.support.RawHttp.connect(node.proxyPort())) {
+            raw.send("GET /a HTTP/1.1\r\nHost: x\r\n\r\n");
+            dev.gateway.node.support.RawHttp.Response first = raw.readResponse();
+            assertThat(first.status()).isEqualTo(200);
+            assertThat(first.header("Connection")).isNull();
+
+            node.beginDrain();
+            assertThat(HTTP.get(node.adminPort(), "/health/ready").statusCode()).isEqualTo(503);
+            raw.send("GET /b HTTP/1.1\r\nHost: x\r\n\r\n");
+            dev.gateway.node.support.RawHttp.Response second = raw.readResponse();
+            assertThat(second.status()).as("still served while balancers take the node out").isEqualTo(200);
+            assertThat(second.header("Connection")).isEqualToIgnoringCase("close");
+        }
+    }
+
+    @Test
     void closeDrainsTheRequestInFlightWhileReadinessSays503() throws Exception {
         int admin = node.adminPort();
         assertThat(HTTP.get(admin, "/health/ready").statusCode()).isEqualTo(200);

@@ -40,10 +40,13 @@ public final class NodeServers implements AutoCloseable {
     private final ScheduledFuture<?> sweeper;
     private final Duration drainTimeout;
     private final TlsTermination tls;
+    private final java.util.concurrent.atomic.AtomicBoolean draining;
 
     private NodeServers(HttpServer proxy, HttpServer admin, UpstreamClient client,
                         ToIntFunction<UpstreamTarget> openConnections, ToIntFunction<UpstreamTarget> idleConnections,
-                        ScheduledFuture<?> sweeper, Duration drainTimeout, TlsTermination tls) {
+                        ScheduledFuture<?> sweeper, Duration drainTimeout, TlsTermination tls,
+                        java.util.concurrent.atomic.AtomicBoolean draining) {
+        this.draining = draining;
         this.proxy = proxy;
         this.admin = admin;
         this.client = client;
@@ -68,9 +71,11 @@ public final class NodeServers implements AutoCloseable {
         TCPNIOTransport transport = Servers.proxyTransport(selectors);
         ListenerGuard guard = new ListenerGuard(node.limits(), rejected);
         TlsTermination tls = node.tls() == null ? null : TlsTermination.load(node.tls());
+        java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
         HttpServer proxy = Servers.proxy(node.listen(), node.limits(), transport,
                 new ProxyHttpHandler(runtimes, requestIds, node.limits().maxBodyBytes(), finished,
-                        node.tls() == null || node.tls().hsts() == null ? null : node.tls().hsts().headerValue()), guard);
+                        node.tls() == null || node.tls().hsts() == null ? null : node.tls().hsts().headerValue(),
+                        draining::get), guard);
         if (tls != null) {
             Servers.addTls(proxy, node.tls().listen(), node.limits(), transport, guard, tls);
         }
@@ -105,7 +110,7 @@ public final class NodeServers implements AutoCloseable {
         if (tls != null) {
             tls.watch(timer);
         }
-        return new NodeServers(proxy, admin, client, open, idle, sweeper, node.limits().drainTimeout(), tls);
+        return new NodeServers(proxy, admin, client, open, idle, sweeper, node.limits().drainTimeout(), tls, draining);
     }
 
     /** Open pooled connections to a target, for metrics. */
@@ -139,12 +144,22 @@ public final class NodeServers implements AutoCloseable {
     }
 
     /**
+     * From now on every answer closes its connection ({@code Connection: close}), so that clients (and an L4
+     * balancer in front) open their next connection elsewhere while this node still serves; used before
+     * {@link #close()} on a graceful stop.
+     */
+    public void beginDrain() {
+        draining.set(true);
+    }
+
+    /**
      * Stops gracefully: the proxy listener stops accepting at once, requests in flight (and
      * those already received on open connections) are served for up to the drain timeout,
      * responses meanwhile carry {@code Connection: close}; then every connection and pool closes.
      */
     @Override
     public void close() {
+        draining.set(true);
         sweeper.cancel(false);
         if (tls != null) {
             tls.close();

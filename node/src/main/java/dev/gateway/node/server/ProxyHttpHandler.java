@@ -28,10 +28,15 @@ final class ProxyHttpHandler extends HttpHandler {
     private final long maxBodyBytes;
     private final FinishedRequests finished;
     private final String hsts;
+    private final java.util.function.BooleanSupplier draining;
 
-    /** @param hsts the {@code Strict-Transport-Security} value of every answer over TLS; null for none */
+    /**
+     * @param hsts     the {@code Strict-Transport-Security} value of every answer over TLS; null for none
+     * @param draining true once the node stops: answers then close their connections
+     */
     ProxyHttpHandler(RuntimeHolder runtimes, Supplier<String> requestIds, long maxBodyBytes, FinishedRequests finished,
-                     String hsts) {
+                     String hsts, java.util.function.BooleanSupplier draining) {
+        this.draining = draining;
         this.runtimes = runtimes;
         this.requestIds = requestIds;
         this.maxBodyBytes = maxBodyBytes;
@@ -45,6 +50,9 @@ final class ProxyHttpHandler extends HttpHandler {
         Exchange exchange = new Exchange(request.getRemoteAddr(), request.getScheme(), start, requestIds.get());
         if (hsts != null && request.isSecure()) {
             response.setHeader("Strict-Transport-Security", hsts);
+        }
+        if (draining.getAsBoolean()) {
+            response.getResponse().getProcessingState().setKeepAlive(false);
         }
         response.suspend();
         GatewayRuntime runtime = runtimes.enter();
