@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class GatewayCluster implements AutoCloseable {
     /** Longest a rate-limit check may wait on the cluster before the policy's fallback applies. */
-    public static final Duration RATE_LIMIT_TIMEOUT = Duration.ofMillis(250);
+    public static final Duration RATE_LIMIT_TIMEOUT = Duration.ofMillis(500);
     private static final Duration WARM_UP_TIMEOUT = Duration.ofSeconds(5);
     /** Longest a config publish or read waits for the cluster. */
     public static final Duration CONFIG_TIMEOUT = Duration.ofSeconds(5);

@@ -1,0 +1,481 @@
+package dev.gateway.chaos.docker;
+
+import static org.awaitility.Awaitility.await;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.ExecCreateCmdResponse;
+import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.Ports;
+import dev.gateway.chaos.support.GatewayJar;
+import dev.gateway.chaos.support.Http;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.Network;
+import org.testcontainers.containers.wait.strategy.AbstractWaitStrategy;
+import org.testcontainers.images.builder.Transferable;
+import org.testcontainers.utility.DockerImageName;
+
+/**
+ * The Docker chaos suite's fixture, one per test: a Docker network of its own; {@code N} gateway node
+ * containers {@code gw-1..gw-N} (the node image of {@link DockerEnv}, {@code NET_ADMIN} so that a test can
+ * firewall one with iptables, static discovery by name or multicast, {@code -Dhazelcast.local.publicAddress=gw-N:5701}
+ * as in {@code docker-compose.yml}); demo upstreams ({@code upstream-a}, ...); and HAProxy (from the base image)
+ * with the config of {@code docker/compose/haproxy.cfg}, its server lines generated for the {@code N} nodes.
+ * HAProxy's proxy port and stats page, and each node's proxy and admin ports, are published on 127.0.0.1.
+ * Faults go through the Docker API: SIGKILL, SIGSTOP/SIGCONT, {@code docker stop}/{@code start}, iptables in a
+ * node. {@link #close()} saves every container's log to {@code target/chaos-logs/docker/<scenario>/} and removes
+ * the containers and the network (a JVM shutdown hook does it too if the test JVM dies first).
+ */
+final class DockerGateway implements AutoCloseable {
+    static final String ADMIN_TOKEN = "chaos-admin-token";
+    static final Duration FORM_TIMEOUT = Duration.ofSeconds(150);
+    static final String NODE_JAVA_OPTS = "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError";
+
+    private final String scenario;
+    private final String runId = UUID.randomUUID().toString().substring(0, 8);
+    private final Network network;
+    private final Http http = new Http();
+    private final List<DockerNode> nodes = new ArrayList<>();
+    private final Map<String, DockerNode> upstreams = new LinkedHashMap<>();
+    private DockerNode haproxy;
+    private final Thread reaper;
+    private volatile boolean closed;
+    private long startedNanos;
+    private long formedMillis;
+
+    private DockerGateway(String scenario) {
+        this.scenario = scenario;
+        this.network = Network.builder().createNetworkCmdModifier(cmd -> cmd.withName("chaos-" + scenario + "-" + runId)).build();
+        this.reaper = new Thread(this::removeAll, "chaos-docker-reaper");
+        Runtime.getRuntime().addShutdownHook(reaper);
+    }
+
+    /** What to start. */
+    static final class Spec {
+        private final String scenario;
+        private int nodes = 3;
+        private int minSize = 2;
+        private boolean multicast;
+        private List<String> upstreams = List.of("a");
+        private String shared;
+
+        private Spec(String scenario) {
+            this.scenario = scenario;
+        }
+
+        Spec nodes(int count, int minSize) {
+            this.nodes = count;
+            this.minSize = minSize;
+            return this;
+        }
+
+        Spec multicast() {
+            this.multicast = true;
+            return this;
+        }
+
+        /** Demo upstream containers, reachable as {@code http://upstream-<name>:9000}. */
+        Spec upstreams(String... names) {
+            this.upstreams = List.of(names);
+            return this;
+        }
+
+        /** The shared config (upstreams, rate-limits, routes, ...) every node starts from. */
+        Spec shared(String yaml) {
+            this.shared = yaml;
+            return this;
+        }
+
+        /** Starts everything and waits until the cluster is formed (see {@link DockerGateway#awaitFormed}). */
+        DockerGateway start() {
+            DockerEnv.assumeReady();
+            DockerGateway gateway = new DockerGateway(scenario);
+            boolean ok = false;
+            try {
+                gateway.startAll(this);
+                gateway.awaitFormed(FORM_TIMEOUT);
+                ok = true;
+                return gateway;
+            } finally {
+                if (!ok) {
+                    gateway.close();
+                }
+            }
+        }
+    }
+
+    static Spec spec(String scenario) {
+        return new Spec(scenario);
+    }
+
+    private void startAll(Spec spec) {
+        network.getId();
+        for (String u : spec.upstreams) {
+            GenericContainer<?> c = new GenericContainer<>(DockerEnv.nodeImage())
+                    .withNetwork(network)
+                    .withNetworkAliases("upstream-" + u)
+                    .withEnv("JAVA_OPTS", "-Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1")
+                    .withEnv("GATEWAY_HEALTH_URL", "http://127.0.0.1:9000/")
+                    .withCommand("demo-upstream", "--listen", "0.0.0.0:9000", "--name", u)
+                    .withLabel("dev.gateway.chaos", scenario)
+                    .waitingFor(noWait())
+                    .withCreateContainerCmdModifier(cmd -> {
+                        cmd.withName("chaos-" + scenario + "-" + runId + "-upstream-" + u);
+                        cmd.withHostName("upstream-" + u);
+                    });
+            upstreams.put(u, new DockerNode("upstream-" + u, c, network.getId(), http));
+        }
+        String config = nodeConfig(spec);
+        for (int i = 1; i <= spec.nodes; i++) {
+            String name = "gw-" + i;
+            GenericContainer<?> c = new GenericContainer<>(DockerEnv.nodeImage())
+                    .withNetwork(network)
+                    .withNetworkAliases(name)
+                    .withEnv("GW_ADMIN_TOKEN", ADMIN_TOKEN)
+                    .withEnv("JAVA_OPTS", NODE_JAVA_OPTS + " -Dhazelcast.local.publicAddress=" + name + ":5701")
+                    .withCopyToContainer(Transferable.of(config), "/etc/gateway/gateway.yaml")
+                    .withCommand("--config", "/etc/gateway/gateway.yaml", "--node-name", name)
+                    .withLabel("dev.gateway.chaos", scenario)
+                    .waitingFor(noWait())
+                    .withCreateContainerCmdModifier(cmd -> {
+                        cmd.withName("chaos-" + scenario + "-" + runId + "-" + name);
+                        cmd.withHostName(name);
+                        publishOnLoopback(cmd, DockerNode.PROXY, DockerNode.ADMIN);
+                        cmd.getHostConfig().withCapAdd(Capability.NET_ADMIN);
+                    });
+            nodes.add(new DockerNode(name, c, network.getId(), http));
+        }
+        GenericContainer<?> h = new GenericContainer<>(DockerImageName.parse(DockerEnv.BASE_IMAGE))
+                .withNetwork(network)
+                .withNetworkAliases("haproxy")
+                .withCopyToContainer(Transferable.of(haproxyConfig(spec.nodes)), "/etc/gateway-haproxy/haproxy.cfg")
+                .withCommand("haproxy", "-W", "-db", "-f", "/etc/gateway-haproxy/haproxy.cfg")
+                .withLabel("dev.gateway.chaos", scenario)
+                .waitingFor(noWait())
+                .withCreateContainerCmdModifier(cmd -> {
+                    cmd.withName("chaos-" + scenario + "-" + runId + "-haproxy");
+                    publishOnLoopback(cmd, 8080, 8404);
+                });
+        haproxy = new DockerNode("haproxy", h, network.getId(), http);
+        for (DockerNode u : upstreams.values()) {
+            u.container().start();
+            u.refresh();
+        }
+        startedNanos = System.nanoTime();
+        for (DockerNode n : nodes) {
+            n.container().start();
+            n.refresh();
+        }
+        haproxy.container().start();
+        haproxy.refresh();
+    }
+
+    private static void publishOnLoopback(com.github.dockerjava.api.command.CreateContainerCmd cmd, int... ports) {
+        List<ExposedPort> exposed = new ArrayList<>();
+        List<PortBinding> bindings = new ArrayList<>();
+        for (int p : ports) {
+            exposed.add(ExposedPort.tcp(p));
+            bindings.add(new PortBinding(Ports.Binding.bindIp("127.0.0.1"), ExposedPort.tcp(p)));
+        }
+        cmd.withExposedPorts(exposed);
+        cmd.getHostConfig().withPublishAllPorts(false).withPortBindings(bindings);
+    }
+
+    private static AbstractWaitStrategy noWait() {
+        // readiness is the test's business (a node alone is not ready by design: min-size)
+        return new AbstractWaitStrategy() {
+            @Override
+            protected void waitUntilReady() {
+            }
+        };
+    }
+
+    /** The node config: {@code docker/compose/gateway.yaml}'s node and cluster sections, the given shared config. */
+    private String nodeConfig(Spec spec) {
+        String members = java.util.stream.IntStream.rangeClosed(1, spec.nodes)
+                .mapToObj(i -> "gw-" + i + ":5701").collect(Collectors.joining(", "));
+        String discovery = spec.multicast ? "multicast: {group: 224.2.2.3, port: 54327}" : "static: [" + members + "]";
+        return """
+                node:
+                  name: gw-1
+                  listen: 0.0.0.0:8080
+                  admin:
+                    listen: 0.0.0.0:9901
+                    token: ${GW_ADMIN_TOKEN}
+                  limits: {max-header-bytes: 16384, max-body-bytes: 10485760, header-timeout: 10s, idle-timeout: 60s}
+                cluster:
+                  name: chaos-%s-%s
+                  listen: 0.0.0.0:5701
+                  discovery:
+                    %s
+                  expected-size: %d
+                  min-size: %d
+                """.formatted(scenario, runId, discovery, spec.nodes, spec.minSize) + spec.shared;
+    }
+
+    /** {@code docker/compose/haproxy.cfg} with one {@code server gw-N} line per node, as its gw-1 line. */
+    static String haproxyConfig(int count) {
+        Path file = DockerEnv.repoRoot().resolve("docker/compose/haproxy.cfg");
+        List<String> out = new ArrayList<>();
+        String template = null;
+        try {
+            for (String line : Files.readAllLines(file)) {
+                if (line.trim().startsWith("server gw-")) {
+                    if (template == null) {
+                        template = line;
+                        for (int i = 1; i <= count; i++) {
+                            out.add(template.replace("gw-1", "gw-" + i));
+                        }
+                    }
+                    continue;
+                }
+                out.add(line);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (template == null || !template.contains("gw-1")) {
+            throw new IllegalStateException(file + " has no 'server gw-1 ...' line to generate the servers from");
+        }
+        return String.join("\n", out) + "\n";
+    }
+
+    List<DockerNode> nodes() {
+        return nodes;
+    }
+
+    /** {@code gw-i}, 1-based. */
+    DockerNode node(int i) {
+        return nodes.get(i - 1);
+    }
+
+    DockerNode upstream(String name) {
+        return upstreams.get(name);
+    }
+
+    /** HAProxy's proxy port on 127.0.0.1: where the clients go. */
+    int proxyPort() {
+        return haproxy.hostPort(8080);
+    }
+
+    Http http() {
+        return http;
+    }
+
+    /**
+     * Every node ready with {@code size} equal to the number of nodes, and HAProxy seeing every server UP.
+     */
+    long awaitFormed(Duration within) {
+        await("cluster of " + nodes.size() + " formed, every node ready and UP in HAProxy").atMost(within)
+                .pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                .until(() -> {
+                    for (DockerNode n : nodes) {
+                        if (!n.isReady() || n.clusterSize() != nodes.size()) {
+                            return false;
+                        }
+                    }
+                    return haproxyStatus().values().stream().allMatch(s -> s.startsWith("UP"));
+                });
+        formedMillis = (System.nanoTime() - startedNanos) / 1_000_000;
+        System.out.printf("[%s] %d nodes formed and UP in HAProxy %d ms after their containers started%n", scenario,
+                nodes.size(), formedMillis);
+        return formedMillis;
+    }
+
+    /** From the nodes' {@code docker start} to the cluster formed (see {@link #awaitFormed}), in ms. */
+    long formedMillis() {
+        return formedMillis;
+    }
+
+    /** HAProxy's view of each node ({@code status} of {@code /stats;csv}: UP, DOWN, MAINT, "UP 1/2", ...). */
+    Map<String, String> haproxyStatus() {
+        Http.Reply r = http.get(haproxy.hostPort(8404), "/stats;csv", Map.of(), Duration.ofSeconds(2));
+        if (r.status() != 200) {
+            throw new IllegalStateException("HAProxy stats: " + r);
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        String[] lines = r.body().split("\n");
+        List<String> header = List.of(lines[0].replaceFirst("^# ", "").split(","));
+        int px = header.indexOf("pxname");
+        int sv = header.indexOf("svname");
+        int st = header.indexOf("status");
+        for (int i = 1; i < lines.length; i++) {
+            String[] f = lines[i].split(",", -1);
+            if (f.length > st && "gateway_nodes".equals(f[px]) && f[sv].startsWith("gw-")) {
+                out.put(f[sv], f[st]);
+            }
+        }
+        return out;
+    }
+
+    /** Whether HAProxy no longer sends new connections to {@code node}. */
+    boolean haproxyMarkedDown(DockerNode node) {
+        String s = haproxyStatus().get(node.name());
+        return s != null && !s.startsWith("UP");
+    }
+
+    // ---- faults ----------------------------------------------------------------------------------------------
+
+    private DockerClient docker() {
+        return DockerEnv.client();
+    }
+
+    /** {@code docker kill -s KILL}: no shutdown hook, no goodbye to the cluster. */
+    void kill9(DockerNode n) {
+        docker().killContainerCmd(n.containerId()).withSignal("KILL").exec();
+    }
+
+    /** SIGSTOP: the JVM freezes, its sockets stay open (the kernel still accepts connections). */
+    void sigstop(DockerNode n) {
+        docker().killContainerCmd(n.containerId()).withSignal("STOP").exec();
+    }
+
+    void sigcont(DockerNode n) {
+        docker().killContainerCmd(n.containerId()).withSignal("CONT").exec();
+    }
+
+    /** {@code docker stop -t <grace>}: SIGTERM (the node drains and leaves), SIGKILL after the grace period. */
+    void dockerStop(DockerNode n, int graceSeconds) {
+        docker().stopContainerCmd(n.containerId()).withTimeout(graceSeconds).exec();
+    }
+
+    /** {@code docker start} of a stopped or killed container (same file system, same address); new host ports. */
+    void dockerStart(DockerNode n) {
+        docker().startContainerCmd(n.containerId()).exec();
+        n.refresh();
+    }
+
+    /** Drops every packet between {@code n} and the other nodes (iptables in {@code n}); HAProxy still reaches it. */
+    void isolate(DockerNode n) {
+        iptablesAgainstPeers(n, "-I");
+    }
+
+    void heal(DockerNode n) {
+        iptablesAgainstPeers(n, "-D");
+    }
+
+    private void iptablesAgainstPeers(DockerNode n, String op) {
+        for (DockerNode peer : nodes) {
+            if (peer != n) {
+                execAsRoot(n, "iptables", op, "INPUT", "-s", peer.ip(), "-j", "DROP");
+                execAsRoot(n, "iptables", op, "OUTPUT", "-d", peer.ip(), "-j", "DROP");
+            }
+        }
+    }
+
+    /** Runs a command in the container as root; fails on a non-zero exit. Returns its output. */
+    String execAsRoot(DockerNode n, String... command) {
+        ExecCreateCmdResponse exec = docker().execCreateCmd(n.containerId()).withUser("root")
+                .withAttachStdout(true).withAttachStderr(true).withCmd(command).exec();
+        StringBuilder out = new StringBuilder();
+        try {
+            boolean done = docker().execStartCmd(exec.getId()).exec(new ResultCallback.Adapter<Frame>() {
+                @Override
+                public void onNext(Frame frame) {
+                    out.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+                }
+            }).awaitCompletion(30, TimeUnit.SECONDS);
+            if (!done) {
+                throw new IllegalStateException(n.name() + ": " + String.join(" ", command) + " did not finish in 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+        Long code = docker().inspectExecCmd(exec.getId()).exec().getExitCodeLong();
+        if (code == null || code != 0) {
+            throw new IllegalStateException(n.name() + ": " + String.join(" ", command) + " exited " + code + ": " + out);
+        }
+        return out.toString();
+    }
+
+    // ---- cleanup ---------------------------------------------------------------------------------------------
+
+    private List<DockerNode> all() {
+        List<DockerNode> all = new ArrayList<>(nodes);
+        all.addAll(upstreams.values());
+        if (haproxy != null) {
+            all.add(haproxy);
+        }
+        return all;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        Path dir = GatewayJar.moduleDir().resolve("target/chaos-logs/docker/" + scenario);
+        for (DockerNode n : all()) {
+            saveLog(n, dir);
+        }
+        removeAll();
+        try {
+            Runtime.getRuntime().removeShutdownHook(reaper);
+        } catch (IllegalStateException e) {
+            // the JVM is shutting down: the hook runs anyway
+        }
+        http.close();
+    }
+
+    private void saveLog(DockerNode n, Path dir) {
+        String id = n.container().getContainerId();
+        if (id == null) {
+            return;
+        }
+        StringBuilder out = new StringBuilder();
+        try {
+            Files.createDirectories(dir);
+            docker().logContainerCmd(id).withStdOut(true).withStdErr(true).withTimestamps(true)
+                    .exec(new ResultCallback.Adapter<Frame>() {
+                        @Override
+                        public void onNext(Frame frame) {
+                            out.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+                        }
+                    }).awaitCompletion(20, TimeUnit.SECONDS);
+            Files.writeString(dir.resolve(n.name().toLowerCase(Locale.ROOT) + ".log"), out);
+        } catch (Exception e) {
+            System.err.println("[" + scenario + "] cannot save the log of " + n.name() + ": " + e);
+        }
+    }
+
+    private synchronized void removeAll() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (DockerNode n : all()) {
+            String id = n.container().getContainerId();
+            if (id == null) {
+                continue;
+            }
+            try {
+                docker().removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
+            } catch (RuntimeException e) {
+                System.err.println("[" + scenario + "] cannot remove " + n.name() + ": " + e);
+            }
+        }
+        try {
+            network.close();
+        } catch (RuntimeException e) {
+            System.err.println("[" + scenario + "] cannot remove the network: " + e);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package dev.gateway.chaos.docker;
+
+import dev.gateway.chaos.docker.ChaosLoad.Sample;
+import dev.gateway.chaos.docker.ChaosLoad.Target;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Scenario 2: SIGSTOP one node of three for 20 s under load, then SIGCONT. The frozen JVM keeps its sockets (the
+ * kernel still accepts connections), so what HAProxy sent it hangs: the clients' errors stay bounded (at most one
+ * stuck request per client thread), the other two serve, drop it from the cluster (size 2), and after SIGCONT it
+ * rejoins (size 3 everywhere) and is ready and UP in HAProxy again.
+ */
+@Timeout(300)
+class StopContDockerTest {
+    static final int THREADS = 8;
+    static final int RATE = 150;
+    static final Duration FROZEN = Duration.ofSeconds(20);
+    static final String SHARED = """
+            upstreams:
+              demo:
+                targets:
+                  - {url: "http://upstream-a:9000"}
+                timeouts: {connect: 1s, response: 5s}
+            routes:
+              - {id: all, match: {path: "/**"}, upstream: demo}
+            observability:
+              access-log: {format: "off"}
+            """;
+
+    private DockerGateway gateway;
+
+    @AfterEach
+    void close() {
+        if (gateway != null) {
+            gateway.close();
+        }
+    }
+
+    @Test
+    void aFrozenNodeIsRemovedWhileTheOthersServeAndRejoinsWhenItThaws() {
+        gateway = DockerGateway.spec("sigstop").shared(SHARED).start();
+        ChaosReport report = new ChaosReport("sigstop", "2. SIGSTOP one node for 20 s, then SIGCONT");
+        Target main = Target.plain("/hello");
+        ChaosLoad load = ChaosLoad.start(gateway.proxyPort(), THREADS, RATE, n -> main);
+        DockerNode victim = gateway.node(2);
+        List<DockerNode> others = List.of(gateway.node(1), gateway.node(3));
+
+        Phases.hold(Duration.ofSeconds(3));
+        long stoppedAt = load.mark("SIGSTOP " + victim.name());
+        gateway.sigstop(victim);
+        long[] downAt = {-1};
+        long[] removedAt = {-1};
+        Phases.hold(FROZEN, Duration.ofMillis(250), () -> {
+            if (downAt[0] < 0 && gateway.haproxyMarkedDown(victim)) {
+                downAt[0] = load.mark("HAProxy: " + victim.name() + " " + gateway.haproxyStatus().get(victim.name()));
+            }
+            if (removedAt[0] < 0 && others.stream().allMatch(n -> n.clusterSize() == 2)) {
+                removedAt[0] = load.mark("gw-1 and gw-3 see 2 members");
+            }
+        });
+        long contAt = load.mark("SIGCONT " + victim.name());
+        gateway.sigcont(victim);
+        long[] rejoinedAt = {-1};
+        long[] upAt = {-1};
+        Phases.until(victim.name() + " back: size 3 on every node, ready, UP in HAProxy", Duration.ofSeconds(90),
+                Duration.ofMillis(250), () -> {
+                    if (rejoinedAt[0] < 0 && gateway.nodes().stream().allMatch(n -> n.clusterSize() == 3)) {
+                        rejoinedAt[0] = load.mark("size 3 on every node");
+                    }
+                    if (rejoinedAt[0] >= 0 && upAt[0] < 0 && victim.isReady()
+                            && gateway.haproxyStatus().get(victim.name()).startsWith("UP")) {
+                        upAt[0] = load.mark(victim.name() + " ready and UP in HAProxy");
+                    }
+                    return upAt[0] >= 0;
+                });
+        Phases.hold(Duration.ofSeconds(2));
+        List<Sample> samples = load.stop();
+
+        long failed = samples.stream().filter(Sample::failed).count();
+        long servedWhileFrozen = samples.stream()
+                .filter(s -> s.startNanos() > stoppedAt && s.endNanos() < contAt && !s.failed()).count();
+        report.claim("client errors and no-answers over the scenario", Long.toString(failed),
+                "<= " + THREADS + " (one stuck request per client thread)", failed <= THREADS);
+        report.claim("answers served by the other two while it was frozen", Long.toString(servedWhileFrozen),
+                "> 0", servedWhileFrozen > 0);
+        report.claim("the others drop it from the cluster (size 2 on gw-1 and gw-3)",
+                removedAt[0] < 0 ? "not within 20 s" : Phases.millis(removedAt[0] - stoppedAt) + " ms after SIGSTOP",
+                "while frozen", removedAt[0] > 0);
+        report.claim("it rejoins: size 3 on every node", Phases.millis(rejoinedAt[0] - contAt) + " ms after SIGCONT",
+                "within 90 s", rejoinedAt[0] > 0);
+        report.claim("it is ready again and UP in HAProxy", Phases.millis(upAt[0] - contAt) + " ms after SIGCONT",
+                "within 90 s", upAt[0] > 0);
+        report.note("HAProxy marked it down " + (downAt[0] < 0 ? "never" : Phases.millis(downAt[0] - stoppedAt) + " ms")
+                + " after SIGSTOP (its health check connects, then times out: timeout check 2 s, fall 2)");
+        if (failed > 0) {
+            report.note("failures: " + Phases.describeFailures(samples, 10));
+        }
+        report.write(load, samples);
+        report.assertAllHold();
+    }
+}
