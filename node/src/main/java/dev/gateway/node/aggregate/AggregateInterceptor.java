@@ -34,10 +34,9 @@ import java.util.regex.Pattern;
  * The terminal link of an {@code aggregate} route (backend for frontend): GETs every part in parallel, each on its
  * own upstream with {@code {jwt.*}}, {@code {path.*}} (the route's regex groups) and {@code {query.*}} filled in,
  * and answers one JSON object keyed by part name. A required part that fails answers 502 (504 when it timed out)
- * naming the part, at once, without waiting for the others. An optional part that fails, times out, or is still
- * out when every required part has answered is {@code null}, with an {@code X-Aggregate-Warning} header saying
- * why; so the answer takes as long as the slowest required part (or, with no required part, the slowest optional
- * one, each bounded by its {@code timeout}).
+ * naming the part, at once, without waiting for the others. An optional part that fails or times out is
+ * {@code null}, with an {@code X-Aggregate-Warning} header saying why. The parts run in parallel, so the answer
+ * takes as long as the slowest part, each bounded by its own {@code timeout}: never the sum.
  */
 public final class AggregateInterceptor implements Interceptor {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -197,11 +196,9 @@ public final class AggregateInterceptor implements Interceptor {
         Gather(Map<String, CompletableFuture<JsonNode>> calls, List<Part> parts) {
             this.calls = calls;
             this.parts = parts;
-            List<CompletableFuture<JsonNode>> required = new ArrayList<>();
             for (Part p : parts) {
                 CompletableFuture<JsonNode> f = calls.get(p.name());
                 if (!p.config().optional()) {
-                    required.add(f);
                     f.whenComplete((json, failure) -> {
                         if (failure != null) {
                             failRequired(p.name(), failure);
@@ -209,10 +206,9 @@ public final class AggregateInterceptor implements Interceptor {
                     });
                 }
             }
-            CompletableFuture<?> waitFor = required.isEmpty()
-                    ? CompletableFuture.allOf(calls.values().stream().map(f -> f.handle((j, e) -> j))
-                            .toArray(CompletableFuture[]::new))
-                    : CompletableFuture.allOf(required.toArray(CompletableFuture[]::new));
+            // every part, each bounded by its own timeout; a failed required part ends it at once (above)
+            CompletableFuture<?> waitFor = CompletableFuture.allOf(calls.values().stream()
+                    .map(f -> f.handle((j, e) -> j)).toArray(CompletableFuture[]::new));
             waitFor.whenComplete((ignored, failure) -> {
                 if (failure == null) {
                     assemble();
@@ -235,6 +231,13 @@ public final class AggregateInterceptor implements Interceptor {
         }
 
         private void assemble() {
+            for (Part p : parts) {
+                CompletableFuture<JsonNode> f = calls.get(p.name());
+                if (!p.config().optional() && f.isCompletedExceptionally()) {
+                    failRequired(p.name(), f.handle((j, e) -> e).join()); // whichever callback runs first
+                    return;
+                }
+            }
             ObjectNode body = JSON.createObjectNode();
             List<String> warnings = new ArrayList<>();
             for (Part p : parts) {
@@ -246,7 +249,7 @@ public final class AggregateInterceptor implements Interceptor {
                     if (f.isDone()) {
                         warnings.add(p.name() + ": " + reason(ErrorResponses.unwrap(f.handle((j, e) -> e).join())));
                     } else {
-                        warnings.add(p.name() + ": no answer when the required parts had answered");
+                        warnings.add(p.name() + ": no answer");
                         f.cancel(false);
                     }
                 }
