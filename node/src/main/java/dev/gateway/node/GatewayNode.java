@@ -172,7 +172,7 @@ public final class GatewayNode implements AutoCloseable {
         ConfigSync sync = new ConfigSync(config.node().name(), feed, applied, applier, store,
                 ConfigCodec.sha256(config.shared()), System::currentTimeMillis);
         try {
-            sync.start(config.shared(), timer, RECONCILE_EVERY);
+            sync.start(config.shared(), RECONCILE_EVERY);
         } catch (ConfigRejectedException | RuntimeException e) {
             // A config that cannot be compiled (an unreadable key, say) leaves nothing running.
             sync.close();

@@ -53,6 +53,12 @@ public final class ConfigSync implements AutoCloseable {
     private volatile String readiness = "starting";
     private ConfigFeed.Subscription subscription;
     private ScheduledFuture<?> ticks;
+    /** Its own thread: a check may wait seconds on an unreachable cluster, which no request-path timer may. */
+    private final ScheduledExecutorService checks = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "gateway-config-sync");
+        t.setDaemon(true);
+        return t;
+    });
     private int tick;
 
     /**
@@ -75,7 +81,7 @@ public final class ConfigSync implements AutoCloseable {
      *
      * @throws ConfigRejectedException when no candidate applies here (the last candidate's problems)
      */
-    public void start(SharedConfig file, ScheduledExecutorService timer, Duration reconcileEvery)
+    public void start(SharedConfig file, Duration reconcileEvery)
             throws ConfigRejectedException {
         ConfigVersion local = localCandidate(file);
         Optional<ConfigVersion> latest = Optional.empty();
@@ -112,7 +118,7 @@ public final class ConfigSync implements AutoCloseable {
         subscription = feed.subscribe(this::onClusterVersion);
         reconcile();
         long every = reconcileEvery.toMillis();
-        ticks = timer.scheduleWithFixedDelay(this::reconcile, every, every, TimeUnit.MILLISECONDS);
+        ticks = checks.scheduleWithFixedDelay(this::reconcile, every, every, TimeUnit.MILLISECONDS);
     }
 
     private ConfigVersion localCandidate(SharedConfig file) {
@@ -311,6 +317,7 @@ public final class ConfigSync implements AutoCloseable {
         if (ticks != null) {
             ticks.cancel(false);
         }
+        checks.shutdownNow();
         if (subscription != null) {
             subscription.close();
         }

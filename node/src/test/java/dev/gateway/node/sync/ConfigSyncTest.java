@@ -18,8 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
@@ -31,7 +29,6 @@ class ConfigSyncTest {
     @TempDir
     Path dir;
 
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     private final InMemoryConfigFeed feed = new InMemoryConfigFeed();
     private final InMemoryAppliedVersions applied = new InMemoryAppliedVersions();
     private final AtomicLong clock = new AtomicLong(1_700_000_000_000L);
@@ -40,7 +37,6 @@ class ConfigSyncTest {
     @AfterEach
     void stop() {
         syncs.forEach(ConfigSync::close);
-        timer.shutdownNow();
     }
 
     static SharedConfig shared(String marker) {
@@ -79,7 +75,7 @@ class ConfigSyncTest {
                              LastAppliedFile store) throws ConfigRejectedException {
         ConfigSync sync = new ConfigSync(node, on, applied, applier, store, ConfigCodec.sha256(file), clock::get);
         syncs.add(sync);
-        sync.start(file, timer, Duration.ofHours(1));
+        sync.start(file, Duration.ofHours(1));
         return sync;
     }
 
@@ -214,7 +210,7 @@ class ConfigSyncTest {
         InMemoryConfigFeed lost = new InMemoryConfigFeed();
         ConfigSync other = new ConfigSync("gw-1", lost, applied, new RecordingApplier(), null, null, clock::get);
         syncs.add(other);
-        other.start(shared("b"), timer, Duration.ofHours(1));
+        other.start(shared("b"), Duration.ofHours(1));
         assertThat(lost.latest().orElseThrow().version()).isEqualTo(1);
     }
 
@@ -222,7 +218,7 @@ class ConfigSyncTest {
     void whenNoCandidateCanRunTheStartFailsWithItsProblems() {
         ConfigSync sync = new ConfigSync("gw-1", feed, applied, new RecordingApplier(), null, null, clock::get);
         syncs.add(sync);
-        assertThatThrownBy(() -> sync.start(shared("broken"), timer, Duration.ofHours(1)))
+        assertThatThrownBy(() -> sync.start(shared("broken"), Duration.ofHours(1)))
                 .isInstanceOf(ConfigRejectedException.class).hasMessageContaining("broken here");
         assertThat(feed.latest()).isEmpty();
     }
