@@ -1,9 +1,9 @@
 package dev.gateway.node.server.tls;
 
+import dev.gateway.node.support.Keytool;
+
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +14,6 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -66,11 +65,11 @@ final class TestPki {
         if (shared == null) {
             try {
                 Path dir = Files.createTempDirectory("gateway-test-pki");
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
-                keytool(dir, "-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1",
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> Keytool.deleteTree(dir)));
+                Keytool.run(dir, "-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1",
                         "-dname", "CN=Gateway Test CA", "-ext", "bc:c", "-validity", "3",
                         "-keystore", "ca.p12", "-storetype", "PKCS12", "-storepass", PASSWORD, "-keypass", PASSWORD);
-                X509Certificate ca = (X509Certificate) load(dir.resolve("ca.p12")).getCertificate("ca");
+                X509Certificate ca = (X509Certificate) Keytool.load(dir.resolve("ca.p12"), PASSWORD).getCertificate("ca");
                 TestPki pki = new TestPki(dir, ca);
                 ExecutorService pool = Executors.newFixedThreadPool(2);
                 try {
@@ -134,15 +133,15 @@ final class TestPki {
         gen.addAll(keyArgs);
         gen.addAll(List.of("-dname", "CN=" + name, "-validity", "3", "-keystore", store, "-storetype", "PKCS12",
                 "-storepass", PASSWORD, "-keypass", PASSWORD));
-        keytool(dir, gen.toArray(String[]::new));
-        keytool(dir, "-certreq", "-alias", "leaf", "-keystore", store, "-storepass", PASSWORD, "-file", name + ".csr");
-        keytool(dir, "-gencert", "-alias", "ca", "-keystore", "ca.p12", "-storepass", PASSWORD,
+        Keytool.run(dir, gen.toArray(String[]::new));
+        Keytool.run(dir, "-certreq", "-alias", "leaf", "-keystore", store, "-storepass", PASSWORD, "-file", name + ".csr");
+        Keytool.run(dir, "-gencert", "-alias", "ca", "-keystore", "ca.p12", "-storepass", PASSWORD,
                 "-infile", name + ".csr", "-outfile", name + ".crt", "-rfc", "-validity", "3",
                 "-ext", "san=" + subjectAltNames, "-ext", "eku=serverAuth");
         String leafPem = Files.readString(dir.resolve(name + ".crt"), StandardCharsets.US_ASCII);
         Path cert = dir.resolve(name + ".pem");
         Files.writeString(cert, leafPem.strip() + "\n" + pem("CERTIFICATE", ca.getEncoded()));
-        PrivateKey key = (PrivateKey) load(dir.resolve(store)).getKey("leaf", PASSWORD.toCharArray());
+        PrivateKey key = (PrivateKey) Keytool.load(dir.resolve(store), PASSWORD).getKey("leaf", PASSWORD.toCharArray());
         Path keyFile = dir.resolve(name + "-key.pem");
         Files.writeString(keyFile, pem("PRIVATE KEY", key.getEncoded()));
         X509Certificate leaf = (X509Certificate) CertificateFactory.getInstance("X.509")
@@ -152,8 +151,7 @@ final class TestPki {
     }
 
     static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
-                + "\n-----END " + type + "-----\n";
+        return Keytool.pem(type, der);
     }
 
     /** Writes {@code to} through a temporary file and a rename, as certificate tools do. */
@@ -161,37 +159,6 @@ final class TestPki {
         Path tmp = Files.createTempFile(to.getParent(), ".tmp", ".pem");
         Files.copy(from, tmp, StandardCopyOption.REPLACE_EXISTING);
         Files.move(tmp, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    private static KeyStore load(Path file) throws Exception {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(file)) {
-            store.load(in, PASSWORD.toCharArray());
-        }
-        return store;
-    }
-
-    private static void keytool(Path dir, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-        command.add("-J-XX:TieredStopAtLevel=1");
-        command.add("-J-Xshare:auto");
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-        byte[] output = p.getInputStream().readAllBytes();
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            p.destroyForcibly();
-            throw new UncheckedIOException(new IOException("keytool " + String.join(" ", args) + " failed: "
-                    + new String(output, StandardCharsets.UTF_8)));
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a temporary directory: the system cleans it eventually
-        }
     }
 
     static String subjectOf(Certificate certificate) {

@@ -1,8 +1,7 @@
 package dev.gateway.node.upstream.tls;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import dev.gateway.node.support.Keytool;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +11,6 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -57,7 +55,7 @@ final class UpstreamPki {
         if (shared == null) {
             try {
                 Path dir = Files.createTempDirectory("gateway-upstream-pki");
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> Keytool.deleteTree(dir)));
                 ExecutorService pool = Executors.newFixedThreadPool(2);
                 try {
                     Future<X509Certificate> ca = pool.submit(() -> authority(dir, "ca", "CN=Upstream Test CA"));
@@ -127,10 +125,10 @@ final class UpstreamPki {
     }
 
     private static X509Certificate authority(Path dir, String alias, String dname) throws Exception {
-        keytool(dir, "-genkeypair", "-alias", alias, "-keyalg", "EC", "-groupname", "secp256r1",
+        Keytool.run(dir, "-genkeypair", "-alias", alias, "-keyalg", "EC", "-groupname", "secp256r1",
                 "-dname", dname, "-ext", "bc:c", "-validity", "3",
                 "-keystore", alias + ".p12", "-storetype", "PKCS12", "-storepass", PASSWORD, "-keypass", PASSWORD);
-        return (X509Certificate) load(dir.resolve(alias + ".p12")).getCertificate(alias);
+        return (X509Certificate) Keytool.load(dir.resolve(alias + ".p12"), PASSWORD).getCertificate(alias);
     }
 
     private Void issue(String name, String keyAlg, String subjectAltNames, String usage) throws Exception {
@@ -140,9 +138,9 @@ final class UpstreamPki {
                 : List.of("-keyalg", "EC", "-groupname", "secp256r1"));
         gen.addAll(List.of("-dname", "CN=" + name, "-validity", "3", "-keystore", store, "-storetype", "PKCS12",
                 "-storepass", PASSWORD, "-keypass", PASSWORD));
-        keytool(dir, gen.toArray(String[]::new));
-        keytool(dir, "-certreq", "-alias", "leaf", "-keystore", store, "-storepass", PASSWORD, "-file", name + ".csr");
-        keytool(dir, "-gencert", "-alias", "ca", "-keystore", "ca.p12", "-storepass", PASSWORD,
+        Keytool.run(dir, gen.toArray(String[]::new));
+        Keytool.run(dir, "-certreq", "-alias", "leaf", "-keystore", store, "-storepass", PASSWORD, "-file", name + ".csr");
+        Keytool.run(dir, "-gencert", "-alias", "ca", "-keystore", "ca.p12", "-storepass", PASSWORD,
                 "-infile", name + ".csr", "-outfile", name + ".crt", "-rfc", "-validity", "3",
                 "-ext", "san=" + subjectAltNames, "-ext", "eku=" + usage);
         String leafPem = Files.readString(dir.resolve(name + ".crt"), StandardCharsets.US_ASCII);
@@ -150,7 +148,7 @@ final class UpstreamPki {
                 .generateCertificate(new java.io.ByteArrayInputStream(leafPem.getBytes(StandardCharsets.US_ASCII)));
         Path cert = dir.resolve(name + ".pem");
         Files.writeString(cert, leafPem.strip() + "\n" + pem("CERTIFICATE", ca.getEncoded()));
-        PrivateKey key = (PrivateKey) load(dir.resolve(store)).getKey("leaf", PASSWORD.toCharArray());
+        PrivateKey key = (PrivateKey) Keytool.load(dir.resolve(store), PASSWORD).getKey("leaf", PASSWORD.toCharArray());
         Path keyFile = dir.resolve(name + "-key.pem");
         Files.writeString(keyFile, pem("PRIVATE KEY", key.getEncoded()));
         KeyStore keyStore = KeyStore.getInstance("PKCS12");
@@ -161,38 +159,6 @@ final class UpstreamPki {
     }
 
     static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
-                + "\n-----END " + type + "-----\n";
-    }
-
-    private static KeyStore load(Path file) throws Exception {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(file)) {
-            store.load(in, PASSWORD.toCharArray());
-        }
-        return store;
-    }
-
-    private static void keytool(Path dir, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-        command.add("-J-XX:TieredStopAtLevel=1");
-        command.add("-J-Xshare:auto");
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-        byte[] output = p.getInputStream().readAllBytes();
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            p.destroyForcibly();
-            throw new UncheckedIOException(new IOException("keytool " + String.join(" ", args) + " failed: "
-                    + new String(output, StandardCharsets.UTF_8)));
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a temporary directory: the system cleans it eventually
-        }
+        return Keytool.pem(type, der);
     }
 }
