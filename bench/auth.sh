@@ -44,15 +44,9 @@ EOF
 }
 
 while [[ $# -gt 0 ]]; do
+  common_option "$@"
+  if ((OPT_SHIFT > 0)); then shift "$OPT_SHIFT"; continue; fi
   case $1 in
-    --duration) need_arg "$@"; DURATION=$2; shift 2 ;;
-    --duration=*) DURATION=${1#*=}; shift ;;
-    --warmup) need_arg "$@"; WARMUP=$2; shift 2 ;;
-    --warmup=*) WARMUP=${1#*=}; shift ;;
-    --connections) need_arg "$@"; CONNECTIONS=$2; shift 2 ;;
-    --connections=*) CONNECTIONS=${1#*=}; shift ;;
-    --build) BUILD=1; shift ;;
-    --keep) KEEP=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown option: $1" ;;
   esac
@@ -261,16 +255,11 @@ table() {
   echo "- rs / public req/s: **$RS_RATIO** (target >= $RATIO_TARGET: $(meets "$RS_RATIO" ge "$RATIO_TARGET"))"
   awk -v p="${CPU[public]}" -v h="${CPU[hs]}" -v r="${CPU[rs]}" 'BEGIN {
     printf "- verification CPU per request (route CPU - public CPU): HS256 %+.1f us, RS256 %+.1f us\n", h - p, r - p }'
-  if ((${#INVALID[@]} > 0)); then
-    local joined
-    joined=$(printf '%s; ' "${INVALID[@]}")
-    echo "- **INVALID RUN**: ${joined%; }"
-  fi
+  invalid_note
 }
 TABLE=$(table)
 RESULT_FILE=$(result_file auth)
-RUN_TS=$(basename "$RESULT_FILE" .md)
-RUN_TS=${RUN_TS#auth-}
+RUN_TS=$(run_ts "$RESULT_FILE" auth)
 
 {
   echo "# JWT verification benchmark $RUN_TS"

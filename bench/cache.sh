@@ -45,16 +45,10 @@ EOF
 }
 
 while [[ $# -gt 0 ]]; do
+  common_option "$@"
+  if ((OPT_SHIFT > 0)); then shift "$OPT_SHIFT"; continue; fi
   case $1 in
-    --duration) need_arg "$@"; DURATION=$2; shift 2 ;;
-    --duration=*) DURATION=${1#*=}; shift ;;
-    --warmup) need_arg "$@"; WARMUP=$2; shift 2 ;;
-    --warmup=*) WARMUP=${1#*=}; shift ;;
-    --connections) need_arg "$@"; CONNECTIONS=$2; shift 2 ;;
-    --connections=*) CONNECTIONS=${1#*=}; shift ;;
     --no-cluster) CLUSTER_RUN=0; shift ;;
-    --build) BUILD=1; shift ;;
-    --keep) KEEP=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown option: $1" ;;
   esac
@@ -315,16 +309,11 @@ table() {
       -v qc="${P99[cached-cluster]}" -v qn="${P99[cached]}" 'BEGIN {
       printf "- Hazelcast lookup per request (cluster - node scope): gateway CPU %+.1f us/req, p50 %+.3f ms, p99 %+.3f ms\n", c - n, pc - pn, qc - qn }'
   fi
-  if ((${#INVALID[@]} > 0)); then
-    local joined
-    joined=$(printf '%s; ' "${INVALID[@]}")
-    echo "- **INVALID RUN**: ${joined%; }"
-  fi
+  invalid_note
 }
 TABLE=$(table)
 RESULT_FILE=$(result_file cache)
-RUN_TS=$(basename "$RESULT_FILE" .md)
-RUN_TS=${RUN_TS#cache-}
+RUN_TS=$(run_ts "$RESULT_FILE" cache)
 
 {
   echo "# Response cache benchmark $RUN_TS"

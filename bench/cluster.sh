@@ -50,17 +50,11 @@ EOF
 }
 
 while [[ $# -gt 0 ]]; do
+  common_option "$@"
+  if ((OPT_SHIFT > 0)); then shift "$OPT_SHIFT"; continue; fi
   case $1 in
-    --duration) need_arg "$@"; DURATION=$2; shift 2 ;;
-    --duration=*) DURATION=${1#*=}; shift ;;
-    --warmup) need_arg "$@"; WARMUP=$2; shift 2 ;;
-    --warmup=*) WARMUP=${1#*=}; shift ;;
-    --connections) need_arg "$@"; CONNECTIONS=$2; shift 2 ;;
-    --connections=*) CONNECTIONS=${1#*=}; shift ;;
     --keys) need_arg "$@"; KEYS=$2; shift 2 ;;
     --keys=*) KEYS=${1#*=}; shift ;;
-    --build) BUILD=1; shift ;;
-    --keep) KEEP=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown option: $1" ;;
   esac
@@ -331,16 +325,11 @@ table() {
     "mean over the whole /limited run ${CHECK_MEAN} us"
   echo "- \`gateway_rate_limit_decisions_total{policy=\"$POLICY\"}\` on gw-1 since start (during /limited):" \
     "allowed ${DEC[allowed]} (${DEC_RUN[allowed]}), limited ${DEC[limited]} (${DEC_RUN[limited]}), fallback **${DEC[fallback]}** (${DEC_RUN[fallback]}) (must be 0)"
-  if ((${#INVALID[@]} > 0)); then
-    local joined
-    joined=$(printf '%s; ' "${INVALID[@]}")
-    echo "- **INVALID RUN**: ${joined%; }"
-  fi
+  invalid_note
 }
 TABLE=$(table)
 RESULT_FILE=$(result_file cluster)
-RUN_TS=$(basename "$RESULT_FILE" .md)
-RUN_TS=${RUN_TS#cluster-}
+RUN_TS=$(run_ts "$RESULT_FILE" cluster)
 
 {
   echo "# Cluster rate-limit benchmark $RUN_TS"

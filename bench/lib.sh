@@ -315,6 +315,34 @@ meets() { # value op threshold -> "met" or "MISSED" (op: ge | lt)
     ok = (op == "ge") ? (v + 0 >= t + 0) : (v + 0 < t + 0); print (ok ? "met" : "MISSED") }'
 }
 
+common_option() { # "$@" of a script's option loop -> OPT_SHIFT: arguments one shared option took (0: none)
+  OPT_SHIFT=0
+  case $1 in
+    --duration) need_arg "$@"; DURATION=$2; OPT_SHIFT=2 ;;
+    --duration=*) DURATION=${1#*=}; OPT_SHIFT=1 ;;
+    --warmup) need_arg "$@"; WARMUP=$2; OPT_SHIFT=2 ;;
+    --warmup=*) WARMUP=${1#*=}; OPT_SHIFT=1 ;;
+    --connections) need_arg "$@"; CONNECTIONS=$2; OPT_SHIFT=2 ;;
+    --connections=*) CONNECTIONS=${1#*=}; OPT_SHIFT=1 ;;
+    --build) BUILD=1; OPT_SHIFT=1 ;;
+    --keep) KEEP=1; OPT_SHIFT=1 ;;
+  esac
+}
+
+invalid_note() { # the INVALID array as one report line; nothing when the run was valid
+  if ((${#INVALID[@]} > 0)); then
+    local joined
+    joined=$(printf '%s; ' "${INVALID[@]}")
+    echo "- **INVALID RUN**: ${joined%; }"
+  fi
+}
+
+run_ts() { # result_file prefix -> the run's timestamp
+  local ts
+  ts=$(basename "$1" .md)
+  echo "${ts#"$2"-}"
+}
+
 check_load_options() { # DURATION, WARMUP, CONNECTIONS, WRK_THREADS -> DURATION_S, WARMUP_S, or dies
   DURATION_S=$(secs "$DURATION")
   WARMUP_S=$(secs "$WARMUP")

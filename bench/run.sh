@@ -62,22 +62,16 @@ log() { printf '[bench] %s\n' "$*" >&2; }
 die() { printf '[bench] ERROR: %s\n' "$*" >&2; exit 1; }
 
 while [[ $# -gt 0 ]]; do
+  common_option "$@"
+  if ((OPT_SHIFT > 0)); then shift "$OPT_SHIFT"; continue; fi
   case $1 in
     --only) need_arg "$@"; ONLY=$2; shift 2 ;;
     --only=*) ONLY=${1#*=}; shift ;;
-    --duration) need_arg "$@"; DURATION=$2; shift 2 ;;
-    --duration=*) DURATION=${1#*=}; shift ;;
-    --connections) need_arg "$@"; CONNECTIONS=$2; shift 2 ;;
-    --connections=*) CONNECTIONS=${1#*=}; shift ;;
-    --warmup) need_arg "$@"; WARMUP=$2; shift 2 ;;
-    --warmup=*) WARMUP=${1#*=}; shift ;;
     --gateway-warmup) need_arg "$@"; GATEWAY_WARMUP=$2; shift 2 ;;
     --gateway-warmup=*) GATEWAY_WARMUP=${1#*=}; shift ;;
     --with-observability) WITH_OBS=1; shift ;;
     --upstream-client) need_arg "$@"; UPSTREAM_CLIENT=$2; shift 2 ;;
     --upstream-client=*) UPSTREAM_CLIENT=${1#*=}; shift ;;
-    --build) BUILD=1; shift ;;
-    --keep) KEEP=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown option: $1" ;;
   esac

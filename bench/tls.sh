@@ -47,19 +47,13 @@ EOF
 }
 
 while [[ $# -gt 0 ]]; do
+  common_option "$@"
+  if ((OPT_SHIFT > 0)); then shift "$OPT_SHIFT"; continue; fi
   case $1 in
-    --duration) need_arg "$@"; DURATION=$2; shift 2 ;;
-    --duration=*) DURATION=${1#*=}; shift ;;
-    --warmup) need_arg "$@"; WARMUP=$2; shift 2 ;;
-    --warmup=*) WARMUP=${1#*=}; shift ;;
-    --connections) need_arg "$@"; CONNECTIONS=$2; shift 2 ;;
-    --connections=*) CONNECTIONS=${1#*=}; shift ;;
     --handshake-clients) need_arg "$@"; HANDSHAKE_CLIENTS=$2; shift 2 ;;
     --handshake-clients=*) HANDSHAKE_CLIENTS=${1#*=}; shift ;;
     --cert) need_arg "$@"; CERT=$2; shift 2 ;;
     --cert=*) CERT=${1#*=}; shift ;;
-    --build) BUILD=1; shift ;;
-    --keep) KEEP=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown option: $1" ;;
   esac
@@ -404,16 +398,11 @@ table() {
   if ((${#bound[@]} > 0)); then
     echo "- **load-bound** (load core >= 95% busy, server core < 90%: the figure is the client's limit, a lower bound for the server; compare server CPU us/req instead): $(printf '%s; ' "${bound[@]}" | sed 's/; $//')"
   fi
-  if ((${#INVALID[@]} > 0)); then
-    local joined
-    joined=$(printf '%s; ' "${INVALID[@]}")
-    echo "- **INVALID RUN**: ${joined%; }"
-  fi
+  invalid_note
 }
 TABLE=$(table)
 RESULT_FILE=$(result_file tls)
-RUN_TS=$(basename "$RESULT_FILE" .md)
-RUN_TS=${RUN_TS#tls-}
+RUN_TS=$(run_ts "$RESULT_FILE" tls)
 
 {
   echo "# TLS termination benchmark $RUN_TS"
