@@ -7,6 +7,7 @@ import dev.gateway.node.http.Body;
 import dev.gateway.node.http.GatewayRequest;
 import dev.gateway.node.http.GatewayResponse;
 import dev.gateway.node.http.Headers;
+import dev.gateway.node.http.HostNames;
 import dev.gateway.node.pipeline.Interceptor;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -162,24 +163,11 @@ public final class CacheInterceptor implements Interceptor {
     /** The route, path and query, host and the route's {@code vary} values. */
     String primaryKey(GatewayRequest request) {
         StringBuilder key = new StringBuilder(routeId).append('|').append(request.pathAndQuery()).append('|');
-        key.append(hostName(request.headers().get("Host")));
+        key.append(HostNames.withoutPort(request.headers().get("Host"))); // routes match names, not ports
         for (String name : vary) {
             key.append('|').append(name).append('=').append(normalized(request.headers().getAll(name)));
         }
         return key.toString();
-    }
-
-    /** The host without its port, lower case: routes match host names, not ports, and so does the cache. */
-    private static String hostName(String host) {
-        if (host == null) {
-            return "";
-        }
-        String h = host.toLowerCase(Locale.ROOT).trim();
-        int colon = h.lastIndexOf(':');
-        if (colon > 0 && h.indexOf(']') < colon && h.substring(colon + 1).chars().allMatch(Character::isDigit)) {
-            h = h.substring(0, colon);
-        }
-        return h;
     }
 
     private static String secondaryKey(String primary, List<String> varyOn, Headers headers) {

@@ -4,7 +4,7 @@ import dev.gateway.node.http.Body;
 import dev.gateway.node.http.GatewayRequest;
 import dev.gateway.node.http.GatewayResponse;
 import dev.gateway.node.http.Headers;
-import java.util.Locale;
+import dev.gateway.node.http.HostNames;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -34,18 +34,10 @@ public final class RedirectToHttpsInterceptor implements Interceptor {
         return CompletableFuture.completedFuture(new GatewayResponse(308, headers, Body.empty()));
     }
 
-    /** The Host header's name without its port; the node's address when there is none. */
+    /** The Host header's name without its port; {@code localhost} when there is none. */
     static String hostName(String host) {
-        if (host == null || host.isBlank()) {
-            return "localhost";
-        }
-        String h = host.trim().toLowerCase(Locale.ROOT);
-        if (h.startsWith("[")) {
-            int close = h.indexOf(']');
-            return close > 0 ? h.substring(0, close + 1) : h;
-        }
-        int colon = h.indexOf(':');
-        return colon >= 0 ? h.substring(0, colon) : h;
+        String name = HostNames.withoutPort(host);
+        return name.isEmpty() ? "localhost" : name;
     }
 
     @Override
