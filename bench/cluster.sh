@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # bench/cluster.sh: the cost of a global (cluster-wide) rate-limit check. Three gateway nodes form
 # one cluster on 127.0.0.1; wrk loads node 1 on a route without limits (/free) and on a route
-# whose token bucket never refuses (/limited: every request is a distributed check, about 2/3 of
-# them on a bucket owned by another member). See bench/README.md. Runs as root (it may apt-get
+# whose token bucket never refuses (/limited: every request is a distributed check). Keys: by
+# default 1000 X-Key values (one bucket each, about 2/3 owned by another member); --hot-key: one
+# bucket for all requests, owned by another member (a global or per-route quota). The two routes
+# are measured alternately, --rounds times. See bench/README.md. Runs as root (it may apt-get
 # install nginx, wrk).
 set -euo pipefail
 
@@ -12,10 +14,13 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 JAR=${GATEWAY_JAR:-$DEFAULT_JAR}
 DURATION=${DURATION:-15s}
-WARMUP=${WARMUP:-15s}                       # one warm-up, both routes interleaved (JIT)
+WARMUP=${WARMUP:-40s}                       # one warm-up, both routes interleaved (JIT: 15 s was too short)
+ROUNDS=${ROUNDS:-2}                         # free, limited, free, limited, ...
+LIGHT_CONNECTIONS=2                         # the check's latency at light load: wrk -c2 on /limited
 CONNECTIONS=${CONNECTIONS:-50}
 WRK_THREADS=${WRK_THREADS:-1}
 KEYS=${KEYS:-1000}                          # distinct X-Key values (one bucket each)
+HOT_KEY=0                                   # 1: one X-Key value, its bucket owned by gw-2 or gw-3
 GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseParallelGC}
 GATEWAY_CPUS=${GATEWAY_CPUS-1}              # node 1 (the one wrk loads)
 PEER_CPUS=${PEER_CPUS-$GATEWAY_CPUS}        # nodes 2 and 3 (bucket owners)
@@ -39,6 +44,8 @@ Usage: bench/cluster.sh [options]
   --warmup D         warm-up before measuring, both routes interleaved; 0 to skip (default: $WARMUP)
   --connections N    wrk connections (default: $CONNECTIONS)
   --keys N           distinct X-Key values sent round-robin (default: $KEYS)
+  --hot-key          one X-Key value for every request, its bucket owned by another member
+  --rounds N         free/limited measurement pairs, alternating (default: $ROUNDS)
   --build            build node/target/gateway-node.jar with Maven if it is missing
   --keep             leave every process running at the end and print ports and PIDs
   -h, --help         this help
@@ -55,6 +62,9 @@ while [[ $# -gt 0 ]]; do
   case $1 in
     --keys) need_arg "$@"; KEYS=$2; shift 2 ;;
     --keys=*) KEYS=${1#*=}; shift ;;
+    --hot-key) HOT_KEY=1; KEYS=1; shift ;;
+    --rounds) need_arg "$@"; ROUNDS=$2; shift 2 ;;
+    --rounds=*) ROUNDS=${1#*=}; shift ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown option: $1" ;;
   esac
@@ -62,6 +72,7 @@ done
 
 check_load_options   # sets DURATION_S and WARMUP_S
 if ! [[ $KEYS =~ ^[1-9][0-9]*$ ]] || ((KEYS > 1000000)); then die "bad --keys '$KEYS' (1..1000000)"; fi
+if ! [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || ((ROUNDS > 20)); then die "bad --rounds '$ROUNDS' (1..20)"; fi
 [[ $READY_TIMEOUT =~ ^[1-9][0-9]*$ ]] || die "bad GATEWAY_READY_TIMEOUT '$READY_TIMEOUT'"
 
 ensure_jar "$JAR" "$BUILD" "$BUILD_TIMEOUT"
@@ -126,6 +137,7 @@ EOF
 # script arguments: the paths to rotate over (default: the URL's path).
 cat >"$TMP/keys.lua" <<'EOF'
 local keys = tonumber(os.getenv("BENCH_KEYS") or "1000")
+local first = tonumber(os.getenv("BENCH_KEY_FIRST") or "1")
 local reqs = {}
 local n = 0
 local i = 0
@@ -133,7 +145,7 @@ function init(args)
   local paths = {}
   for _, p in ipairs(args) do paths[#paths + 1] = p end
   if #paths == 0 then paths[1] = wrk.path end
-  for k = 1, keys do
+  for k = first, first + keys - 1 do
     for _, p in ipairs(paths) do
       n = n + 1
       reqs[n] = wrk.format("GET", p, { ["X-Key"] = string.format("key-%06d", k) })
@@ -149,6 +161,7 @@ function request()
 end
 EOF
 export BENCH_KEYS=$KEYS
+export BENCH_KEY_FIRST=1
 
 # ---- start --------------------------------------------------------------------------------
 
@@ -224,6 +237,20 @@ check_route() { # path -> dies unless 200 with the backend's body (and the limit
     ! grep -qi '^RateLimit-Limit:' <<<"$out" || die "check GET $path: it carries RateLimit headers, it should not"
   fi
 }
+key_owner() { # X-Key value -> the node holding its bucket, from gw-1's /admin/limits (empty if unknown)
+  curl -s --max-time 5 "http://127.0.0.1:$A1/admin/limits/$POLICY/$1" 2>/dev/null |
+    sed -n 's/.*"owner":"\([^"]*\)".*/\1/p'
+}
+HOT_OWNER=""
+if ((HOT_KEY)); then
+  for k in $(seq 1 200); do
+    v=$(printf 'key-%06d' "$k")
+    o=$(key_owner "$v")
+    if [[ -n $o && $o != gw-1 ]]; then BENCH_KEY_FIRST=$k; HOT_OWNER=$o; break; fi
+  done
+  [[ -n $HOT_OWNER ]] || die "found no X-Key value among key-000001..key-000200 owned by gw-2 or gw-3 (is /admin/limits up?)"
+  log "hot key: X-Key $(printf 'key-%06d' "$BENCH_KEY_FIRST"), its bucket held by $HOT_OWNER"
+fi
 check_route "$FREE_PATH"
 check_route "$LIMITED_PATH"
 
@@ -256,13 +283,13 @@ if ((WARMUP_S > 0)); then
 fi
 
 declare -A CPU1=() CPUP=()
-measure() { # name path
-  local t=$1 path=$2 b1 bp a1 ap
-  log "$t: $(wrk_words "-t$WRK_THREADS -c$CONNECTIONS -d$DURATION --latency -s keys.lua $GW1$path")"
+measure() { # name path [connections]
+  local t=$1 path=$2 c=${3:-$CONNECTIONS} b1 bp a1 ap
+  log "$t: $(wrk_words "-t$WRK_THREADS -c$c -d$DURATION --latency -s keys.lua $GW1$path")"
   scrape "$TMP/metrics-before-$t.txt"
   b1=$(cpu_ticks "${GW_PID[1]}")
   bp=$(($(cpu_ticks "${GW_PID[2]}") + $(cpu_ticks "${GW_PID[3]}")))
-  run_wrk "$TMP/wrk-$t.txt" "$DURATION_S" "-t$WRK_THREADS" "-c$CONNECTIONS" "-d$DURATION" --latency \
+  run_wrk "$TMP/wrk-$t.txt" "$DURATION_S" "-t$WRK_THREADS" "-c$c" "-d$DURATION" --latency \
     -s "$TMP/keys.lua" "$GW1$path" || die "wrk failed on $path: $(tail -n 2 "$TMP/wrk-$t.txt" | tr '\n' ' ')"
   a1=$(cpu_ticks "${GW_PID[1]}")
   ap=$(($(cpu_ticks "${GW_PID[2]}") + $(cpu_ticks "${GW_PID[3]}")))
@@ -272,58 +299,78 @@ measure() { # name path
   CPUP[$t]=$(us_per_req $((ap - bp)) "${NREQ[$t]}")
   for i in 1 2 3; do alive "${GW_PID[$i]}" || { log_tail "$TMP/gw-$i.log"; die "gw-$i died during the $t measurement"; }; done
 }
-measure free "$FREE_PATH"
-measure limited "$LIMITED_PATH"
+RUNS=()
+for ((r = 1; r <= ROUNDS; r++)); do
+  measure "free-$r" "$FREE_PATH"
+  measure "limited-$r" "$LIMITED_PATH"
+  RUNS+=("free-$r" "limited-$r")
+done
+measure light "$LIMITED_PATH" "$LIGHT_CONNECTIONS"
+RUNS+=(light)
 
-# the distributed check, from node 1's metrics
-M_AFTER="$TMP/metrics-after-limited.txt"
-M_BEFORE="$TMP/metrics-before-limited.txt"
-[[ -s $M_AFTER ]] || die "could not read gw-1's /metrics"
+# the distributed check, from node 1's metrics (the reservoir holds the last 1024 checks)
 CHECK="gateway_rate_limit_check_seconds"
-q_us() { # quantile -> microseconds (the reservoir holds the last 1024 checks)
+q_us() { # metrics-file quantile -> microseconds
   local v
-  v=$(metric "$M_AFTER" "$CHECK" "policy=\"$POLICY\"" "quantile=\"$1\"")
+  v=$(metric "$1" "$CHECK" "policy=\"$POLICY\"" "quantile=\"$2\"")
   [[ -n $v ]] && awk -v v="$v" 'BEGIN {printf "%.0f", v * 1e6}' || echo "n/a"
 }
-CHECK_P50=$(q_us 0.5)
-CHECK_P99=$(q_us 0.99)
-CHECK_P999=$(q_us 0.999)
-c0=$(num "$(metric "$M_BEFORE" "${CHECK}_count" "policy=\"$POLICY\"")")
-c1=$(num "$(metric "$M_AFTER" "${CHECK}_count" "policy=\"$POLICY\"")")
-s0=$(num "$(metric "$M_BEFORE" "${CHECK}_sum" "policy=\"$POLICY\"")")
-s1=$(num "$(metric "$M_AFTER" "${CHECK}_sum" "policy=\"$POLICY\"")")
-CHECK_MEAN=$(awk -v c="$((c1 > c0 ? c1 - c0 : 0))" -v s="$(awk -v a="$s1" -v b="$s0" 'BEGIN {print a - b}')" \
-  'BEGIN { if (c > 0) printf "%.0f", s / c * 1e6; else print "n/a" }')
+M_AFTER="$TMP/metrics-after-limited-$ROUNDS.txt"
+M_LIGHT="$TMP/metrics-after-light.txt"
+[[ -s $M_AFTER && -s $M_LIGHT ]] || die "could not read gw-1's /metrics"
+CHECK_P50=$(q_us "$M_AFTER" 0.5)
+CHECK_P99=$(q_us "$M_AFTER" 0.99)
+CHECK_P999=$(q_us "$M_AFTER" 0.999)
+LIGHT_P50=$(q_us "$M_LIGHT" 0.5)
+LIGHT_P99=$(q_us "$M_LIGHT" 0.99)
+LIGHT_P999=$(q_us "$M_LIGHT" 0.999)
+M_FIRST="$TMP/metrics-before-limited-1.txt"
 declare -A DEC=() DEC_RUN=()
 for o in allowed limited fallback; do
-  DEC[$o]=$(awk -v v="$(num "$(decisions "$M_AFTER" "$o")")" 'BEGIN {printf "%.0f", v}')
-  DEC_RUN[$o]=$(awk -v a="${DEC[$o]}" -v b="$(num "$(decisions "$M_BEFORE" "$o")")" 'BEGIN {printf "%.0f", a - b}')
+  DEC[$o]=$(awk -v v="$(num "$(decisions "$M_LIGHT" "$o")")" 'BEGIN {printf "%.0f", v}')
+  DEC_RUN[$o]=$(awk -v a="${DEC[$o]}" -v b="$(num "$(decisions "$M_FIRST" "$o")")" 'BEGIN {printf "%.0f", a - b}')
 done
-[[ -n $(decisions "$M_AFTER" allowed) ]] || log "WARNING: no gateway_rate_limit_decisions_total{policy=\"$POLICY\"} in gw-1's /metrics"
+[[ -n $(decisions "$M_LIGHT" allowed) ]] || log "WARNING: no gateway_rate_limit_decisions_total{policy=\"$POLICY\"} in gw-1's /metrics"
+COALESCED=$(awk -v a="$(num "$(metric "$M_LIGHT" gateway_rate_limit_coalesced_total)")" \
+  -v b="$(num "$(metric "$M_FIRST" gateway_rate_limit_coalesced_total)")" 'BEGIN {printf "%.0f", a - b}')
 
-RATIO=$(ratio "${RPS[limited]}" "${RPS[free]}")
+mean_of() { # kind (free|limited) array-name -> mean over the rounds
+  local kind=$1 name=$2 r sum=0
+  local -n arr=$name
+  for ((r = 1; r <= ROUNDS; r++)); do sum=$(awk -v a="$sum" -v b="${arr[$kind-$r]}" 'BEGIN {print a + b}'); done
+  awk -v s="$sum" -v n="$ROUNDS" 'BEGIN {printf "%.1f", s / n}'
+}
+FREE_RPS=$(mean_of free RPS)
+LIMITED_RPS=$(mean_of limited RPS)
+RATIO=$(ratio "$LIMITED_RPS" "$FREE_RPS")
+EXTRA_CPU=$(awk -v l="$(mean_of limited CPU1)" -v f="$(mean_of free CPU1)" 'BEGIN {printf "%.1f", l - f}')
 
 # ---- report -------------------------------------------------------------------------------
 
 INVALID=()
-for t in free limited; do [[ ${ERRS[$t]} == 0 ]] || INVALID+=("wrk errors on /$t: ${ERRS[$t]}"); done
-((DEC[fallback] == 0)) || INVALID+=("${DEC[fallback]} fallback decisions: the cluster did not answer within 250 ms")
+for t in "${RUNS[@]}"; do [[ ${ERRS[$t]} == 0 ]] || INVALID+=("wrk errors on $t: ${ERRS[$t]}"); done
+((DEC[fallback] == 0)) || INVALID+=("${DEC[fallback]} fallback decisions: the cluster did not answer within 500 ms")
 ((DEC[limited] == 0)) || INVALID+=("${DEC[limited]} requests refused (429): the bucket should never refuse")
 ((DEC_RUN[allowed] > 0)) || INVALID+=("no allowed decision counted during the /limited measurement")
 
 table() {
-  echo "| route (node 1) | req/s | p50 ms | p99 ms | gw-1 CPU us/req | gw-2+gw-3 CPU us/req | errors |"
-  echo "|---|---:|---:|---:|---:|---:|---|"
-  local t
-  for t in free limited; do
-    echo "| /$t | ${RPS[$t]} | ${P50[$t]} | ${P99[$t]} | ${CPU1[$t]} | ${CPUP[$t]} | ${ERRS[$t]} |"
+  echo "| run (node 1) | connections | req/s | p50 ms | p99 ms | gw-1 CPU us/req | gw-2+gw-3 CPU us/req | errors |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---|"
+  local t c
+  for t in "${RUNS[@]}"; do
+    c=$CONNECTIONS
+    [[ $t == light ]] && c=$LIGHT_CONNECTIONS
+    echo "| $t | $c | ${RPS[$t]} | ${P50[$t]} | ${P99[$t]} | ${CPU1[$t]} | ${CPUP[$t]} | ${ERRS[$t]} |"
   done
   echo
-  echo "- limited / free req/s: **$RATIO** (target >= $RATIO_TARGET: $(meets "$RATIO" ge "$RATIO_TARGET"))"
-  echo "- distributed check on gw-1 (\`$CHECK{policy=\"$POLICY\"}\`, last 1024 checks at the end of /limited):" \
-    "p50 **${CHECK_P50} us**, p99 **${CHECK_P99} us** (target < $CHECK_P99_TARGET_US us: $(meets "$CHECK_P99" lt "$CHECK_P99_TARGET_US")), p99.9 ${CHECK_P999} us;" \
-    "mean over the whole /limited run ${CHECK_MEAN} us"
-  echo "- \`gateway_rate_limit_decisions_total{policy=\"$POLICY\"}\` on gw-1 since start (during /limited):" \
+  echo "- keys: $(if ((HOT_KEY)); then echo "one hot key, its bucket held by $HOT_OWNER"; else echo "$KEYS X-Key values"; fi)"
+  echo "- limited / free req/s, mean of $ROUNDS rounds: $LIMITED_RPS / $FREE_RPS = **$RATIO** (target >= $RATIO_TARGET: $(meets "$RATIO" ge "$RATIO_TARGET")); gw-1 CPU per request +$EXTRA_CPU us for the check"
+  echo "- distributed check on gw-1 (\`$CHECK{policy=\"$POLICY\"}\`, last 1024 checks):" \
+    "under full load (end of limited-$ROUNDS, $CONNECTIONS connections) p50 **${CHECK_P50} us**, p99 **${CHECK_P99} us**, p99.9 ${CHECK_P999} us;" \
+    "at light load (light, $LIGHT_CONNECTIONS connections) p50 **${LIGHT_P50} us**, p99 **${LIGHT_P99} us**, p99.9 ${LIGHT_P999} us" \
+    "(target p99 < $CHECK_P99_TARGET_US us: $(meets "$CHECK_P99" lt "$CHECK_P99_TARGET_US") under full load, $(meets "$LIGHT_P99" lt "$CHECK_P99_TARGET_US") at light load)"
+  echo "- checks coalesced into another check's call (\`gateway_rate_limit_coalesced_total\`, from limited-1 to the end): $COALESCED of ${DEC_RUN[allowed]}"
+  echo "- \`gateway_rate_limit_decisions_total{policy=\"$POLICY\"}\` on gw-1 since start (from limited-1 to the end):" \
     "allowed ${DEC[allowed]} (${DEC_RUN[allowed]}), limited ${DEC[limited]} (${DEC_RUN[limited]}), fallback **${DEC[fallback]}** (${DEC_RUN[fallback]}) (must be 0)"
   invalid_note
 }
@@ -340,8 +387,12 @@ RUN_TS=$(run_ts "$RESULT_FILE" cluster)
   echo
   echo "- 3 gateway nodes, one cluster \`bench\` on 127.0.0.1 (static discovery, expected-size 3, min-size 2); wrk loads gw-1 only"
   echo "- routes: \`/free/**\` (no limit), \`/limited/**\` with \`$POLICY: {algorithm: $ALGORITHM, limit: $LIMIT, per: 1s, key: header:X-Key}\` (never refuses)"
-  echo "- keys: $KEYS distinct \`X-Key\` values, round-robin (prebuilt requests in a wrk Lua script); about 2/3 are owned by gw-2 and gw-3"
-  echo "- measurement: \`$(wrk_words "-t$WRK_THREADS -c$CONNECTIONS -d$DURATION --latency -s keys.lua http://127.0.0.1:<gw-1>/free/bench")\`, then the same on \`/limited/bench\`"
+  if ((HOT_KEY)); then
+    echo "- keys: one \`X-Key\` value ($(printf 'key-%06d' "$BENCH_KEY_FIRST")) for every request, its bucket held by $HOT_OWNER (\`owner\` in gw-1's /admin/limits)"
+  else
+    echo "- keys: $KEYS distinct \`X-Key\` values, round-robin (prebuilt requests in a wrk Lua script); about 2/3 are owned by gw-2 and gw-3"
+  fi
+  echo "- measurement: $ROUNDS rounds of \`$(wrk_words "-t$WRK_THREADS -c$CONNECTIONS -d$DURATION --latency -s keys.lua http://127.0.0.1:<gw-1>/free/bench")\` then the same on \`/limited/bench\`; then \`light\`: the same on \`/limited/bench\` with -c$LIGHT_CONNECTIONS"
   if ((WARMUP_S > 0)); then
     echo "- warm-up: \`$(wrk_words "-t$WRK_THREADS -c$CONNECTIONS -d$WARMUP -s keys.lua http://127.0.0.1:<gw-1>/free/bench -- /free/bench /limited/bench")\` (both routes interleaved)"
   else
@@ -356,16 +407,20 @@ RUN_TS=$(run_ts "$RESULT_FILE" cluster)
   echo
   machine_info
   echo
-  echo "## gw-1 rate-limit metrics after /limited"
-  echo
-  echo '```'
-  grep -E "^gateway_rate_limit_(check_seconds|decisions_total)" "$M_AFTER" || echo "(none)"
-  echo '```'
-  echo
-  echo "## Raw wrk output"
-  for t in free limited; do
+  local_metrics() { # title file
+    echo "## gw-1 rate-limit metrics $1"
     echo
-    echo "### /$t"
+    echo '```'
+    grep -E "^gateway_rate_limit_(check_seconds|decisions_total|coalesced_total)" "$2" || echo "(none)"
+    echo '```'
+    echo
+  }
+  local_metrics "after limited-$ROUNDS" "$M_AFTER"
+  local_metrics "after light" "$M_LIGHT"
+  echo "## Raw wrk output"
+  for t in "${RUNS[@]}"; do
+    echo
+    echo "### $t"
     echo
     echo '```'
     cat "$TMP/wrk-$t.txt"

@@ -22,6 +22,7 @@ import dev.gateway.limiter.breaker.BreakerBoard;
 import dev.gateway.limiter.breaker.BreakerViews;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -46,7 +47,7 @@ public final class GatewayCluster implements AutoCloseable {
     public static final Duration CONFIG_POLL = Duration.ofMillis(500);
 
     private final ClusterMember member;
-    private final RateLimiter rateLimiter;
+    private final HazelcastRateLimiter rateLimiter;
     private final HazelcastConfigFeed configFeed;
     private final AppliedVersions appliedVersions;
     private final HazelcastBreakerBoard breakers;
@@ -55,7 +56,7 @@ public final class GatewayCluster implements AutoCloseable {
     private final ScheduledExecutorService refresher;
     private volatile boolean partitionsSafe;
 
-    private GatewayCluster(ClusterMember member, RateLimiter rateLimiter) {
+    private GatewayCluster(ClusterMember member, HazelcastRateLimiter rateLimiter) {
         this.member = member;
         this.rateLimiter = rateLimiter;
         this.configFeed = new HazelcastConfigFeed(member.hazelcast(), CONFIG_TIMEOUT, CONFIG_POLL);
@@ -140,6 +141,16 @@ public final class GatewayCluster implements AutoCloseable {
     /** The response cache shared by the cluster ({@code scope: cluster} routes). */
     public ResponseStore responseStore() {
         return responses;
+    }
+
+    /** The node holding the global bucket {@code bucketKey} (its partition's owner), when known. */
+    public Optional<String> rateLimitOwner(String bucketKey) {
+        return member.ownerOf(bucketKey);
+    }
+
+    /** Rate-limit checks of this node that travelled to their owner in another check's call (coalesced). */
+    public long coalescedRateLimitChecks() {
+        return rateLimiter.coalescedChecks();
     }
 
     /** Entries of the shared response cache across the cluster. */

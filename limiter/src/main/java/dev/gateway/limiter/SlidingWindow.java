@@ -145,7 +145,17 @@ public final class SlidingWindow {
             throw new IllegalArgumentException("decision: " + (encoded == null ? "null" : encoded.length + " longs")
                     + " (expected: " + DECISION_LENGTH + " longs)");
         }
-        return new Decision(encoded[0] == 1, encoded[1], encoded[2], encoded[3], encoded[4]);
+        return decode(encoded, 0);
+    }
+
+    /** The {@code index}-th of several {@link #encode encoded} decisions laid end to end. */
+    public static Decision decode(long[] encoded, int index) {
+        int at = index * DECISION_LENGTH;
+        if (encoded == null || index < 0 || at + DECISION_LENGTH > encoded.length) {
+            throw new IllegalArgumentException("decision " + index + " of "
+                    + (encoded == null ? "null" : encoded.length + " longs"));
+        }
+        return new Decision(encoded[at] == 1, encoded[at + 1], encoded[at + 2], encoded[at + 3], encoded[at + 4]);
     }
 
     private static long[] roll(long[] s, long nowNanos) {

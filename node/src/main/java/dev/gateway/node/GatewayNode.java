@@ -142,11 +142,15 @@ public final class GatewayNode implements AutoCloseable {
         cacheMetrics.registerEntries("node", localCache::entries);
         if (cluster != null) {
             cacheMetrics.registerEntries("cluster", cluster::responseStoreEntries);
+            metrics.registerCounter("gateway_rate_limit_coalesced", "Rate-limit checks that travelled to the key's"
+                    + " owner together with an earlier check of the same key (one call for several requests).",
+                    cluster::coalescedRateLimitChecks);
         }
         ResponseCaches caches = new ResponseCaches(localCache, cluster == null ? localCache : cluster.responseStore(),
                 cacheMetrics);
         AdminApi admin = new AdminApi(null, new ClusterView(cluster, config.node().name(), configEndpoints),
-                new LimitsView(runtimes, shared), configEndpoints, new BreakersView(config.node().name(), breakers),
+                cluster == null ? new LimitsView(runtimes, shared)
+                        : new LimitsView(runtimes, shared, cluster::rateLimitOwner), configEndpoints, new BreakersView(config.node().name(), breakers),
                 new CacheAdmin(caches, runtimes));
         NodeServers servers;
         try {

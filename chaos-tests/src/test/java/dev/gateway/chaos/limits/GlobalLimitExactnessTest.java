@@ -131,6 +131,9 @@ class GlobalLimitExactnessTest {
                 .allSatisfy(n -> assertThat(n).isPositive());
         assertThat(tally.violations()).as("rate-limit headers").isEmpty();
         assertThat(remaining).as("remaining of %s/* on each node", policy).containsOnly(0L);
+        List<String> owners = nodes.stream().map(n -> n.limitsOwner(http, policy, "*")).toList();
+        assertThat(owners).as("the node holding %s/*, as each node names it", policy)
+                .containsOnly(owners.get(0)).allMatch(owner -> nodes.stream().anyMatch(n -> n.name().equals(owner)));
     }
 
     @Order(2)

@@ -156,6 +156,15 @@ public final class GatewayProcess {
         return reply.json().get("remaining").asLong();
     }
 
+    /** The node holding one bucket ({@code owner} of {@code /admin/limits}); fails unless the answer names one. */
+    public String limitsOwner(Http http, String policy, String key) {
+        Http.Reply reply = limits(http, policy, key);
+        if (reply.status() != 200 || !reply.json().hasNonNull("owner")) {
+            throw new AssertionError("node " + name + ": /admin/limits/" + policy + "/" + key + " named no owner: " + reply);
+        }
+        return reply.json().get("owner").asText();
+    }
+
     /** {@code gateway_rate_limit_decisions_total{policy, outcome}} from {@code /metrics}; 0 when absent. */
     public long decisions(Http http, String policy, String outcome) {
         Http.Reply reply = http.get(ports.admin(), "/metrics");

@@ -23,27 +23,44 @@ final class SlidingWindowProcessor implements EntryProcessor<String, long[], lon
     private long limit;
     private long periodNanos;
     private long nowNanos;
+    private int count;
     private transient SlidingWindowBackup backup;
 
     SlidingWindowProcessor() {
     }
 
-    SlidingWindowProcessor(LimitSpec spec, long nowNanos) {
+    /** {@code count} checks at {@code nowNanos}, taken in turn (a coalesced batch when above 1). */
+    SlidingWindowProcessor(LimitSpec spec, long nowNanos, int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("count: " + count + " (expected: > 0)");
+        }
         this.version = spec.version();
         this.limit = spec.limit();
         this.periodNanos = spec.period().toNanos();
         this.nowNanos = nowNanos;
+        this.count = count;
     }
 
+    /** Each check's decision, {@link SlidingWindow#encode encoded}, one after the other. */
     @Override
     public long[] process(Map.Entry<String, long[]> entry) {
-        SlidingWindow.Step step = SlidingWindow.tryConsume(entry.getValue(), version, limit, periodNanos, nowNanos);
-        long[] state = step.state();
-        if (state != null) {
-            backup = new SlidingWindowBackup(state, timeToLiveMillis(state, nowNanos));
+        long[] state = entry.getValue();
+        long[] changed = null;
+        long[] decisions = new long[count * SlidingWindow.DECISION_LENGTH];
+        for (int i = 0; i < count; i++) {
+            SlidingWindow.Step step = SlidingWindow.tryConsume(state, version, limit, periodNanos, nowNanos);
+            if (step.state() != null) {
+                state = step.state();
+                changed = state;
+            }
+            System.arraycopy(SlidingWindow.encode(step.decision()), 0, decisions, i * SlidingWindow.DECISION_LENGTH,
+                    SlidingWindow.DECISION_LENGTH);
+        }
+        if (changed != null) {
+            backup = new SlidingWindowBackup(changed, timeToLiveMillis(changed, nowNanos));
             backup.process(entry);
         }
-        return SlidingWindow.encode(step.decision());
+        return decisions;
     }
 
     @Override
@@ -73,6 +90,7 @@ final class SlidingWindowProcessor implements EntryProcessor<String, long[], lon
         out.writeLong(limit);
         out.writeLong(periodNanos);
         out.writeLong(nowNanos);
+        out.writeInt(count);
     }
 
     @Override
@@ -81,5 +99,9 @@ final class SlidingWindowProcessor implements EntryProcessor<String, long[], lon
         limit = in.readLong();
         periodNanos = in.readLong();
         nowNanos = in.readLong();
+        count = in.readInt();
+        if (count < 1) {
+            throw new IOException("sliding-window check count " + count + " (expected: > 0)");
+        }
     }
 }

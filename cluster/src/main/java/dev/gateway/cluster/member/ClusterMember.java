@@ -15,6 +15,7 @@ import dev.gateway.config.ClusterSettings;
 import dev.gateway.config.HostPort;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.Consumer;
@@ -332,6 +333,19 @@ public final class ClusterMember implements AutoCloseable {
     @Override
     public String toString() {
         return "ClusterMember[" + nodeName + " " + settings.listen() + " cluster '" + settings.name() + "']";
+    }
+
+    /**
+     * The node name of the member that owns {@code key}'s partition (the one that answers for it), or empty while
+     * the partition has no owner (start-up, migration) or the member is stopped.
+     */
+    public Optional<String> ownerOf(Object key) {
+        try {
+            Member owner = hazelcast.getPartitionService().getPartition(key).getOwner();
+            return owner == null ? Optional.empty() : Optional.of(info(owner).nodeName());
+        } catch (HazelcastInstanceNotActiveException e) {
+            return Optional.empty();
+        }
     }
 
     private static MemberInfo info(Member member) {
