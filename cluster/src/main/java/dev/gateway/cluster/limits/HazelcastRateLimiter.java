@@ -21,7 +21,6 @@ import io.github.bucket4j.distributed.proxy.optimization.Optimization;
 import io.github.bucket4j.distributed.proxy.optimization.OptimizationListener;
 import io.github.bucket4j.distributed.proxy.optimization.batch.BatchingOptimization;
 import io.github.bucket4j.util.concurrent.batch.AsyncBatchHelper;
-import io.github.bucket4j.grid.hazelcast.HazelcastProxyManager;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -30,6 +29,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
@@ -68,12 +68,9 @@ import java.util.stream.IntStream;
  * completes with {@link RateLimiterUnavailableException}, cause attached. A call that timed out may still take
  * its token on the owner later.
  *
- * <p>Threads: never blocks. Completions run on the thread that completes the Hazelcast future: Hazelcast's
- * default async executor, which is the common {@code ForkJoinPool} only when its parallelism is above 1 and
- * otherwise a <em>new thread per callback</em> (the 20x slowdown measured on 2 cores). A node must therefore
- * run with {@code -Djava.util.concurrent.ForkJoinPool.common.parallelism=8} (or set that property before
- * anything touches {@code ForkJoinPool} or Hazelcast). The callbacks here only build a {@link Decision}.
- * Timeouts fire on the JDK's shared delay thread.
+ * <p>Threads: never blocks. Answers complete on the common {@code ForkJoinPool}, in one hand-off from the
+ * Hazelcast thread that receives them ({@link OneHop}); whoever continues a returned stage runs there and must
+ * not block. Timeouts fire on the JDK's shared delay thread.
  *
  * <p>Requires {@link RateLimitMaps#register} in the member config. Thread-safe.
  */
@@ -151,7 +148,7 @@ public final class HazelcastRateLimiter implements RateLimiter {
                 .withExpirationAfterWriteStrategy(
                         ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(KEEP_AFTER_FULL));
         IMap<String, byte[]> bucketMap = hazelcast.getMap(RateLimitMaps.BUCKETS_MAP);
-        this.buckets = new HazelcastProxyManager<>(bucketMap, clientSide).asAsync();
+        this.buckets = new OneHopProxyManager<>(bucketMap, clientSide, ForkJoinPool.commonPool()).asAsync();
         this.windows = hazelcast.getMap(RateLimitMaps.WINDOWS_MAP);
         this.coalescing = Caffeine.newBuilder()
                 .maximumSize(MAX_COALESCING_KEYS)
@@ -183,7 +180,8 @@ public final class HazelcastRateLimiter implements RateLimiter {
                     result -> Bucket4jSpecs.estimate(spec, result.getValue(),
                             result.getDiagnostics().calculateFullRefillingTime(), now));
         }
-        return bounded(key, () -> windows.getAsync(key), state -> SlidingWindow.peek(state, spec, now));
+        return bounded(key, () -> OneHop.complete(windows.getAsync(key), ForkJoinPool.commonPool(), Function.identity()),
+                state -> SlidingWindow.peek(state, spec, now));
     }
 
     /** A proxy that consumes nothing (peeks): built per call, nothing to coalesce. */
@@ -212,8 +210,9 @@ public final class HazelcastRateLimiter implements RateLimiter {
                     coalesced.add(checks.size() - 1L);
                     return checks.size();
                 },
-                count -> windows.submitToKey(key, new SlidingWindowProcessor(spec, ticker.epochNanos(), count))
-                        .toCompletableFuture(),
+                count -> OneHop.complete(
+                        windows.submitToKey(key, new SlidingWindowProcessor(spec, ticker.epochNanos(), count)),
+                        ForkJoinPool.commonPool(), Function.identity()),
                 (count, decisions) -> IntStream.range(0, count).mapToObj(i -> SlidingWindow.decode(decisions, i)).toList());
         return () -> batches.executeAsync(Boolean.TRUE);
     }

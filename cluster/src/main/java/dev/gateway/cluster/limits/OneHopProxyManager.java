@@ -1,0 +1,37 @@
+package dev.gateway.cluster.limits;
+
+import com.hazelcast.map.IMap;
+import io.github.bucket4j.distributed.proxy.ClientSideConfig;
+import io.github.bucket4j.distributed.remote.CommandResult;
+import io.github.bucket4j.distributed.remote.Request;
+import io.github.bucket4j.distributed.serialization.InternalSerializationHelper;
+import io.github.bucket4j.distributed.versioning.Version;
+import io.github.bucket4j.grid.hazelcast.HazelcastEntryProcessor;
+import io.github.bucket4j.grid.hazelcast.HazelcastProxyManager;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * bucket4j's Hazelcast backend, unchanged on the wire (its entry processor, serializers and backup), except that
+ * an asynchronous command's answer reaches bucket4j in one hand-off to {@code executor} ({@link OneHop}) instead
+ * of a chain of hops through Hazelcast's default executor.
+ */
+final class OneHopProxyManager<K> extends HazelcastProxyManager<K> {
+    private final IMap<K, byte[]> map;
+    private final Executor executor;
+
+    @SuppressWarnings("deprecation") // bucket4j's builder cannot be subclassed; this public constructor can
+    OneHopProxyManager(IMap<K, byte[]> map, ClientSideConfig clientSideConfig, Executor executor) {
+        super(map, clientSideConfig);
+        this.map = map;
+        this.executor = Objects.requireNonNull(executor, "executor");
+    }
+
+    @Override
+    public <T> CompletableFuture<CommandResult<T>> executeAsync(K key, Request<T> request) {
+        Version version = request.getBackwardCompatibilityVersion();
+        return OneHop.complete(map.submitToKey(key, new HazelcastEntryProcessor<K, T>(request)), executor,
+                bytes -> InternalSerializationHelper.deserializeResult(bytes, version));
+    }
+}
