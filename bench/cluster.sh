@@ -15,7 +15,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 JAR=${GATEWAY_JAR:-$DEFAULT_JAR}
 DURATION=${DURATION:-15s}
 WARMUP=${WARMUP:-40s}                       # one warm-up, both routes interleaved (JIT: 15 s was too short)
-ROUNDS=${ROUNDS:-2}                         # free, limited, free, limited, ...
+ROUNDS=${ROUNDS:-3}                         # free, limited, free, limited, ...
 LIGHT_CONNECTIONS=2                         # the check's latency at light load: wrk -c2 on /limited
 CONNECTIONS=${CONNECTIONS:-50}
 WRK_THREADS=${WRK_THREADS:-1}
@@ -23,8 +23,8 @@ KEYS=${KEYS:-1000}                          # distinct X-Key values (one bucket 
 HOT_KEY=0                                   # 1: one X-Key value, its bucket owned by gw-2 or gw-3
 GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseParallelGC}
 GATEWAY_CPUS=${GATEWAY_CPUS-1}              # node 1 (the one wrk loads)
-PEER_CPUS=${PEER_CPUS-$GATEWAY_CPUS}        # nodes 2 and 3 (bucket owners)
 LOAD_CPUS=${LOAD_CPUS:-0}                   # wrk
+PEER_CPUS=${PEER_CPUS-$LOAD_CPUS}           # nodes 2 and 3 (bucket owners): off gw-1's CPU, as on other machines
 SERVER_CPUS=${SERVER_CPUS:-1}               # backend nginx
 READY_TIMEOUT=${GATEWAY_READY_TIMEOUT:-90}  # seconds, per node, and for the cluster to form
 BUILD_TIMEOUT=${BUILD_TIMEOUT:-1800}
@@ -50,7 +50,8 @@ Usage: bench/cluster.sh [options]
   --keep             leave every process running at the end and print ports and PIDs
   -h, --help         this help
 Environment: GATEWAY_JAVA_OPTS (default: -Xms256m -Xmx256m -XX:+UseParallelGC, each node),
-  GATEWAY_CPUS (taskset list for node 1, default 1), PEER_CPUS (nodes 2 and 3, default: GATEWAY_CPUS),
+  GATEWAY_CPUS (taskset list for node 1, default 1), PEER_CPUS (nodes 2 and 3, default: LOAD_CPUS, so they
+  take no CPU from node 1, as members on other machines would not; PEER_CPUS=1 puts all three on one CPU),
   LOAD_CPUS (wrk, default 0), SERVER_CPUS (backend, default 1); empty or "none" = not pinned.
   GATEWAY_JAR, GATEWAY_READY_TIMEOUT (default 90 s), WRK_THREADS (default 1).
 EOF

@@ -3,6 +3,8 @@ package dev.gateway.cluster.limits;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.function.Function;
 
 /**
@@ -13,6 +15,18 @@ import java.util.function.Function;
  * follows runs there, inline. The executor must not be a Hazelcast thread (those may not call Hazelcast again).
  */
 final class OneHop {
+    /**
+     * The common pool, entered only from outside it: a task handed over on a pool thread (Hazelcast completes
+     * some of its futures there) runs at once, where it is, instead of waking another pool thread.
+     */
+    static final Executor COMMON_POOL = task -> {
+        if (Thread.currentThread() instanceof ForkJoinWorkerThread) {
+            task.run();
+        } else {
+            ForkJoinPool.commonPool().execute(task);
+        }
+    };
+
     private OneHop() {
     }
 
