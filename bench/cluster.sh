@@ -24,7 +24,7 @@ HOT_KEY=0                                   # 1: one X-Key value, its bucket own
 GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseParallelGC}
 GATEWAY_CPUS=${GATEWAY_CPUS-1}              # node 1 (the one wrk loads)
 LOAD_CPUS=${LOAD_CPUS:-0}                   # wrk
-PEER_CPUS=${PEER_CPUS-$LOAD_CPUS}           # nodes 2 and 3 (bucket owners): off gw-1's CPU, as on other machines
+PEER_CPUS=${PEER_CPUS-$GATEWAY_CPUS}        # nodes 2 and 3 (bucket owners): on gw-1's CPU (see bench/README.md)
 SERVER_CPUS=${SERVER_CPUS:-1}               # backend nginx
 READY_TIMEOUT=${GATEWAY_READY_TIMEOUT:-90}  # seconds, per node, and for the cluster to form
 BUILD_TIMEOUT=${BUILD_TIMEOUT:-1800}
@@ -50,8 +50,8 @@ Usage: bench/cluster.sh [options]
   --keep             leave every process running at the end and print ports and PIDs
   -h, --help         this help
 Environment: GATEWAY_JAVA_OPTS (default: -Xms256m -Xmx256m -XX:+UseParallelGC, each node),
-  GATEWAY_CPUS (taskset list for node 1, default 1), PEER_CPUS (nodes 2 and 3, default: LOAD_CPUS, so they
-  take no CPU from node 1, as members on other machines would not; PEER_CPUS=1 puts all three on one CPU),
+  GATEWAY_CPUS (taskset list for node 1, default 1), PEER_CPUS (nodes 2 and 3, default: GATEWAY_CPUS, so the
+  owner side of the checks is paid from node 1's CPU; PEER_CPUS=0 puts them on wrk's CPU instead),
   LOAD_CPUS (wrk, default 0), SERVER_CPUS (backend, default 1); empty or "none" = not pinned.
   GATEWAY_JAR, GATEWAY_READY_TIMEOUT (default 90 s), WRK_THREADS (default 1).
 EOF
