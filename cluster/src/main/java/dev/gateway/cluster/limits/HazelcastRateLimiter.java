@@ -236,21 +236,11 @@ public final class HazelcastRateLimiter implements RateLimiter {
      */
     private <T> CompletionStage<Decision> bounded(String key, Supplier<CompletionStage<T>> call,
                                                   Function<T, Decision> answer) {
-        CompletableFuture<Decision> attempt = new CompletableFuture<>();
+        CompletableFuture<Decision> attempt;
         try {
-            call.get().whenComplete((value, failure) -> {
-                if (failure != null) {
-                    attempt.completeExceptionally(failure);
-                    return;
-                }
-                try {
-                    attempt.complete(answer.apply(value));
-                } catch (RuntimeException e) {
-                    attempt.completeExceptionally(e);
-                }
-            });
+            attempt = OneHop.complete(call.get(), Runnable::run, answer); // the stages here are plain futures
         } catch (RuntimeException e) {
-            attempt.completeExceptionally(e);
+            attempt = CompletableFuture.failedFuture(e);
         }
         deadlines.bound(attempt);
         CompletableFuture<Decision> result = new CompletableFuture<>();

@@ -30,7 +30,10 @@ final class OneHop {
     private OneHop() {
     }
 
-    /** {@code hazelcast}'s result mapped by {@code map}, completed on {@code executor}; failures pass through. */
+    /**
+     * {@code hazelcast}'s result mapped by {@code map}, completed on {@code executor}; failures pass through.
+     * Also maps a plain stage (with {@code Runnable::run}: where it completes).
+     */
     static <T, R> CompletableFuture<R> complete(CompletionStage<T> hazelcast, Executor executor, Function<T, R> map) {
         CompletableFuture<R> plain = new CompletableFuture<>();
         hazelcast.whenCompleteAsync((value, failure) -> {
