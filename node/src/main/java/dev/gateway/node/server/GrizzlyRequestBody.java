@@ -12,6 +12,12 @@ import org.glassfish.grizzly.http.io.NIOInputStream;
  * A client's request body, read as it arrives (never whole) through Grizzly's non-blocking
  * input. A body over {@code maxBytes}, chunked or not, fails with 413 as soon as it crosses
  * the limit; a client that disconnects mid-body fails it with 400.
+ *
+ * <p>A paused body delivers nothing until resumed, its end included: Grizzly may report the end of
+ * the input while the sink has asked for a pause, and that end waits for {@link #resume()}. A body
+ * of known length ends with the chunk that completes it (its {@code last} set), whether or not
+ * Grizzly's own end signal follows: sinks that finish a request on {@code last} (and release a
+ * pooled upstream connection then) must not depend on that signal.
  */
 final class GrizzlyRequestBody implements Body, ReadHandler {
     private final NIOInputStream input;
@@ -21,6 +27,8 @@ final class GrizzlyRequestBody implements Body, ReadHandler {
     private long received;
     private boolean paused;
     private boolean done;
+    /** The end of the input, reported while paused: delivered on {@link #resume()}. */
+    private Buffer endWhilePaused;
 
     GrizzlyRequestBody(NIOInputStream input, long length, long maxBytes) {
         this.input = input;
@@ -46,7 +54,13 @@ final class GrizzlyRequestBody implements Body, ReadHandler {
     public synchronized void resume() {
         if (paused && !done) {
             paused = false;
-            input.notifyAvailable(this);
+            Buffer end = endWhilePaused;
+            endWhilePaused = null;
+            if (end != null) {
+                deliver(end, true);
+            } else {
+                input.notifyAvailable(this);
+            }
         }
     }
 
@@ -67,9 +81,14 @@ final class GrizzlyRequestBody implements Body, ReadHandler {
 
     @Override
     public synchronized void onAllDataRead() {
-        if (!done) {
-            deliver(input.readBuffer(), true);
+        if (done) {
+            return;
         }
+        if (paused) {
+            endWhilePaused = input.readBuffer();
+            return;
+        }
+        deliver(input.readBuffer(), true);
     }
 
     @Override
@@ -90,6 +109,9 @@ final class GrizzlyRequestBody implements Body, ReadHandler {
             return false;
         }
         ByteBuffer chunk = buffer.toByteBuffer();
+        if (length >= 0 && received >= length) {
+            last = true; // the declared length is complete: nothing but an empty end can follow
+        }
         if (last) {
             done = true;
         }
