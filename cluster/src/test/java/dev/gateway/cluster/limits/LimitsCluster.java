@@ -1,5 +1,7 @@
 package dev.gateway.cluster.limits;
 
+import static org.awaitility.Awaitility.await;
+
 import com.hazelcast.cluster.Member;
 import com.hazelcast.config.ClassFilter;
 import com.hazelcast.config.Config;
@@ -8,6 +10,7 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -42,6 +45,15 @@ final class LimitsCluster implements AutoCloseable {
             members.forEach(m -> m.getLifecycleService().terminate());
             throw e;
         }
+        // Partitions migrate to the members that just joined: the first calls would wait for that (a first
+        // test under CI load once timed out its 5 s), so tests start once every partition is in place.
+        try {
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> members.get(0).getPartitionService().isClusterSafe());
+        } catch (RuntimeException | Error e) {
+            members.forEach(m -> m.getLifecycleService().terminate());
+            throw e;
+        }
         return new LimitsCluster(members);
     }
 
@@ -58,6 +70,7 @@ final class LimitsCluster implements AutoCloseable {
         config.setProperty("hazelcast.wait.seconds.before.join", "0");
         config.setProperty("hazelcast.max.wait.seconds.before.join", "0");
         config.setProperty("hazelcast.partition.count", "31");
+        config.setProperty("hazelcast.invocation.retry.pause.millis", "50"); // as a gateway member (MemberConfig)
         config.setProperty("hazelcast.shutdownhook.enabled", "false");
         config.getJetConfig().setEnabled(false);
         // an empty whitelist would admit everything: whitelist a package that does not exist
