@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.gateway.node.GatewayNode;
 import dev.gateway.node.server.demo.DemoUpstream;
 import dev.gateway.node.support.JsonErrors;
-import dev.gateway.node.support.TestConfigs;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,7 +30,6 @@ import org.junit.jupiter.api.Test;
  * here as a 504 within a few dozen rounds without the fix.
  */
 class AhcPooledUploadStressTest {
-    private static final String PROPERTY = "gateway.upstream-client";
     private static final int ROUNDS = 150;
 
     private static DemoUpstream demo;
@@ -41,23 +39,13 @@ class AhcPooledUploadStressTest {
     @BeforeAll
     static void start() throws Exception {
         demo = DemoUpstream.start("127.0.0.1", 0, "ahc-pool");
-        String previous = System.getProperty(PROPERTY);
-        System.setProperty(PROPERTY, "ahc");
-        try {
-            // A generous response timeout: it only bounds how long a lost request takes to show.
-            node = GatewayNode.start(TestConfigs.withDefaults("""
-                    upstreams:
-                      one: {targets: ["http://127.0.0.1:%d"], timeouts: {response: 5s}, pool: {max-connections: 1}}
-                    routes:
-                      - {id: one, match: {path: /one/**}, upstream: one}
-                    """.formatted(demo.port())));
-        } finally {
-            if (previous == null) {
-                System.clearProperty(PROPERTY);
-            } else {
-                System.setProperty(PROPERTY, previous);
-            }
-        }
+        // A generous response timeout: it only bounds how long a lost request takes to show.
+        node = AhcNodes.start("""
+                upstreams:
+                  one: {targets: ["http://127.0.0.1:%d"], timeouts: {response: 5s}, pool: {max-connections: 1}}
+                routes:
+                  - {id: one, match: {path: /one/**}, upstream: one}
+                """.formatted(demo.port()));
         client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
     }

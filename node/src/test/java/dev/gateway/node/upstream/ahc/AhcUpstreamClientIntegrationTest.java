@@ -52,7 +52,6 @@ import org.junit.jupiter.api.Test;
  * and a {@link RecordingUpstream}, plus the client on its own for back-pressure and pool bounds.
  */
 class AhcUpstreamClientIntegrationTest {
-    private static final String PROPERTY = "gateway.upstream-client";
     private static final int TWENTY_MB = 20 * 1024 * 1024;
 
     private static DemoUpstream demo;
@@ -71,28 +70,18 @@ class AhcUpstreamClientIntegrationTest {
             return t;
         });
         int closed = TestConfigs.closedPort();
-        String previous = System.getProperty(PROPERTY);
-        System.setProperty(PROPERTY, "ahc");
-        try {
-            node = GatewayNode.start(TestConfigs.withDefaults("""
-                    upstreams:
-                      demo: {targets: ["http://127.0.0.1:%1$d"]}
-                      rec: {targets: ["http://127.0.0.1:%2$d"]}
-                      impatient: {targets: ["http://127.0.0.1:%1$d"], timeouts: {response: 300ms}}
-                      dead: {targets: ["http://127.0.0.1:%3$d"]}
-                    routes:
-                      - {id: demo, match: {path: /demo/**}, upstream: demo}
-                      - {id: rec, match: {path: /rec/**}, upstream: rec}
-                      - {id: impatient, match: {path: /impatient/**}, upstream: impatient}
-                      - {id: dead, match: {path: /dead/**}, upstream: dead}
-                    """.formatted(demo.port(), recorder.port(), closed)));
-        } finally {
-            if (previous == null) {
-                System.clearProperty(PROPERTY);
-            } else {
-                System.setProperty(PROPERTY, previous);
-            }
-        }
+        node = AhcNodes.start("""
+                upstreams:
+                  demo: {targets: ["http://127.0.0.1:%1$d"]}
+                  rec: {targets: ["http://127.0.0.1:%2$d"]}
+                  impatient: {targets: ["http://127.0.0.1:%1$d"], timeouts: {response: 300ms}}
+                  dead: {targets: ["http://127.0.0.1:%3$d"]}
+                routes:
+                  - {id: demo, match: {path: /demo/**}, upstream: demo}
+                  - {id: rec, match: {path: /rec/**}, upstream: rec}
+                  - {id: impatient, match: {path: /impatient/**}, upstream: impatient}
+                  - {id: dead, match: {path: /dead/**}, upstream: dead}
+                """.formatted(demo.port(), recorder.port(), closed));
         client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
     }
