@@ -6,7 +6,6 @@ import dev.gateway.chaos.support.Http;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -19,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
  * poll that was ready and then read the old version (or got an old answer) is a violation.
  */
 @Timeout(300)
-class ConfigPushDuringFailureDockerTest {
+class ConfigPushDuringFailureDockerTest extends DockerScenario {
     static final int THREADS = 8;
     static final int RATE = 150;
     static final String SHARED = """
@@ -36,15 +35,6 @@ class ConfigPushDuringFailureDockerTest {
             observability:
               access-log: {format: "off"}
             """;
-
-    private DockerGateway gateway;
-
-    @AfterEach
-    void close() {
-        if (gateway != null) {
-            gateway.close();
-        }
-    }
 
     record Poll(long atNanos, long version, int ready, String tag) {
     }

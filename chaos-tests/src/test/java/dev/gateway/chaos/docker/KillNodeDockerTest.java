@@ -5,7 +5,6 @@ import dev.gateway.chaos.docker.ChaosLoad.Target;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -16,7 +15,7 @@ import org.junit.jupiter.api.Timeout;
  * quota (token bucket, 300 a day, fail-closed) admits no more than 300 across the kill.
  */
 @Timeout(300)
-class KillNodeDockerTest {
+class KillNodeDockerTest extends DockerScenario {
     static final int THREADS = 8;
     static final int RATE = 150;
     static final int QUOTA = 300;
@@ -36,15 +35,6 @@ class KillNodeDockerTest {
             observability:
               access-log: {format: "off"}
             """;
-
-    private DockerGateway gateway;
-
-    @AfterEach
-    void close() {
-        if (gateway != null) {
-            gateway.close();
-        }
-    }
 
     @Test
     void killNineOfOneNodeCostsOnlyItsInFlightRequestsAndNoQuota() {

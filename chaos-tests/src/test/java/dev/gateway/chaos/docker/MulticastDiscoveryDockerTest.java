@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -15,33 +14,13 @@ import org.junit.jupiter.api.Timeout;
  * member list find each other on the Docker bridge network (cluster size 3 on each), and serve through HAProxy.
  */
 @Timeout(240)
-class MulticastDiscoveryDockerTest {
+class MulticastDiscoveryDockerTest extends DockerScenario {
     static final int THREADS = 8;
     static final int RATE = 150;
-    static final String SHARED = """
-            upstreams:
-              demo:
-                targets:
-                  - {url: "http://upstream-a:9000"}
-                timeouts: {connect: 1s, response: 5s}
-            routes:
-              - {id: all, match: {path: "/**"}, upstream: demo}
-            observability:
-              access-log: {format: "off"}
-            """;
-
-    private DockerGateway gateway;
-
-    @AfterEach
-    void close() {
-        if (gateway != null) {
-            gateway.close();
-        }
-    }
 
     @Test
     void threeNodesFindEachOtherByMulticast() {
-        gateway = DockerGateway.spec("multicast").multicast().shared(SHARED).start();
+        gateway = DockerGateway.spec("multicast").multicast().shared(ONE_ROUTE).start();
         ChaosReport report = new ChaosReport("multicast", "7. multicast discovery (no member list)");
         ChaosLoad load = ChaosLoad.start(gateway.proxyPort(), THREADS, RATE, n -> Target.plain("/hello"));
         load.mark("cluster formed " + gateway.formedMillis() + " ms after the nodes' start");

@@ -5,7 +5,6 @@ import dev.gateway.chaos.docker.ChaosLoad.Target;
 import dev.gateway.chaos.support.Http;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -17,7 +16,7 @@ import org.junit.jupiter.api.Timeout;
  * every node on the highest config version, gw-3 serving it.
  */
 @Timeout(300)
-class PartitionDockerTest {
+class PartitionDockerTest extends DockerScenario {
     static final int THREADS = 8;
     static final int RATE = 150;
     static final int LOCAL_SHARE = 300 / 3;
@@ -41,15 +40,6 @@ class PartitionDockerTest {
             observability:
               access-log: {format: "off"}
             """;
-
-    private DockerGateway gateway;
-
-    @AfterEach
-    void close() {
-        if (gateway != null) {
-            gateway.close();
-        }
-    }
 
     @Test
     void theMinorityIsNotReadyAndFallsBackThenTheHealedClusterRunsTheMajoritysNewerConfig() {

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -23,7 +22,7 @@ import org.junit.jupiter.api.Timeout;
  * here), with {@code local} it is admitted against this node's share. Either way the global bucket is not reset.
  */
 @Timeout(420)
-class RollingRestartDockerTest {
+class RollingRestartDockerTest extends DockerScenario {
     static final int THREADS = 8;
     static final int RATE = 150;
     static final int QUOTA = 300;
@@ -42,15 +41,6 @@ class RollingRestartDockerTest {
             observability:
               access-log: {format: "off"}
             """;
-
-    private DockerGateway gateway;
-
-    @AfterEach
-    void close() {
-        if (gateway != null) {
-            gateway.close();
-        }
-    }
 
     record Reading(long atNanos, long remaining) {
     }

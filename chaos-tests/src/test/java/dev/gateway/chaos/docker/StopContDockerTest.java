@@ -4,7 +4,6 @@ import dev.gateway.chaos.docker.ChaosLoad.Sample;
 import dev.gateway.chaos.docker.ChaosLoad.Target;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -15,34 +14,14 @@ import org.junit.jupiter.api.Timeout;
  * rejoins (size 3 everywhere) and is ready and UP in HAProxy again.
  */
 @Timeout(300)
-class StopContDockerTest {
+class StopContDockerTest extends DockerScenario {
     static final int THREADS = 8;
     static final int RATE = 150;
     static final Duration FROZEN = Duration.ofSeconds(20);
-    static final String SHARED = """
-            upstreams:
-              demo:
-                targets:
-                  - {url: "http://upstream-a:9000"}
-                timeouts: {connect: 1s, response: 5s}
-            routes:
-              - {id: all, match: {path: "/**"}, upstream: demo}
-            observability:
-              access-log: {format: "off"}
-            """;
-
-    private DockerGateway gateway;
-
-    @AfterEach
-    void close() {
-        if (gateway != null) {
-            gateway.close();
-        }
-    }
 
     @Test
     void aFrozenNodeIsRemovedWhileTheOthersServeAndRejoinsWhenItThaws() {
-        gateway = DockerGateway.spec("sigstop").shared(SHARED).start();
+        gateway = DockerGateway.spec("sigstop").shared(ONE_ROUTE).start();
         ChaosReport report = new ChaosReport("sigstop", "2. SIGSTOP one node for 20 s, then SIGCONT");
         Target main = Target.plain("/hello");
         ChaosLoad load = ChaosLoad.start(gateway.proxyPort(), THREADS, RATE, n -> main);

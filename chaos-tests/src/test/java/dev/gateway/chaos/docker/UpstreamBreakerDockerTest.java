@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -20,7 +19,7 @@ import org.junit.jupiter.api.Timeout;
  * never fails.
  */
 @Timeout(300)
-class UpstreamBreakerDockerTest {
+class UpstreamBreakerDockerTest extends DockerScenario {
     static final int THREADS = 8;
     static final int RATE = 150;
     static final long FAST_MS = 100;
@@ -41,15 +40,6 @@ class UpstreamBreakerDockerTest {
             observability:
               access-log: {format: "off"}
             """;
-
-    private DockerGateway gateway;
-
-    @AfterEach
-    void close() {
-        if (gateway != null) {
-            gateway.close();
-        }
-    }
 
     @Test
     void theBreakerOpensOnEveryNodeFailsFastAndClosesEverywhereOnRecovery() {
