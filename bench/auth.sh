@@ -294,23 +294,14 @@ RUN_TS=$(run_ts "$RESULT_FILE" auth)
   echo
   echo "## Raw wrk output"
   for t in "${ROUTES[@]}"; do
-    echo
-    echo "### /$t"
-    echo
-    echo '```'
-    cat "$TMP/wrk-$t.txt"
-    echo '```'
+    raw_section "/$t" "$TMP/wrk-$t.txt"
   done
 } >"$RESULT_FILE"
 
-echo
-echo "$TABLE"
-echo
-echo "Written to ${RESULT_FILE#"$ROOT"/}"
+report_done "$TABLE" "$RESULT_FILE"
 
 if ((KEEP)); then
-  echo
-  echo "--keep: still running (127.0.0.1):"
+  keep_header
   echo "  backend  pid $BACKEND_PID  port $BACKEND_PORT"
   echo "  gateway  pid $GW_PID  port $GW_PORT  admin $GW_ADMIN_PORT  log $TMP/gateway.log"
   echo "  tokens: $TMP/hs.jwt, $TMP/rs.jwt; config $TMP/gateway.yaml"

@@ -348,23 +348,14 @@ RUN_TS=$(run_ts "$RESULT_FILE" cache)
   echo
   echo "## Raw wrk output"
   for k in "${ROWS[@]}"; do
-    echo
-    echo "### ${NODE[$k]} ${SCOPE[$k]}"
-    echo
-    echo '```'
-    cat "$TMP/wrk-$k.txt"
-    echo '```'
+    raw_section "${NODE[$k]} ${SCOPE[$k]}" "$TMP/wrk-$k.txt"
   done
 } >"$RESULT_FILE"
 
-echo
-echo "$TABLE"
-echo
-echo "Written to ${RESULT_FILE#"$ROOT"/}"
+report_done "$TABLE" "$RESULT_FILE"
 
 if ((KEEP)); then
-  echo
-  echo "--keep: still running (127.0.0.1):"
+  keep_header
   echo "  backend              pid $BACKEND_PID  port $BACKEND_PORT"
   if ((CLUSTER_RUN)); then
     echo "  (bench-cache was stopped before the cluster run)"

@@ -420,23 +420,14 @@ RUN_TS=$(run_ts "$RESULT_FILE" cluster)
   local_metrics "after light" "$M_LIGHT"
   echo "## Raw wrk output"
   for t in "${RUNS[@]}"; do
-    echo
-    echo "### $t"
-    echo
-    echo '```'
-    cat "$TMP/wrk-$t.txt"
-    echo '```'
+    raw_section "$t" "$TMP/wrk-$t.txt"
   done
 } >"$RESULT_FILE"
 
-echo
-echo "$TABLE"
-echo
-echo "Written to ${RESULT_FILE#"$ROOT"/}"
+report_done "$TABLE" "$RESULT_FILE"
 
 if ((KEEP)); then
-  echo
-  echo "--keep: still running (127.0.0.1):"
+  keep_header
   echo "  backend  pid $BACKEND_PID  port $BACKEND_PORT"
   for i in 1 2 3; do
     echo "  gw-$i     pid ${GW_PID[$i]}  port ${PORTS[$i]}  admin ${ADMIN[$i]}  cluster ${CLUSTER[$i]}  log $TMP/gw-$i.log"

@@ -376,3 +376,24 @@ result_file() { # prefix -> a new results file path (bench/results/<prefix>-<ts>
   [[ -e $f ]] && f="$RESULTS_DIR/$1-$ts-$$.md"
   echo "$f"
 }
+
+raw_section() { # title file -> "### title" and the file as a fenced block (a report's raw output)
+  echo
+  echo "### $1"
+  echo
+  echo '```'
+  cat "$2"
+  echo '```'
+}
+
+report_done() { # table result_file: the summary table on stdout and where the whole report went
+  echo
+  echo "$1"
+  echo
+  echo "Written to ${2#"$ROOT"/}"
+}
+
+keep_header() { # the first lines of a --keep listing
+  echo
+  echo "--keep: still running (127.0.0.1):"
+}

@@ -576,23 +576,14 @@ machine() {
   echo "## Raw wrk output"
   for t in "${TARGETS[@]}"; do
     [[ -f $TMP/wrk-$t.txt ]] || continue
-    echo
-    echo "### $t"
-    echo
-    echo '```'
-    cat "$TMP/wrk-$t.txt"
-    echo '```'
+    raw_section "$t" "$TMP/wrk-$t.txt"
   done
 } >"$RESULT_FILE"
 
-echo
-echo "$TABLE"
-echo
-echo "Written to ${RESULT_FILE#"$ROOT"/}"
+report_done "$TABLE" "$RESULT_FILE"
 
 if ((KEEP)); then
-  echo
-  echo "--keep: still running (127.0.0.1):"
+  keep_header
   for i in "${!PIDS[@]}"; do
     alive "${PIDS[$i]}" || continue
     case ${PID_NAMES[$i]} in

@@ -443,14 +443,10 @@ RUN_TS=$(run_ts "$RESULT_FILE" tls)
   done
 } >"$RESULT_FILE"
 
-echo
-echo "$TABLE"
-echo
-echo "Written to ${RESULT_FILE#"$ROOT"/}"
+report_done "$TABLE" "$RESULT_FILE"
 
 if ((KEEP)); then
-  echo
-  echo "--keep: still running (127.0.0.1):"
+  keep_header
   echo "  backend    pid $BACKEND_PID  port $BACKEND_PORT"
   echo "  nginx-tls  pid $NGINX_PID  port $NGINX_TLS_PORT"
   echo "  gateway    pid $GW_PID  port $GW_PORT  TLS $GW_TLS_PORT  admin $GW_ADMIN_PORT  log $TMP/gateway.log"
