@@ -29,6 +29,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
@@ -68,7 +70,7 @@ import java.util.stream.IntStream;
  *
  * <p>Threads: never blocks. Answers complete on the common {@code ForkJoinPool}, in one hand-off from the
  * Hazelcast thread that receives them ({@link OneHop}); whoever continues a returned stage runs there and must
- * not block. Timeouts are swept every {@link CheckDeadlines#SWEEP} on the common pool (so fire up to that late).
+ * not block. Timeouts fire on the JDK's shared delay thread.
  *
  * <p>Requires {@link RateLimitMaps#register} in the member config. Thread-safe.
  */
@@ -87,7 +89,7 @@ public final class HazelcastRateLimiter implements RateLimiter {
 
     private final Ticker ticker;
     private final Duration requestTimeout;
-    private final CheckDeadlines deadlines;
+    private final long requestTimeoutNanos;
     private final AsyncProxyManager<String> buckets;
     private final IMap<String, long[]> windows;
     private final Map<LimitSpec, Binding> bindings = new ConcurrentHashMap<>();
@@ -139,14 +141,14 @@ public final class HazelcastRateLimiter implements RateLimiter {
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {
             throw new IllegalArgumentException("requestTimeout: " + requestTimeout + " (expected: > 0)");
         }
-        this.deadlines = new CheckDeadlines(requestTimeout);
+        this.requestTimeoutNanos = requestTimeout.toNanos();
         ClientSideConfig clientSide = ClientSideConfig.getDefault()
                 .withClientClock(Bucket4jSpecs.timeMeter(ticker))
                 .withRequestTimeout(requestTimeout)
                 .withExpirationAfterWriteStrategy(
                         ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(KEEP_AFTER_FULL));
         IMap<String, byte[]> bucketMap = hazelcast.getMap(RateLimitMaps.BUCKETS_MAP);
-        this.buckets = new OneHopProxyManager<>(bucketMap, clientSide, OneHop.COMMON_POOL).asAsync();
+        this.buckets = new OneHopProxyManager<>(bucketMap, clientSide, ForkJoinPool.commonPool()).asAsync();
         this.windows = hazelcast.getMap(RateLimitMaps.WINDOWS_MAP);
         this.coalescing = Caffeine.newBuilder()
                 .maximumSize(MAX_COALESCING_KEYS)
@@ -178,7 +180,7 @@ public final class HazelcastRateLimiter implements RateLimiter {
                     result -> Bucket4jSpecs.estimate(spec, result.getValue(),
                             result.getDiagnostics().calculateFullRefillingTime(), now));
         }
-        return bounded(key, () -> OneHop.complete(windows.getAsync(key), OneHop.COMMON_POOL, Function.identity()),
+        return bounded(key, () -> OneHop.complete(windows.getAsync(key), ForkJoinPool.commonPool(), Function.identity()),
                 state -> SlidingWindow.peek(state, spec, now));
     }
 
@@ -210,7 +212,7 @@ public final class HazelcastRateLimiter implements RateLimiter {
                 },
                 count -> OneHop.complete(
                         windows.submitToKey(key, new SlidingWindowProcessor(spec, ticker.epochNanos(), count)),
-                        OneHop.COMMON_POOL, Function.identity()),
+                        ForkJoinPool.commonPool(), Function.identity()),
                 (count, decisions) -> IntStream.range(0, count).mapToObj(i -> SlidingWindow.decode(decisions, i)).toList());
         return () -> batches.executeAsync(Boolean.TRUE);
     }
@@ -242,9 +244,8 @@ public final class HazelcastRateLimiter implements RateLimiter {
         } catch (RuntimeException e) {
             attempt = CompletableFuture.failedFuture(e);
         }
-        deadlines.bound(attempt);
         CompletableFuture<Decision> result = new CompletableFuture<>();
-        attempt.whenComplete((decision, failure) -> {
+        attempt.orTimeout(requestTimeoutNanos, TimeUnit.NANOSECONDS).whenComplete((decision, failure) -> {
             if (failure == null) {
                 result.complete(decision);
             } else {

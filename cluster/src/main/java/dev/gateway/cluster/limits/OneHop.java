@@ -3,8 +3,6 @@ package dev.gateway.cluster.limits;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.function.Function;
 
 /**
@@ -12,21 +10,9 @@ import java.util.function.Function;
  * even the non-async dependants of its futures on its default executor, so every stage chained onto one (and
  * onto the futures it derives) was another hop through the common pool: a wake-up each, two or three per
  * rate-limit call in the 3-node profile. The plain future completes inside one task on {@code executor}; what
- * follows runs there, inline. The executor must not be a Hazelcast thread (those may not call Hazelcast again).
+ * follows runs there, inline (a map's delegating future still adds Hazelcast's own hand-off before it). The executor must not be a Hazelcast thread (those may not call Hazelcast again).
  */
 final class OneHop {
-    /**
-     * The common pool, entered only from outside it: a task handed over on a pool thread (Hazelcast completes
-     * some of its futures there) runs at once, where it is, instead of waking another pool thread.
-     */
-    static final Executor COMMON_POOL = task -> {
-        if (Thread.currentThread() instanceof ForkJoinWorkerThread) {
-            task.run();
-        } else {
-            ForkJoinPool.commonPool().execute(task);
-        }
-    };
-
     private OneHop() {
     }
 
