@@ -283,21 +283,24 @@ if ((WARMUP_S > 0)); then
   for i in 1 2 3; do alive "${GW_PID[$i]}" || { log_tail "$TMP/gw-$i.log"; die "gw-$i died during the warm-up"; }; done
 fi
 
-declare -A CPU1=() CPUP=()
+declare -A CPU1=() CPUP=() JIT1=()
 measure() { # name path [connections]
-  local t=$1 path=$2 c=${3:-$CONNECTIONS} b1 bp a1 ap
+  local t=$1 path=$2 c=${3:-$CONNECTIONS} b1 bp a1 ap bj aj
   log "$t: $(wrk_words "-t$WRK_THREADS -c$c -d$DURATION --latency -s keys.lua $GW1$path")"
   scrape "$TMP/metrics-before-$t.txt"
   b1=$(cpu_ticks "${GW_PID[1]}")
+  bj=$(jit_ticks "${GW_PID[1]}")
   bp=$(($(cpu_ticks "${GW_PID[2]}") + $(cpu_ticks "${GW_PID[3]}")))
   run_wrk "$TMP/wrk-$t.txt" "$DURATION_S" "-t$WRK_THREADS" "-c$c" "-d$DURATION" --latency \
     -s "$TMP/keys.lua" "$GW1$path" || die "wrk failed on $path: $(tail -n 2 "$TMP/wrk-$t.txt" | tr '\n' ' ')"
   a1=$(cpu_ticks "${GW_PID[1]}")
+  aj=$(jit_ticks "${GW_PID[1]}")
   ap=$(($(cpu_ticks "${GW_PID[2]}") + $(cpu_ticks "${GW_PID[3]}")))
   scrape "$TMP/metrics-after-$t.txt"
   parse_wrk "$t" "$TMP/wrk-$t.txt" || die "could not parse wrk output: $(tr '\n' ' ' <"$TMP/wrk-$t.txt" | head -c 200)"
   CPU1[$t]=$(us_per_req $((a1 - b1)) "${NREQ[$t]}")
   CPUP[$t]=$(us_per_req $((ap - bp)) "${NREQ[$t]}")
+  JIT1[$t]=$(us_per_req $((aj - bj)) "${NREQ[$t]}")
   for i in 1 2 3; do alive "${GW_PID[$i]}" || { log_tail "$TMP/gw-$i.log"; die "gw-$i died during the $t measurement"; }; done
 }
 RUNS=()
@@ -345,6 +348,7 @@ FREE_RPS=$(mean_of free RPS)
 LIMITED_RPS=$(mean_of limited RPS)
 RATIO=$(ratio "$LIMITED_RPS" "$FREE_RPS")
 EXTRA_CPU=$(awk -v l="$(mean_of limited CPU1)" -v f="$(mean_of free CPU1)" 'BEGIN {printf "%.1f", l - f}')
+EXTRA_JIT=$(awk -v l="$(mean_of limited JIT1)" -v f="$(mean_of free JIT1)" 'BEGIN {printf "%.1f", l - f}')
 
 # ---- report -------------------------------------------------------------------------------
 
@@ -355,17 +359,17 @@ for t in "${RUNS[@]}"; do [[ ${ERRS[$t]} == 0 ]] || INVALID+=("wrk errors on $t:
 ((DEC_RUN[allowed] > 0)) || INVALID+=("no allowed decision counted during the /limited measurement")
 
 table() {
-  echo "| run (node 1) | connections | req/s | p50 ms | p99 ms | gw-1 CPU us/req | gw-2+gw-3 CPU us/req | errors |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---|"
+  echo "| run (node 1) | connections | req/s | p50 ms | p99 ms | gw-1 CPU us/req | of which JIT | gw-2+gw-3 CPU us/req | errors |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---|"
   local t c
   for t in "${RUNS[@]}"; do
     c=$CONNECTIONS
     [[ $t == light ]] && c=$LIGHT_CONNECTIONS
-    echo "| $t | $c | ${RPS[$t]} | ${P50[$t]} | ${P99[$t]} | ${CPU1[$t]} | ${CPUP[$t]} | ${ERRS[$t]} |"
+    echo "| $t | $c | ${RPS[$t]} | ${P50[$t]} | ${P99[$t]} | ${CPU1[$t]} | ${JIT1[$t]} | ${CPUP[$t]} | ${ERRS[$t]} |"
   done
   echo
   echo "- keys: $(if ((HOT_KEY)); then echo "one hot key, its bucket held by $HOT_OWNER"; else echo "$KEYS X-Key values"; fi)"
-  echo "- limited / free req/s, mean of $ROUNDS rounds: $LIMITED_RPS / $FREE_RPS = **$RATIO** (target >= $RATIO_TARGET: $(meets "$RATIO" ge "$RATIO_TARGET")); gw-1 CPU per request +$EXTRA_CPU us for the check"
+  echo "- limited / free req/s, mean of $ROUNDS rounds: $LIMITED_RPS / $FREE_RPS = **$RATIO** (target >= $RATIO_TARGET: $(meets "$RATIO" ge "$RATIO_TARGET")); gw-1 CPU per request +$EXTRA_CPU us for the check (of which JIT compilation +$EXTRA_JIT us: still compiling when positive)"
   echo "- distributed check on gw-1 (\`$CHECK{policy=\"$POLICY\"}\`, last 1024 checks):" \
     "under full load (end of limited-$ROUNDS, $CONNECTIONS connections) p50 **${CHECK_P50} us**, p99 **${CHECK_P99} us**, p99.9 ${CHECK_P999} us;" \
     "at light load (light, $LIGHT_CONNECTIONS connections) p50 **${LIGHT_P50} us**, p99 **${LIGHT_P99} us**, p99.9 ${LIGHT_P999} us" \

@@ -301,6 +301,17 @@ cpu_ticks() { # pid -> user+system clock ticks of the process and its children
   echo "$total"
 }
 
+jit_ticks() { # pid -> user+system clock ticks of the JVM's JIT compiler threads (C1/C2 CompilerThread)
+  local pid=$1 total=0 t f
+  for t in /proc/"$pid"/task/*; do
+    f=$(cat "$t/stat" 2>/dev/null) || continue
+    [[ $f == *"(C1 CompilerThre"* || $f == *"(C2 CompilerThre"* ]] || continue
+    f=${f##*) }
+    total=$((total + $(awk '{print $12 + $13}' <<<"$f")))
+  done
+  echo "$total"
+}
+
 us_per_req() { # ticks requests -> CPU microseconds per request
   awk -v d="$1" -v n="$2" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.1f", (n > 0 ? d * 1e6 / hz / n : 0)}'
 }
