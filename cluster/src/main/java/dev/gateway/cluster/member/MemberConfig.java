@@ -18,6 +18,7 @@ import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * Translates the {@code cluster:} section into the one Hazelcast {@link Config} a gateway member runs with.
@@ -51,6 +52,21 @@ final class MemberConfig {
             Map.entry("hazelcast.graceful.shutdown.max.wait", "30"),
             Map.entry("hazelcast.invocation.retry.pause.millis", "50"));
 
+    /** Up to this many processors (as the JVM sees them: a {@code taskset} counts), a machine is small. */
+    static final int SMALL_MACHINE_PROCESSORS = 2;
+
+    /**
+     * Threads on a small machine. Hazelcast sizes for a server: 3 input and 3 output I/O threads and 2 response
+     * threads, each a wake-up and a context switch per rate-limit call on a core shared with the proxy. One I/O
+     * thread each way, and responses handled on the I/O thread that reads them (no response thread: the
+     * callbacks still run on the common pool, never on the I/O thread), took gw-1's CPU per check from about 13
+     * to about 11 us and the check's light-load p99 from 418-541 to 297-324 us in bench/cluster.sh --hot-key
+     * with the owners on their own core (see bench/README.md).
+     */
+    static final Map<String, String> SMALL_MACHINE_PROPERTIES = Map.of(
+            "hazelcast.io.thread.count", "1",
+            "hazelcast.operation.response.thread.count", "0");
+
     /**
      * Java deserialization allow-list (defaults disabled, so everything else is denied): our own classes,
      * Hazelcast's and bucket4j's (entry processors, backup processors), arrays, and the JDK value, collection,
@@ -72,6 +88,12 @@ final class MemberConfig {
      * @throws IllegalArgumentException when {@code cluster.listen} does not name an address of this machine
      */
     static Config build(ClusterSettings settings, String nodeName) {
+        return build(settings, nodeName, Runtime.getRuntime().availableProcessors(), System::getProperty);
+    }
+
+    /** As {@link #build(ClusterSettings, String)} on a machine with {@code processors} and these system properties. */
+    static Config build(ClusterSettings settings, String nodeName, int processors,
+                        UnaryOperator<String> systemProperties) {
         Objects.requireNonNull(settings, "settings");
         if (nodeName == null || nodeName.isBlank()) {
             throw new IllegalArgumentException("nodeName: " + (nodeName == null ? "null" : "'" + nodeName + "'")
@@ -87,6 +109,14 @@ final class MemberConfig {
         }
         config.getMemberAttributeConfig().setAttribute(ClusterMember.NODE_NAME_ATTRIBUTE, nodeName);
         PROPERTIES.forEach(config::setProperty);
+        if (processors <= SMALL_MACHINE_PROCESSORS) {
+            // a property given on the command line wins: config properties would override it
+            SMALL_MACHINE_PROPERTIES.forEach((name, value) -> {
+                if (systemProperties.apply(name) == null) {
+                    config.setProperty(name, value);
+                }
+            });
+        }
         config.setProperty("hazelcast.logging.type", slf4jPresent() ? "slf4j" : "jdk");
         config.setProperty("hazelcast.socket.bind.any", Boolean.toString(bindAny));
         if (bind instanceof Inet6Address) {

@@ -36,6 +36,26 @@ class MemberConfigTest {
     }
 
     @Test
+    void aSmallMachineGetsOneIoThreadEachWayAndNoResponseThread() {
+        Config small = MemberConfig.build(STATIC, "gw-1", 2, name -> null);
+        assertThat(small.getProperty("hazelcast.io.thread.count")).isEqualTo("1");
+        assertThat(small.getProperty("hazelcast.operation.response.thread.count")).isEqualTo("0");
+
+        Config large = MemberConfig.build(STATIC, "gw-1", 3, name -> null);
+        assertThat(large.getProperty("hazelcast.io.thread.count")).isNull();
+        assertThat(large.getProperty("hazelcast.operation.response.thread.count")).isNull();
+    }
+
+    @Test
+    void aThreadCountGivenOnTheCommandLineWinsOnASmallMachine() {
+        Config config = MemberConfig.build(STATIC, "gw-1", 1,
+                name -> name.equals("hazelcast.io.thread.count") ? "3" : null);
+
+        assertThat(config.getProperty("hazelcast.io.thread.count")).as("left to the system property").isNull();
+        assertThat(config.getProperty("hazelcast.operation.response.thread.count")).isEqualTo("0");
+    }
+
+    @Test
     void staticDiscoveryUsesTheMemberListAndNothingElse() {
         JoinConfig join = MemberConfig.build(STATIC, "gw-1").getNetworkConfig().getJoin();
 
