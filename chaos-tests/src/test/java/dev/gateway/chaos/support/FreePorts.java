@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Random;
 import java.util.Set;
 
@@ -58,11 +59,15 @@ public final class FreePorts {
         }
     }
 
-    /** The first port of the ephemeral range, or 0 when unknown. */
-    private static int ephemeralLow() {
+    /**
+     * The first port of the ephemeral range, or 0 when unknown. Read line by line: procfs reports a size of 0,
+     * and {@code Files.readString} then returned only the first byte ("3" of "32768"), which silently sent every
+     * port back into the ephemeral range.
+     */
+    static int ephemeralLow() {
         try {
-            String[] range = Files.readString(EPHEMERAL_RANGE).trim().split("\\s+");
-            return Integer.parseInt(range[0]);
+            List<String> lines = Files.readAllLines(EPHEMERAL_RANGE);
+            return lines.isEmpty() ? 0 : Integer.parseInt(lines.get(0).trim().split("\\s+")[0]);
         } catch (IOException | RuntimeException e) {
             return 0;
         }

@@ -2,6 +2,7 @@ package dev.gateway.chaos.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -12,8 +13,13 @@ class FreePortsTest {
     @Test
     void portsAreDistinctAndBelowTheEphemeralRange() throws Exception {
         Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
-        int ephemeralLow = Files.isReadable(range)
-                ? Integer.parseInt(Files.readString(range).trim().split("\\s+")[0]) : Integer.MAX_VALUE;
+        int ephemeralLow = Integer.MAX_VALUE;
+        if (Files.isReadable(range)) {
+            try (BufferedReader reader = Files.newBufferedReader(range)) {
+                ephemeralLow = Integer.parseInt(reader.readLine().trim().split("\\s+")[0]);
+            }
+            assertThat(FreePorts.ephemeralLow()).as("the range as FreePorts reads it").isEqualTo(ephemeralLow);
+        }
         FreePorts ports = new FreePorts();
         Set<Integer> seen = new HashSet<>();
         for (int i = 0; i < 100; i++) {
