@@ -210,17 +210,9 @@ public final class HazelcastRateLimiter implements RateLimiter {
                     coalesced.add(checks.size() - 1L);
                     return checks.size();
                 },
-                count -> {
-                    try {
-                        return OneHop.complete(
-                                windows.submitToKey(key, new SlidingWindowProcessor(spec, ticker.epochNanos(), count)),
-                                ForkJoinPool.commonPool(), Function.identity());
-                    } catch (RuntimeException e) {
-                        // never throw here: bucket4j's helper would keep the key's queue locked until the
-                        // front expires, and every check of the key would wait out its timeout meanwhile
-                        return CompletableFuture.failedFuture(e);
-                    }
-                },
+                count -> OneHop.call( // never throws: see OneHop#call
+                        () -> windows.submitToKey(key, new SlidingWindowProcessor(spec, ticker.epochNanos(), count)),
+                        ForkJoinPool.commonPool(), Function.identity()),
                 (count, decisions) -> IntStream.range(0, count).mapToObj(i -> SlidingWindow.decode(decisions, i)).toList());
         return () -> batches.executeAsync(Boolean.TRUE);
     }

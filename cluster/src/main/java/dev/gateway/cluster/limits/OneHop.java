@@ -4,6 +4,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Moves the result of a Hazelcast future to a plain {@link CompletableFuture} in one hand-off. Hazelcast runs
@@ -14,6 +15,22 @@ import java.util.function.Function;
  */
 final class OneHop {
     private OneHop() {
+    }
+
+    /**
+     * As {@link #complete}, for a call still to be made: a call that throws at once (a member shutting down, say)
+     * is a failed future, never an exception. bucket4j's batch helper frees a key's queue only when the call it
+     * started completes; a call that threw would leave the key's later checks waiting until their timeout.
+     */
+    static <T, R> CompletableFuture<R> call(Supplier<? extends CompletionStage<T>> hazelcast, Executor executor,
+                                            Function<T, R> map) {
+        CompletionStage<T> stage;
+        try {
+            stage = hazelcast.get();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return complete(stage, executor, map);
     }
 
     /**

@@ -28,19 +28,11 @@ final class OneHopProxyManager<K> extends HazelcastProxyManager<K> {
         this.executor = Objects.requireNonNull(executor, "executor");
     }
 
-    /**
-     * Never throws: a call Hazelcast refuses at once (a member shutting down, say) is a failed future. bucket4j's
-     * batching frees a key's queue only when the call in flight completes; a call that threw instead would leave
-     * the key's later checks waiting until their timeout.
-     */
+    /** Never throws (see {@link OneHop#call}). */
     @Override
     public <T> CompletableFuture<CommandResult<T>> executeAsync(K key, Request<T> request) {
         Version version = request.getBackwardCompatibilityVersion();
-        try {
-            return OneHop.complete(map.submitToKey(key, new HazelcastEntryProcessor<K, T>(request)), executor,
-                    bytes -> InternalSerializationHelper.deserializeResult(bytes, version));
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        return OneHop.call(() -> map.submitToKey(key, new HazelcastEntryProcessor<K, T>(request)), executor,
+                bytes -> InternalSerializationHelper.deserializeResult(bytes, version));
     }
 }

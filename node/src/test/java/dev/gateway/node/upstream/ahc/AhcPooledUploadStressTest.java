@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.gateway.node.GatewayNode;
 import dev.gateway.node.server.demo.DemoUpstream;
 import dev.gateway.node.support.JsonErrors;
+import dev.gateway.node.support.SimpleHttp;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -90,6 +91,6 @@ class AhcPooledUploadStressTest {
     }
 
     private static URI uri(String pathAndQuery) {
-        return URI.create("http://127.0.0.1:" + node.proxyPort() + pathAndQuery);
+        return SimpleHttp.uri(node.proxyPort(), pathAndQuery);
     }
 }
