@@ -35,6 +35,9 @@ import java.util.function.LongSupplier;
  * gateway_upstream_target_healthy{upstream, target}          gauge, 1 | 0
  * gateway_listener_rejected_total{reason}                    counter
  * gateway_access_log_dropped_total                           counter
+ * gateway_rate_limit_decisions_total{policy, outcome}        counter
+ * gateway_rate_limit_check_seconds{policy}                   summary
+ * gateway_rate_limit_check_duration_seconds{policy}          histogram (_bucket{le}, _count, _sum)
  * jvm_*                                                      see JvmMetrics
  * </pre>
  * {@code route} is {@link #NO_ROUTE} ("") for requests no route matched. {@code method} is one of
@@ -83,6 +86,8 @@ public final class GatewayMetrics {
             "Rate-limit decisions by policy and outcome: allowed, limited, or fallback when the cluster could not answer.");
     static final Family RATE_LIMIT_CHECK = new Family("gateway_rate_limit_check_seconds", Type.SUMMARY,
             "Time to get a rate-limit decision, by policy.");
+    static final Family RATE_LIMIT_CHECK_BUCKETS = new Family("gateway_rate_limit_check_duration_seconds", Type.HISTOGRAM,
+            "Time to get a rate-limit decision, by policy: every decision since start, in buckets.");
 
     private final MetricRegistry registry;
     private final PrometheusExposition exposition;
@@ -230,14 +235,22 @@ public final class GatewayMetrics {
                 counter(MetricRegistry.name("gateway.rate-limit", p, "fallback"),
                         new Series(RATE_LIMIT_DECISIONS, Labels.of("policy", p, "outcome", "fallback"), 1)),
                 timer(MetricRegistry.name("gateway.rate-limit", p, "check"),
-                        new Series(RATE_LIMIT_CHECK, Labels.of("policy", p), NANOS_PER_SECOND))));
+                        new Series(RATE_LIMIT_CHECK, Labels.of("policy", p), NANOS_PER_SECOND)),
+                histogram(MetricRegistry.name("gateway.rate-limit", p, "check-buckets"),
+                        new Series(RATE_LIMIT_CHECK_BUCKETS, Labels.of("policy", p), NANOS_PER_SECOND),
+                        LatencyHistogram.CHECK_BOUNDS_NANOS)));
     }
 
-    /** One policy's decision counters and check-latency timer. Thread-safe. */
-    public record PolicyMetrics(Counter allowed, Counter limited, Counter fallback, Timer check) {
+    /**
+     * One policy's decision counters and check latency: a summary of the last checks ({@code check}) and a
+     * histogram of all of them ({@code checkBuckets}). Thread-safe.
+     */
+    public record PolicyMetrics(Counter allowed, Counter limited, Counter fallback, Timer check,
+                                LatencyHistogram checkBuckets) {
         public void decided(boolean wasAllowed, long checkNanos) {
             (wasAllowed ? allowed : limited).inc();
             check.update(checkNanos, TimeUnit.NANOSECONDS);
+            checkBuckets.update(checkNanos);
         }
     }
 
@@ -298,6 +311,18 @@ public final class GatewayMetrics {
 
     private Timer timer(String name, Series series) {
         return registry.timer(exposition.claim(name, series), SummingTimer::new);
+    }
+
+    /** The histogram registered under {@code name}, made with {@code boundsNanos} if there is none yet. */
+    private LatencyHistogram histogram(String name, Series series, long[] boundsNanos) {
+        String claimed = exposition.claim(name, series);
+        if (registry.getMetrics().get(claimed) instanceof LatencyHistogram existing) {
+            return existing;
+        }
+        LatencyHistogram histogram = new LatencyHistogram(boundsNanos);
+        registry.remove(claimed);
+        registry.register(claimed, histogram);
+        return histogram;
     }
 
     /** Registers a gauge, replacing whatever held its name; returns the name used. */

@@ -8,11 +8,14 @@ import com.codahale.metrics.Snapshot;
 import com.codahale.metrics.Timer;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.dropwizard.DropwizardExports;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricMetadata;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
@@ -61,7 +64,7 @@ final class PrometheusExposition {
     private static final Logger log = LoggerFactory.getLogger(PrometheusExposition.class);
     private static final double[] QUANTILES = {0.5, 0.75, 0.95, 0.98, 0.99, 0.999};
 
-    enum Type { COUNTER, GAUGE, SUMMARY }
+    enum Type { COUNTER, GAUGE, SUMMARY, HISTOGRAM }
 
     /**
      * One Prometheus metric family. {@code name} is the base name: a counter's samples are written
@@ -173,6 +176,8 @@ final class PrometheusExposition {
                 }
                 case SUMMARY:
                     return metric instanceof Timer timer ? summary(s, timer) : null;
+                case HISTOGRAM:
+                    return metric instanceof LatencyHistogram histogram ? histogram(s, histogram) : null;
                 default:
                     return null;
             }
@@ -196,6 +201,20 @@ final class PrometheusExposition {
             point.sum(summing.sumNanos() / s.unitDivisor());
         }
         return point.build();
+    }
+
+    private static HistogramDataPointSnapshot histogram(Series s, LatencyHistogram histogram) {
+        long[] bounds = histogram.boundsNanos();
+        double[] upper = new double[bounds.length + 1];
+        for (int i = 0; i < bounds.length; i++) {
+            upper[i] = bounds[i] / s.unitDivisor();
+        }
+        upper[bounds.length] = Double.POSITIVE_INFINITY;
+        return HistogramDataPointSnapshot.builder()
+                .labels(s.labels())
+                .classicHistogramBuckets(ClassicHistogramBuckets.of(upper, histogram.bucketCounts()))
+                .sum(histogram.sumNanos() / s.unitDivisor())
+                .build();
     }
 
     /** A counter's or gauge's value; NaN when the metric has no numeric value. */
@@ -238,6 +257,8 @@ final class PrometheusExposition {
                     return new CounterSnapshot(metadata, cast(CounterDataPointSnapshot.class));
                 case GAUGE:
                     return new GaugeSnapshot(metadata, cast(GaugeDataPointSnapshot.class));
+                case HISTOGRAM:
+                    return new HistogramSnapshot(metadata, cast(HistogramDataPointSnapshot.class));
                 default:
                     return new SummarySnapshot(metadata, cast(SummaryDataPointSnapshot.class));
             }

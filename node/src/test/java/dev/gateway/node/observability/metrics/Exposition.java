@@ -79,6 +79,9 @@ final class Exposition {
         if (type.equals("summary")) {
             return name.equals(family) || name.equals(family + "_count") || name.equals(family + "_sum");
         }
+        if (type.equals("histogram")) {
+            return name.equals(family + "_bucket") || name.equals(family + "_count") || name.equals(family + "_sum");
+        }
         return name.equals(family);
     }
 

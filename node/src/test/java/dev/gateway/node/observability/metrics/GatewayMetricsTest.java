@@ -103,6 +103,36 @@ class GatewayMetricsTest {
     }
 
     @Test
+    void rateLimitChecksAreASummaryAndACumulativeHistogramInSeconds() {
+        GatewayMetrics.PolicyMetrics policy = metrics.rateLimitPolicy("per-key");
+        policy.decided(true, 40_000);      // 40 us: in le=5.0E-5
+        policy.decided(true, 300_000);     // exactly 300 us: bounds are inclusive
+        policy.decided(false, 301_000);    // just above: le=4.0E-4
+        policy.decided(true, 2 * 1_000 * MS); // 2 s: only +Inf
+
+        Exposition scrape = Exposition.scrape(metrics);
+
+        assertThat(scrape.types).containsEntry("gateway_rate_limit_check_seconds", "summary")
+                .containsEntry("gateway_rate_limit_check_duration_seconds", "histogram");
+        String bucket = "gateway_rate_limit_check_duration_seconds_bucket{policy=\"per-key\",le=\"%s\"}";
+        assertThat(scrape.value(bucket.formatted("2.5E-5"))).isEqualTo(0.0);
+        assertThat(scrape.value(bucket.formatted("5.0E-5"))).isEqualTo(1.0);
+        assertThat(scrape.value(bucket.formatted("2.5E-4"))).isEqualTo(1.0);
+        assertThat(scrape.value(bucket.formatted("3.0E-4"))).isEqualTo(2.0);
+        assertThat(scrape.value(bucket.formatted("4.0E-4"))).isEqualTo(3.0);
+        assertThat(scrape.value(bucket.formatted("1.0"))).isEqualTo(3.0);
+        assertThat(scrape.value(bucket.formatted("+Inf"))).isEqualTo(4.0);
+        assertThat(scrape.series("gateway_rate_limit_check_duration_seconds_bucket"))
+                .hasSize(LatencyHistogram.CHECK_BOUNDS_NANOS.length + 1);
+        assertThat(scrape.value("gateway_rate_limit_check_duration_seconds_count{policy=\"per-key\"}")).isEqualTo(4.0);
+        assertThat(scrape.value("gateway_rate_limit_check_duration_seconds_sum{policy=\"per-key\"}"))
+                .isCloseTo(2.000641, within(1e-9));
+        assertThat(scrape.value("gateway_rate_limit_check_seconds_count{policy=\"per-key\"}")).isEqualTo(4.0);
+        assertThat(scrape.value("gateway_rate_limit_decisions_total{outcome=\"limited\",policy=\"per-key\"}")).isEqualTo(1.0);
+        assertThat(metrics.rateLimitPolicy("per-key")).as("one set per policy, kept").isSameAs(policy);
+    }
+
+    @Test
     void poolGaugesAreReadAtScrapeTime() {
         AtomicInteger open = new AtomicInteger(5);
         AtomicInteger idle = new AtomicInteger(2);
@@ -337,11 +367,13 @@ class GatewayMetricsTest {
         assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled(),
                 "this JVM cannot measure per-thread allocation");
         long thread = Thread.currentThread().getId();
+        GatewayMetrics.PolicyMetrics policy = metrics.rateLimitPolicy("per-key");
         Runnable requests = () -> {
             for (int i = 0; i < 100_000; i++) {
                 metrics.requestFinished("users", (i & 1) == 0 ? "GET" : "POST", 200, i, "users", i);
                 metrics.requestFinished(null, "BREW", 404, i, null, -1);
                 metrics.listenerRejected("header-timeout");
+                policy.decided((i & 1) == 0, i * 10L);
             }
         };
         requests.run(); // first use creates the series
@@ -350,7 +382,7 @@ class GatewayMetricsTest {
         requests.run();
         long allocated = threads.getThreadAllocatedBytes(thread) - before;
 
-        // 300,000 calls; a single allocation per call would be several megabytes.
-        assertThat(allocated).as("bytes allocated by 300k hot-path calls").isLessThan(64 * 1024);
+        // 400,000 calls; a single allocation per call would be several megabytes.
+        assertThat(allocated).as("bytes allocated by 400k hot-path calls").isLessThan(64 * 1024);
     }
 }
