@@ -395,6 +395,10 @@ FREE_RPS=$(mean_of free RPS)
 LIMITED_RPS=$(mean_of limited RPS)
 RATIO=$(ratio "$LIMITED_RPS" "$FREE_RPS")
 EXTRA_CPU=$(awk -v l="$(mean_of limited CPU1)" -v f="$(mean_of free CPU1)" 'BEGIN {printf "%.1f", l - f}')
+ROUND_RATIOS=""
+for ((r = 1; r <= ROUNDS; r++)); do
+  ROUND_RATIOS+="${ROUND_RATIOS:+, }$(ratio "${RPS[limited-$r]}" "${RPS[free-$r]}")"
+done
 EXTRA_JIT=$(awk -v l="$(mean_of limited JIT1)" -v f="$(mean_of free JIT1)" 'BEGIN {printf "%.1f", l - f}')
 
 # ---- report -------------------------------------------------------------------------------
@@ -416,7 +420,7 @@ table() {
   done
   echo
   echo "- keys: $(if ((HOT_KEY)); then echo "one hot key, its bucket held by $HOT_OWNER"; else echo "$KEYS X-Key values"; fi)"
-  echo "- limited / free req/s, mean of $ROUNDS rounds: $LIMITED_RPS / $FREE_RPS = **$RATIO** (target >= $RATIO_TARGET: $(meets "$RATIO" ge "$RATIO_TARGET")); gw-1 CPU per request +$EXTRA_CPU us for the check (of which JIT compilation +$EXTRA_JIT us: still compiling when positive)"
+  echo "- limited / free req/s, mean of $ROUNDS rounds: $LIMITED_RPS / $FREE_RPS = **$RATIO** (target >= $RATIO_TARGET: $(meets "$RATIO" ge "$RATIO_TARGET")); gw-1 CPU per request +$EXTRA_CPU us for the check (of which JIT compilation +$EXTRA_JIT us: still compiling when positive); round by round: $ROUND_RATIOS"
   echo "- distributed check on gw-1, every check of the run (\`$HIST{policy=\"$POLICY\"}\`):" \
     "under full load (limited-$ROUNDS, $CONNECTIONS connections, $H_FULL_N checks) p50 **${H_FULL_P50} us**, p99 **${H_FULL_P99} us**, p99.9 ${H_FULL_P999} us, ${H_FULL_SHARE}% <= $CHECK_P99_TARGET_US us;" \
     "at light load (light, $LIGHT_CONNECTIONS connections, $H_LIGHT_N checks) p50 **${H_LIGHT_P50} us**, p99 **${H_LIGHT_P99} us**, p99.9 ${H_LIGHT_P999} us, **${H_LIGHT_SHARE}%** <= $CHECK_P99_TARGET_US us" \

@@ -3,10 +3,12 @@ package dev.gateway.limiter;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.BandwidthBuilder;
 import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.BucketState;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.EstimationProbe;
 import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.TokensInheritanceStrategy;
+import io.github.bucket4j.VerboseResult;
 import java.time.Instant;
 
 /**
@@ -82,6 +84,45 @@ public final class Bucket4jSpecs {
         return new Decision(allowed, spec.limit(), probe.getRemainingTokens(),
                 resetNanos(spec, probe.getNanosToWaitForReset(), nowNanos),
                 allowed ? 0 : probe.getNanosToWaitForRefill());
+    }
+
+    /**
+     * The decisions of {@code checks} single-token checks that arrived together, from one consumption of as many
+     * of them as the bucket holds ({@code tryConsumeAsMuchAsPossible(checks)}, verbose: the tokens taken and the
+     * bucket after). They are exactly the decisions of the same checks made one by one at the operation's time,
+     * in order: the first ones get a token each, with what was left after each; the rest are refused with the
+     * wait for one token. One call instead of one command per check.
+     *
+     * @throws IllegalArgumentException if the result consumed more than {@code checks} tokens or fewer than 0
+     */
+    public static Decision[] decisions(LimitSpec spec, int checks, VerboseResult<Long> consumed) {
+        long taken = consumed.getValue();
+        if (taken < 0 || taken > checks) {
+            throw new IllegalArgumentException("consumed " + taken + " tokens for " + checks + " checks");
+        }
+        long now = consumed.getOperationTimeNanos();
+        BucketState after = consumed.getState();
+        long left = after.getAvailableTokens();
+        Decision[] decisions = new Decision[checks];
+        for (int i = 0; i < checks; i++) {
+            if (i < taken) {
+                long later = taken - 1 - i; // tokens the checks after this one took
+                long untilFull;
+                if (later == 0) {
+                    untilFull = after.calculateFullRefillingTime(now);
+                } else {
+                    BucketState then = after.copy();
+                    then.addTokens(later);
+                    untilFull = then.calculateFullRefillingTime(now);
+                }
+                decisions[i] = new Decision(true, spec.limit(), left + later, resetNanos(spec, untilFull, now), 0);
+            } else {
+                decisions[i] = new Decision(false, spec.limit(), left,
+                        resetNanos(spec, after.calculateFullRefillingTime(now), now),
+                        after.calculateDelayNanosAfterWillBePossibleToConsume(1, now, true));
+            }
+        }
+        return decisions;
     }
 
     /**

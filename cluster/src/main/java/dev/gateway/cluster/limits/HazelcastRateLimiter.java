@@ -13,14 +13,11 @@ import dev.gateway.limiter.SlidingWindow;
 import dev.gateway.limiter.Ticker;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.AsyncBucketProxy;
+import io.github.bucket4j.distributed.AsyncVerboseBucket;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
 import io.github.bucket4j.distributed.proxy.ClientSideConfig;
 import io.github.bucket4j.distributed.proxy.RemoteAsyncBucketBuilder;
-import io.github.bucket4j.distributed.proxy.optimization.Optimization;
-import io.github.bucket4j.distributed.proxy.optimization.OptimizationListener;
-import io.github.bucket4j.distributed.proxy.optimization.batch.BatchingOptimization;
-import io.github.bucket4j.util.concurrent.batch.AsyncBatchHelper;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -51,10 +48,12 @@ import java.util.stream.IntStream;
  * A peek of a sliding window is a plain read; a peek of a bucket goes through bucket4j (which creates a full
  * bucket for an unknown key; it expires after {@link #KEEP_AFTER_FULL}).
  *
- * <p>Coalescing: while a check of a key is on its way to the owner, later checks of the same key on this node
- * wait and then travel together, as one entry-processor call carrying one command per check (bucket4j's batching;
- * for sliding windows the same batching over this package's processor, which takes the checks in turn). Each still gets its own answer, computed in arrival order on the owner, so a batch
- * admits exactly what the same checks one by one would; its backup is synchronous like any other call. A hot
+ * <p>Coalescing ({@link Coalescer}): while a check of a key is on its way to the owner, later checks of the same
+ * key on this node wait and then travel together as one entry-processor call carrying their count. For a bucket
+ * that call is one bucket4j consumption of as many of the n tokens as the bucket holds, answered with the bucket
+ * after it, from which each check gets the answer it would have got alone ({@link Bucket4jSpecs#decisions});
+ * for a sliding window this package's processor takes the n checks in turn. Either way a batch admits exactly what
+ * the same checks one by one would, in arrival order; its backup is synchronous like any other call. A hot
  * key (a global or per-route quota) then costs one round trip per batch instead of one per request. The fronts
  * that do this are kept per key for at most the request timeout (then rebuilt), and for at most
  * {@link #MAX_COALESCING_KEYS} keys at once (a key without one gets a fresh proxy: correct, just not coalesced),
@@ -62,11 +61,12 @@ import java.util.stream.IntStream;
  * the time it is sent.
  * {@link #coalescedChecks()} counts the checks that rode along in another's call.
  *
- * <p>Timeouts and failures: every call is bounded by the request timeout (default
- * {@link #DEFAULT_REQUEST_TIMEOUT}; never Hazelcast's 60 s invocation timeout). A call that does not answer
- * in time, or fails for any reason (member shutting down, no owner during migration, cluster unreachable),
- * completes with {@link RateLimiterUnavailableException}, cause attached. A call that timed out may still take
- * its token on the owner later.
+ * <p>Timeouts and failures: every check and peek is answered within the request timeout of its arrival
+ * (default {@link #DEFAULT_REQUEST_TIMEOUT}; never Hazelcast's 60 s invocation timeout), time spent waiting for
+ * its key's earlier call included. A check or peek that gets no answer in time, or whose call fails for any
+ * reason (member shutting down, no owner during migration, cluster unreachable), completes with
+ * {@link RateLimiterUnavailableException}, cause attached. A call that timed out may still take its tokens on the
+ * owner later.
  *
  * <p>Threads: never blocks. Answers complete on the common {@code ForkJoinPool}, in one hand-off from the
  * Hazelcast thread that receives them ({@link OneHop}); whoever continues a returned stage runs there and must
@@ -93,35 +93,15 @@ public final class HazelcastRateLimiter implements RateLimiter {
     private final AsyncProxyManager<String> buckets;
     private final IMap<String, long[]> windows;
     private final Map<LimitSpec, Binding> bindings = new ConcurrentHashMap<>();
-    private final Cache<Coalesced, KeyFront> coalescing;
+    private final Cache<FrontKey, Coalescer> coalescing;
     private final LongAdder coalesced = new LongAdder();
-    private final Optimization batching = new BatchingOptimization(new OptimizationListener() {
-        @Override
-        public void incrementMergeCount(int count) {
-            coalesced.add(count);
-        }
 
-        @Override
-        public void incrementSkipCount(int count) {
-        }
-    });
-
-    /**
-     * A bucket4j builder carrying a spec's version, the same with batching, and the spec's bucket4j
-     * configuration.
-     */
-    private record Binding(RemoteAsyncBucketBuilder<String> builder, RemoteAsyncBucketBuilder<String> batching,
-                           BucketConfiguration configuration) {
+    /** A bucket4j builder carrying a spec's version, and the spec's bucket4j configuration. */
+    private record Binding(RemoteAsyncBucketBuilder<String> builder, BucketConfiguration configuration) {
     }
 
     /** The key of a coalescing front: one per bucket key and spec (a new spec version gets a new one). */
-    private record Coalesced(String key, LimitSpec spec) {
-    }
-
-    /** Where one key's checks go: they wait for the key's call in flight and then travel together. */
-    @FunctionalInterface
-    private interface KeyFront {
-        CompletionStage<Decision> check();
+    private record FrontKey(String key, LimitSpec spec) {
     }
 
     public HazelcastRateLimiter(HazelcastInstance hazelcast, Ticker ticker) {
@@ -166,8 +146,11 @@ public final class HazelcastRateLimiter implements RateLimiter {
     public CompletionStage<Decision> tryConsume(String key, LimitSpec spec) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(spec, "spec");
-        return bounded(key, () -> coalescing.get(new Coalesced(key, spec), this::front).check(),
-                Function.identity());
+        try {
+            return coalescing.get(new FrontKey(key, spec), this::front).check(); // bounded by the front
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(unavailable(key, e));
+        }
     }
 
     @Override
@@ -184,37 +167,40 @@ public final class HazelcastRateLimiter implements RateLimiter {
                 state -> SlidingWindow.peek(state, spec, now));
     }
 
-    /** A proxy that consumes nothing (peeks): built per call, nothing to coalesce. */
+    /** A key's bucket4j proxy under a spec's version. */
     private AsyncBucketProxy bucket(String key, LimitSpec spec) {
         Binding binding = binding(spec);
         return binding.builder().build(key, binding.configuration());
     }
 
     /**
-     * A key's coalescing front (see the class comment): for a bucket, a bucket4j proxy with batching; for a
-     * sliding window, the same batching over this package's processor, which takes a batch's checks in turn.
+     * A key's coalescing front (see the class comment). A bucket's call for n checks is one consumption of as many
+     * of n tokens as the bucket holds, answered with the bucket after it ({@link Bucket4jSpecs#decisions}); a
+     * single check is a plain consumption of one. A sliding window's call carries the count to this package's
+     * processor, which takes the checks in turn.
      */
-    private KeyFront front(Coalesced target) {
+    private Coalescer front(FrontKey target) {
         String key = target.key();
         LimitSpec spec = target.spec();
         if (Bucket4jSpecs.isBucket(spec)) {
-            Binding binding = binding(spec);
-            AsyncBucketProxy proxy = binding.batching().build(key, binding.configuration());
-            return () -> {
-                long now = ticker.epochNanos();
-                return proxy.tryConsumeAndReturnRemaining(1).thenApply(probe -> Bucket4jSpecs.decision(spec, probe, now));
-            };
+            AsyncBucketProxy proxy = bucket(key, spec);
+            AsyncVerboseBucket verbose = proxy.asVerbose();
+            return new Coalescer(count -> {
+                if (count == 1) {
+                    long now = ticker.epochNanos();
+                    return proxy.tryConsumeAndReturnRemaining(1)
+                            .thenApply(probe -> new Decision[] {Bucket4jSpecs.decision(spec, probe, now)});
+                }
+                return verbose.tryConsumeAsMuchAsPossible(count)
+                        .thenApply(result -> Bucket4jSpecs.decisions(spec, count, result));
+            }, requestTimeoutNanos, System::nanoTime, failure -> unavailable(key, failure), coalesced::add);
         }
-        AsyncBatchHelper<Boolean, Decision, Integer, long[]> batches = AsyncBatchHelper.create(
-                checks -> {
-                    coalesced.add(checks.size() - 1L);
-                    return checks.size();
-                },
-                count -> OneHop.call( // never throws: see OneHop#call
-                        () -> windows.submitToKey(key, new SlidingWindowProcessor(spec, ticker.epochNanos(), count)),
-                        ForkJoinPool.commonPool(), Function.identity()),
-                (count, decisions) -> IntStream.range(0, count).mapToObj(i -> SlidingWindow.decode(decisions, i)).toList());
-        return () -> batches.executeAsync(Boolean.TRUE);
+        return new Coalescer(count -> OneHop.call( // never throws: see OneHop#call
+                () -> windows.submitToKey(key, new SlidingWindowProcessor(spec, ticker.epochNanos(), count)),
+                ForkJoinPool.commonPool(),
+                decisions -> IntStream.range(0, count).mapToObj(i -> SlidingWindow.decode(decisions, i))
+                        .toArray(Decision[]::new)),
+                requestTimeoutNanos, System::nanoTime, failure -> unavailable(key, failure), coalesced::add);
     }
 
     private Binding binding(LimitSpec spec) {
@@ -225,8 +211,6 @@ public final class HazelcastRateLimiter implements RateLimiter {
             }
             binding = bindings.computeIfAbsent(spec, s -> new Binding(
                     buckets.builder().withImplicitConfigurationReplacement(s.version(), Bucket4jSpecs.INHERITANCE),
-                    buckets.builder().withImplicitConfigurationReplacement(s.version(), Bucket4jSpecs.INHERITANCE)
-                            .withOptimization(batching),
                     Bucket4jSpecs.configuration(s)));
         }
         return binding;
@@ -234,7 +218,8 @@ public final class HazelcastRateLimiter implements RateLimiter {
 
     /**
      * Runs {@code call}, maps its result with {@code answer}, and bounds the whole by the request timeout;
-     * every failure, synchronous or not, becomes {@link RateLimiterUnavailableException}.
+     * every failure, synchronous or not, becomes {@link RateLimiterUnavailableException}. For peeks; checks
+     * are bounded by their key's {@link Coalescer}, one timer per call.
      */
     private <T> CompletionStage<Decision> bounded(String key, Supplier<CompletionStage<T>> call,
                                                   Function<T, Decision> answer) {

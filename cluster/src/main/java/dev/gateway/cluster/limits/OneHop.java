@@ -19,8 +19,8 @@ final class OneHop {
 
     /**
      * As {@link #complete}, for a call still to be made: a call that throws at once (a member shutting down, say)
-     * is a failed future, never an exception. bucket4j's batch helper frees a key's queue only when the call it
-     * started completes; a call that threw would leave the key's later checks waiting until their timeout.
+     * is a failed future, never an exception, so whoever waits on the call (a key's {@link Coalescer}) always
+     * sees it end.
      */
     static <T, R> CompletableFuture<R> call(Supplier<? extends CompletionStage<T>> hazelcast, Executor executor,
                                             Function<T, R> map) {
