@@ -14,7 +14,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 JAR=${GATEWAY_JAR:-$DEFAULT_JAR}
 DURATION=${DURATION:-15s}
-WARMUP=${WARMUP:-40s}                       # one warm-up, both routes interleaved (JIT: 15 s was too short)
+WARMUP=${WARMUP:-90s}                       # one warm-up, both routes interleaved (JIT: 40 s was too short)
 ROUNDS=${ROUNDS:-3}                         # free, limited, free, limited, ...
 LIGHT_CONNECTIONS=2                         # the check's latency at light load: wrk -c2 on /limited
 CONNECTIONS=${CONNECTIONS:-50}
