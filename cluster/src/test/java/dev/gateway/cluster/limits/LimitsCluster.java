@@ -20,12 +20,22 @@ import java.util.stream.IntStream;
  * Embedded members for the limits tests, in this JVM: loopback only, TCP-IP join on explicit ports
  * (5800-5899 belong to the limits tests; each test class owns a few), a cluster name unique per start,
  * multicast and auto-detection off, no phone-home, no logging, fast failure detection, and a Java
- * deserialization filter that admits nothing (proving the limiter never relies on Java serialization).
+ * deserialization filter that admits only what Hazelcast itself sends that way (the exceptions in its
+ * responses), never this project's or bucket4j's classes: the limiter never relies on Java serialization.
+ *
+ * <p>The filter once admitted nothing at all. Then a {@code PartitionMigratingException} answered to a call
+ * during a migration could not be read by the caller: Hazelcast dropped the response, and the call hung
+ * until its timeout (30 s in the failover test, under CPU load).
  */
 final class LimitsCluster implements AutoCloseable {
 
-    /** The only classes the test members would Java-deserialize: none exist. */
-    static final String NOTHING_PREFIX = "dev.gateway.cluster.limits.nothing.";
+    /**
+     * What the test members Java-deserialize: Hazelcast's classes and the JDK types its exceptions are made of
+     * (stack traces, suppressed lists). Unlike a gateway member's filter, no {@code dev.gateway.} and no
+     * {@code io.github.bucket4j.} classes.
+     */
+    static final String[] HAZELCAST_PREFIXES = {"com.hazelcast.", "["};
+    static final String[] JDK_PACKAGES = {"java.lang", "java.util"};
 
     private final List<HazelcastInstance> members;
 
@@ -73,9 +83,9 @@ final class LimitsCluster implements AutoCloseable {
         config.setProperty("hazelcast.invocation.retry.pause.millis", "50"); // as a gateway member (MemberConfig)
         config.setProperty("hazelcast.shutdownhook.enabled", "false");
         config.getJetConfig().setEnabled(false);
-        // an empty whitelist would admit everything: whitelist a package that does not exist
         config.getSerializationConfig().setJavaSerializationFilterConfig(new JavaSerializationFilterConfig()
-                .setDefaultsDisabled(true).setWhitelist(new ClassFilter().addPrefixes(NOTHING_PREFIX)));
+                .setDefaultsDisabled(true)
+                .setWhitelist(new ClassFilter().addPrefixes(HAZELCAST_PREFIXES).addPackages(JDK_PACKAGES)));
 
         NetworkConfig network = config.getNetworkConfig();
         network.setPort(port).setPortAutoIncrement(false);
