@@ -6,12 +6,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.IntConsumer;
 import java.util.function.IntFunction;
-import java.util.function.LongSupplier;
 
 /**
  * One key's single-token checks on this node, one call to the owner at a time: a check that arrives while a call
@@ -23,39 +21,39 @@ import java.util.function.LongSupplier;
  *
  * <p>Every check is answered within the timeout of its arrival: a call gets what is left of the timeout of the
  * oldest check it carries (a call that does not answer by then fails its checks with a {@link TimeoutException};
- * it may still take effect on the owner later), and checks that used all of it waiting fail without a call. So
- * there is one timer per call, not per check.
+ * it may still take effect on the owner later), and checks that used all of it waiting fail without a call. The
+ * call is watched by {@link Deadlines}, which may fire up to one tick late.
  *
  * <p>{@code call} is given the number of checks and must not throw (a throw is taken as a failed call); whatever
- * it answers completes the checks' futures on the thread that completes it (a timeout: the JDK's shared delay
- * thread). Thread-safe.
+ * it answers completes the checks' futures on the thread that completes it (a timeout: the thread of the
+ * {@link Deadlines} tick). Thread-safe.
  */
 final class Coalescer {
     private final IntFunction<? extends CompletionStage<Decision[]>> call;
     private final long timeoutNanos;
-    private final LongSupplier nanoClock;
+    private final Deadlines deadlines;
     private final Function<Throwable, ? extends Throwable> failures;
     private final IntConsumer coalesced;
     private final Object lock = new Object();
     private List<CompletableFuture<Decision>> waiting = new ArrayList<>();
-    private long waitingSince; // nanoClock when the first of waiting arrived
+    private long waitingSince; // deadlines.now() when the first of waiting arrived
     private boolean inFlight;
 
     /**
      * @param call         sends one call for a count of checks; answers that many decisions, in order
      * @param timeoutNanos the longest a check may wait for its answer, from its arrival
-     * @param nanoClock    {@link System#nanoTime()}, or a test's clock: measures how long checks waited
+     * @param deadlines    watches each call, and is the clock of how long checks waited
      * @param failures     what the checks of a failed call fail with, given the call's failure (once per call)
      * @param coalesced    told how many checks rode along in another's call (a batch's size - 1), per call
      */
-    Coalescer(IntFunction<? extends CompletionStage<Decision[]>> call, long timeoutNanos, LongSupplier nanoClock,
+    Coalescer(IntFunction<? extends CompletionStage<Decision[]>> call, long timeoutNanos, Deadlines deadlines,
               Function<Throwable, ? extends Throwable> failures, IntConsumer coalesced) {
         if (timeoutNanos <= 0) {
             throw new IllegalArgumentException("timeoutNanos: " + timeoutNanos + " (expected: > 0)");
         }
         this.call = Objects.requireNonNull(call, "call");
         this.timeoutNanos = timeoutNanos;
-        this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+        this.deadlines = Objects.requireNonNull(deadlines, "deadlines");
         this.failures = Objects.requireNonNull(failures, "failures");
         this.coalesced = Objects.requireNonNull(coalesced, "coalesced");
     }
@@ -66,7 +64,7 @@ final class Coalescer {
         synchronized (lock) {
             if (inFlight) {
                 if (waiting.isEmpty()) {
-                    waitingSince = nanoClock.getAsLong();
+                    waitingSince = deadlines.now();
                 }
                 waiting.add(answer);
                 return answer;
@@ -87,7 +85,7 @@ final class Coalescer {
             sent = CompletableFuture.failedFuture(new TimeoutException("waited the whole timeout for an earlier call"));
         } else {
             try {
-                sent = call.apply(checks).toCompletableFuture().orTimeout(budgetNanos, TimeUnit.NANOSECONDS);
+                sent = deadlines.bound(call.apply(checks).toCompletableFuture(), budgetNanos);
             } catch (RuntimeException e) {
                 sent = CompletableFuture.failedFuture(e);
             }
@@ -110,7 +108,7 @@ final class Coalescer {
             since = waitingSince;
             waiting = new ArrayList<>();
         }
-        send(next, timeoutNanos - (nanoClock.getAsLong() - since));
+        send(next, timeoutNanos - (deadlines.now() - since));
     }
 
     private void answer(List<CompletableFuture<Decision>> batch, Decision[] decisions, Throwable failure) {

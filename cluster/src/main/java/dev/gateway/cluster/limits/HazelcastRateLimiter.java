@@ -27,7 +27,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
@@ -63,14 +62,15 @@ import java.util.stream.IntStream;
  *
  * <p>Timeouts and failures: every check and peek is answered within the request timeout of its arrival
  * (default {@link #DEFAULT_REQUEST_TIMEOUT}; never Hazelcast's 60 s invocation timeout), time spent waiting for
- * its key's earlier call included. A check or peek that gets no answer in time, or whose call fails for any
+ * its key's earlier call included, give or take one {@link Deadlines} tick. A check or peek that gets no answer in time, or whose call fails for any
  * reason (member shutting down, no owner during migration, cluster unreachable), completes with
  * {@link RateLimiterUnavailableException}, cause attached. A call that timed out may still take its tokens on the
  * owner later.
  *
  * <p>Threads: never blocks. Answers complete on the common {@code ForkJoinPool}, in one hand-off from the
  * Hazelcast thread that receives them ({@link OneHop}); whoever continues a returned stage runs there and must
- * not block. Timeouts fire on the JDK's shared delay thread.
+ * not block. Timeouts fire there too, from a {@link Deadlines} tick (so up to {@link Deadlines#DEFAULT_TICK}
+ * late).
  *
  * <p>Requires {@link RateLimitMaps#register} in the member config. Thread-safe.
  */
@@ -95,6 +95,7 @@ public final class HazelcastRateLimiter implements RateLimiter {
     private final Map<LimitSpec, Binding> bindings = new ConcurrentHashMap<>();
     private final Cache<FrontKey, Coalescer> coalescing;
     private final LongAdder coalesced = new LongAdder();
+    private final Deadlines deadlines = Deadlines.system();
 
     /** A bucket4j builder carrying a spec's version, and the spec's bucket4j configuration. */
     private record Binding(RemoteAsyncBucketBuilder<String> builder, BucketConfiguration configuration) {
@@ -193,14 +194,14 @@ public final class HazelcastRateLimiter implements RateLimiter {
                 }
                 return verbose.tryConsumeAsMuchAsPossible(count)
                         .thenApply(result -> Bucket4jSpecs.decisions(spec, count, result));
-            }, requestTimeoutNanos, System::nanoTime, failure -> unavailable(key, failure), coalesced::add);
+            }, requestTimeoutNanos, deadlines, failure -> unavailable(key, failure), coalesced::add);
         }
         return new Coalescer(count -> OneHop.call( // never throws: see OneHop#call
                 () -> windows.submitToKey(key, new SlidingWindowProcessor(spec, ticker.epochNanos(), count)),
                 ForkJoinPool.commonPool(),
                 decisions -> IntStream.range(0, count).mapToObj(i -> SlidingWindow.decode(decisions, i))
                         .toArray(Decision[]::new)),
-                requestTimeoutNanos, System::nanoTime, failure -> unavailable(key, failure), coalesced::add);
+                requestTimeoutNanos, deadlines, failure -> unavailable(key, failure), coalesced::add);
     }
 
     private Binding binding(LimitSpec spec) {
@@ -225,12 +226,12 @@ public final class HazelcastRateLimiter implements RateLimiter {
                                                   Function<T, Decision> answer) {
         CompletableFuture<Decision> attempt;
         try {
-            attempt = OneHop.complete(call.get(), Runnable::run, answer); // the stages here are plain futures
+            attempt = OneHop.complete(call.get(), ForkJoinPool.commonPool(), answer); // plain futures: inline
         } catch (RuntimeException e) {
             attempt = CompletableFuture.failedFuture(e);
         }
         CompletableFuture<Decision> result = new CompletableFuture<>();
-        attempt.orTimeout(requestTimeoutNanos, TimeUnit.NANOSECONDS).whenComplete((decision, failure) -> {
+        deadlines.bound(attempt, requestTimeoutNanos).whenComplete((decision, failure) -> {
             if (failure == null) {
                 result.complete(decision);
             } else {

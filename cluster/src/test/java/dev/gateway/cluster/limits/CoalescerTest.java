@@ -3,8 +3,10 @@ package dev.gateway.cluster.limits;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gateway.limiter.Decision;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
@@ -23,6 +25,8 @@ class CoalescerTest {
     private final List<CompletableFuture<Decision[]>> calls = new ArrayList<>();
     private final AtomicLong coalesced = new AtomicLong();
     private final AtomicLong nanos = new AtomicLong();
+    private final Queue<Runnable> ticks = new ArrayDeque<>();
+    private final Deadlines deadlines = new Deadlines(nanos::get, ticks::add);
     private final Coalescer coalescer = coalescer(TimeUnit.SECONDS.toNanos(30));
 
     /** A coalescer over the hand-answered calls, its waiting measured on {@link #nanos}. */
@@ -32,7 +36,7 @@ class CoalescerTest {
             counts.add(count);
             calls.add(call);
             return call;
-        }, timeoutNanos, nanos::get, failure -> failure, coalesced::addAndGet);
+        }, timeoutNanos, deadlines, failure -> failure, coalesced::addAndGet);
     }
 
     @Test
@@ -90,7 +94,7 @@ class CoalescerTest {
                 throw new IllegalStateException("not active");
             }
             return CompletableFuture.completedFuture(answers(count, 3));
-        }, TimeUnit.SECONDS.toNanos(30), System::nanoTime, failure -> failure, n -> { });
+        }, TimeUnit.SECONDS.toNanos(30), deadlines, failure -> failure, n -> { });
 
         CompletableFuture<Decision> failed = throwing.check();
         CompletableFuture<Decision> next = throwing.check();
@@ -132,7 +136,7 @@ class CoalescerTest {
                 inFlight.decrementAndGet();
                 return decisions;
             }, owner);
-        }, TimeUnit.SECONDS.toNanos(30), System::nanoTime, failure -> failure, n -> { });
+        }, TimeUnit.SECONDS.toNanos(30), deadlines, failure -> failure, n -> { });
         ExecutorService callers = Executors.newFixedThreadPool(4);
         try {
             List<Future<List<CompletableFuture<Decision>>>> work = new ArrayList<>();
@@ -161,20 +165,32 @@ class CoalescerTest {
     }
 
     @Test
-    void aCallWithoutAnAnswerFailsWithinTheTimeoutAndTheKeyGoesOn() {
+    void aCallWithoutAnAnswerFailsAtItsDeadlineAndTheWaitingOnesGoWithWhatIsLeftOfTheirs() {
         Coalescer bounded = coalescer(TimeUnit.MILLISECONDS.toNanos(50));
         CompletableFuture<Decision> first = bounded.check();
-        CompletableFuture<Decision> waited = bounded.check(); // no time passes on the test's clock
+        nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(30));
+        CompletableFuture<Decision> waited = bounded.check();
 
-        assertThat(first).failsWithin(5, TimeUnit.SECONDS).withThrowableOfType(ExecutionException.class)
+        nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(20));
+        tick();
+
+        assertThat(first).failsWithin(0, TimeUnit.SECONDS).withThrowableOfType(ExecutionException.class)
                 .withCauseInstanceOf(TimeoutException.class);
-        assertThat(counts).as("the waiting check still had its whole timeout: it went").containsExactly(1, 1);
-        assertThat(waited).failsWithin(5, TimeUnit.SECONDS).withThrowableOfType(ExecutionException.class)
+        assertThat(counts).as("the waiting check had 30 ms left: it went").containsExactly(1, 1);
+        assertThat(waited).isNotDone();
+
+        nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(29));
+        tick();
+        assertThat(waited).as("1 ms before its deadline").isNotDone();
+        nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(1));
+        tick();
+        assertThat(waited).failsWithin(0, TimeUnit.SECONDS).withThrowableOfType(ExecutionException.class)
                 .withCauseInstanceOf(TimeoutException.class);
 
         CompletableFuture<Decision> later = bounded.check();
         calls.get(2).complete(answers(1, 9));
         assertThat(later.join().remaining()).isEqualTo(9);
+        assertThat(deadlines.pending()).isZero();
     }
 
     @Test
@@ -200,7 +216,7 @@ class CoalescerTest {
     void theFailureOfACallIsMappedOnceForAllItsChecks() {
         AtomicInteger mapped = new AtomicInteger();
         Coalescer mapping = new Coalescer(count -> CompletableFuture.failedFuture(new IllegalStateException("gone")),
-                TimeUnit.SECONDS.toNanos(30), nanos::get, failure -> {
+                TimeUnit.SECONDS.toNanos(30), deadlines, failure -> {
                     mapped.incrementAndGet();
                     return new IllegalArgumentException("unavailable: " + failure.getMessage());
                 }, n -> { });
@@ -208,6 +224,13 @@ class CoalescerTest {
         assertThat(mapping.check()).failsWithin(0, TimeUnit.SECONDS).withThrowableOfType(ExecutionException.class)
                 .withCauseInstanceOf(IllegalArgumentException.class).withMessageContaining("unavailable: gone");
         assertThat(mapped).hasValue(1);
+    }
+
+    /** Runs the tick the deadlines asked for (each tick asks for the next while calls are pending). */
+    private void tick() {
+        Runnable tick = ticks.poll();
+        assertThat(tick).as("a tick was scheduled").isNotNull();
+        tick.run();
     }
 
     private static Decision[] answers(int count, long firstRemaining) {
