@@ -53,42 +53,7 @@ bench_init
 
 # ---- build and classpath ------------------------------------------------------------------
 
-mvn_q() { # args...: quiet, offline, bounded, in the project root
-  (cd "$ROOT" && timeout -k 10 "$BUILD_TIMEOUT" mvn -B -q -o "$@") >"$TMP/mvn.log" 2>&1 || {
-    log_tail "$TMP/mvn.log" 30
-    die "mvn $* failed (log above; offline: are the other modules installed? mvn -B -q -o -DskipTests install)"
-  }
-}
-
-if ((BUILD)); then
-  log "compiling the cluster module's classes and test classes: mvn -B -q -o -pl cluster test-compile"
-  mvn_q -pl cluster test-compile
-fi
-CLASSES="$ROOT/cluster/target/classes"
-TEST_CLASSES="$ROOT/cluster/target/test-classes"
-[[ -f $TEST_CLASSES/${MAIN_CLASS//.//}.class ]] ||
-  die "$MAIN_CLASS not compiled in cluster/target/test-classes (run without --no-build)"
-log "test classpath: mvn -B -q -o -pl cluster dependency:build-classpath"
-mvn_q -pl cluster dependency:build-classpath -Dmdep.outputFile="$TMP/classpath.txt" -Dmdep.includeScope=test
-[[ -s $TMP/classpath.txt ]] || die "dependency:build-classpath wrote no classpath"
-CP="$TEST_CLASSES:$CLASSES:$(cat "$TMP/classpath.txt")"
-
-# the --add-opens/--add-exports of the parent pom's surefire argLine (Hazelcast's), with a fallback
-ARGLINE=$(sed -n 's:.*<argLine>\(.*\)</argLine>.*:\1:p' "$ROOT/pom.xml" | head -n 1)
-read -r -a _words <<<"$ARGLINE"
-OPENS=()
-for ((i = 0; i < ${#_words[@]}; i++)); do
-  case ${_words[$i]} in
-    --add-opens|--add-exports) OPENS+=("${_words[$i]}" "${_words[$((i + 1))]}"); i=$((i + 1)) ;;
-  esac
-done
-if ((${#OPENS[@]} == 0)); then
-  log "WARNING: no --add-opens in the parent pom's argLine: using the known list"
-  OPENS=(--add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/java.nio=ALL-UNNAMED
-    --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED
-    --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED
-    --add-exports java.base/jdk.internal.ref=ALL-UNNAMED)
-fi
+cluster_test_java "$BUILD" "$BUILD_TIMEOUT" "$MAIN_CLASS"
 
 # ---- run ----------------------------------------------------------------------------------
 

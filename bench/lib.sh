@@ -408,3 +408,47 @@ keep_header() { # the first lines of a --keep listing
   echo
   echo "--keep: still running (127.0.0.1):"
 }
+
+# ---- Java benchmarks in the cluster module's test classes ---------------------------------
+
+mvn_q() { # args...: quiet, offline, bounded by BUILD_TIMEOUT, in the project root; log in $TMP/mvn.log
+  (cd "$ROOT" && timeout -k 10 "${BUILD_TIMEOUT:-1800}" mvn -B -q -o "$@") >"$TMP/mvn.log" 2>&1 || {
+    log_tail "$TMP/mvn.log" 30
+    die "mvn $* failed (log above; offline: are the other modules installed? mvn -B -q -o -DskipTests install)"
+  }
+}
+
+# Compiles the cluster module's test classes (unless build is 0) and sets CP (test classes, classes and the
+# test-scope dependencies) and OPENS (the --add-opens/--add-exports of the parent pom's surefire argLine,
+# which Hazelcast needs, with a fallback list), for running main_class with java.
+cluster_test_java() { # build(0/1) build_timeout_s main_class
+  local build=$1 main_class=$3 argline i words=()
+  BUILD_TIMEOUT=$2
+  if ((build)); then
+    log "compiling the cluster module's classes and test classes: mvn -B -q -o -pl cluster test-compile"
+    mvn_q -pl cluster test-compile
+  fi
+  local classes="$ROOT/cluster/target/classes" test_classes="$ROOT/cluster/target/test-classes"
+  [[ -f $test_classes/${main_class//.//}.class ]] ||
+    die "$main_class not compiled in cluster/target/test-classes (run without --no-build)"
+  log "test classpath: mvn -B -q -o -pl cluster dependency:build-classpath"
+  mvn_q -pl cluster dependency:build-classpath -Dmdep.outputFile="$TMP/classpath.txt" -Dmdep.includeScope=test
+  [[ -s $TMP/classpath.txt ]] || die "dependency:build-classpath wrote no classpath"
+  CP="$test_classes:$classes:$(cat "$TMP/classpath.txt")"
+
+  argline=$(sed -n 's:.*<argLine>\(.*\)</argLine>.*:\1:p' "$ROOT/pom.xml" | head -n 1)
+  read -r -a words <<<"$argline"
+  OPENS=()
+  for ((i = 0; i < ${#words[@]}; i++)); do
+    case ${words[$i]} in
+      --add-opens|--add-exports) OPENS+=("${words[$i]}" "${words[$((i + 1))]}"); i=$((i + 1)) ;;
+    esac
+  done
+  if ((${#OPENS[@]} == 0)); then
+    log "WARNING: no --add-opens in the parent pom's argLine: using the known list"
+    OPENS=(--add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/java.nio=ALL-UNNAMED
+      --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED
+      --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED
+      --add-exports java.base/jdk.internal.ref=ALL-UNNAMED)
+  fi
+}
