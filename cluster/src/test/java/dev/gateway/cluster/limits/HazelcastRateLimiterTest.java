@@ -10,6 +10,7 @@ import dev.gateway.limiter.LimitSpec.Algorithm;
 import dev.gateway.limiter.ManualTicker;
 import dev.gateway.limiter.RateLimiter;
 import dev.gateway.limiter.RateLimiterContract;
+import dev.gateway.limiter.RateLimiterUnavailableException;
 import dev.gateway.limiter.Decision;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -128,6 +129,25 @@ class HazelcastRateLimiterTest extends RateLimiterContract {
             assertThat(d.retryAfterNanos()).isPositive();
         });
         assertThat(limiter.coalescedChecks()).as("checks that rode in another's call").isPositive();
+    }
+
+    /**
+     * A failure on the owner reaches the caller as the owner's exception, not as a timeout: the test members'
+     * filter must admit what Hazelcast Java-serializes into an error response (it once admitted nothing, the
+     * response was dropped, and the call waited for its timeout).
+     */
+    @Test
+    void anOwnersFailureArrivesAsItsOwnException() {
+        String key = keyOwnedBy(1, "corrupt");
+        IMap<String, long[]> windows = cluster.member(0).getMap(RateLimitMaps.WINDOWS_MAP);
+        windows.set(key, new long[] {1}); // not a sliding window's state: the owner's processor throws
+        HazelcastRateLimiter limiter = new HazelcastRateLimiter(cluster.member(0), ticker, Duration.ofSeconds(30));
+
+        assertThatThrownBy(() -> limiter.tryConsume(key, spec(Algorithm.SLIDING_WINDOW, 10, Duration.ofHours(1)))
+                .toCompletableFuture().join())
+                .hasCauseInstanceOf(RateLimiterUnavailableException.class)
+                .hasRootCauseInstanceOf(IllegalArgumentException.class)
+                .hasStackTraceContaining("state: 1 longs");
     }
 
     private String keyOwnedBy(int member, String name) {
