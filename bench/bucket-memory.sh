@@ -53,7 +53,7 @@ bench_init
 
 # ---- build and classpath ------------------------------------------------------------------
 
-cluster_test_java "$BUILD" "$BUILD_TIMEOUT" "$MAIN_CLASS"
+cluster_test_java "$BUILD" "$MAIN_CLASS"
 
 # ---- run ----------------------------------------------------------------------------------
 

@@ -55,7 +55,7 @@ NPROC=$(nproc)
 pin_for PIN_GW "$GATEWAY_CPUS"
 pin_for PIN_PEER "$PEER_CPUS"
 
-cluster_test_java "$BUILD" "$BUILD_TIMEOUT" "$MAIN_CLASS"
+cluster_test_java "$BUILD" "$MAIN_CLASS"
 
 read -r -a PORTS <<<"$(free_ports 3)"
 ALL="${PORTS[0]},${PORTS[1]},${PORTS[2]}"

@@ -421,9 +421,8 @@ mvn_q() { # args...: quiet, offline, bounded by BUILD_TIMEOUT, in the project ro
 # Compiles the cluster module's test classes (unless build is 0) and sets CP (test classes, classes and the
 # test-scope dependencies) and OPENS (the --add-opens/--add-exports of the parent pom's surefire argLine,
 # which Hazelcast needs, with a fallback list), for running main_class with java.
-cluster_test_java() { # build(0/1) build_timeout_s main_class
-  local build=$1 main_class=$3 argline i words=()
-  BUILD_TIMEOUT=$2
+cluster_test_java() { # build(0/1) main_class (Maven steps bounded by BUILD_TIMEOUT, as in mvn_q)
+  local build=$1 main_class=$2 argline i words=()
   if ((build)); then
     log "compiling the cluster module's classes and test classes: mvn -B -q -o -pl cluster test-compile"
     mvn_q -pl cluster test-compile

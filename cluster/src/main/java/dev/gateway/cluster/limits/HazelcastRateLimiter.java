@@ -224,12 +224,7 @@ public final class HazelcastRateLimiter implements RateLimiter {
      */
     private <T> CompletionStage<Decision> bounded(String key, Supplier<CompletionStage<T>> call,
                                                   Function<T, Decision> answer) {
-        CompletableFuture<Decision> attempt;
-        try {
-            attempt = OneHop.complete(call.get(), ForkJoinPool.commonPool(), answer); // plain futures: inline
-        } catch (RuntimeException e) {
-            attempt = CompletableFuture.failedFuture(e);
-        }
+        CompletableFuture<Decision> attempt = OneHop.call(call, ForkJoinPool.commonPool(), answer); // never throws
         CompletableFuture<Decision> result = new CompletableFuture<>();
         deadlines.bound(attempt, requestTimeoutNanos).whenComplete((decision, failure) -> {
             if (failure == null) {

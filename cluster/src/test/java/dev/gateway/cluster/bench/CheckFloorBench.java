@@ -1,5 +1,7 @@
 package dev.gateway.cluster.bench;
 
+import static org.awaitility.Awaitility.await;
+
 import com.hazelcast.cluster.Member;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.core.HazelcastInstance;
@@ -25,6 +27,7 @@ import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -53,6 +56,8 @@ public final class CheckFloorBench {
     private static final String NO_BACKUP_MAP = "floor.no-backup";
     private static final String BACKUP_MAP = "floor.backup";
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration CLUSTER_WAIT = Duration.ofSeconds(120);
+    private static final Duration POLL = Duration.ofMillis(100);
     private static final LimitSpec NEVER_EMPTY =
             LimitSpec.of(LimitSpec.Algorithm.TOKEN_BUCKET, 1_000_000_000, Duration.ofSeconds(1), null);
 
@@ -127,25 +132,15 @@ public final class CheckFloorBench {
         });
     }
 
-    /** Until every member has joined, every partition has an owner and no migration is left. */
-    private static void awaitCluster(ClusterMember member, int size) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    /** Until every member has joined, every partition has an owner and no migration is left (120 s at most). */
+    private static void awaitCluster(ClusterMember member, int size) {
         HazelcastInstance hazelcast = member.hazelcast();
-        while (member.size() < size) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the cluster did not reach " + size + " members in 120 s (now "
-                        + member.size() + ")");
-            }
-            Thread.sleep(100);
-        }
+        await("all " + size + " members joined").atMost(CLUSTER_WAIT).pollInterval(POLL)
+                .until(() -> member.size() >= size);
         hazelcast.getMap(NO_BACKUP_MAP).set("floor/arrange", 0L); // partitions are assigned on first use
-        while (!member.partitionsSafe()
-                || hazelcast.getPartitionService().getPartitions().stream().anyMatch(p -> p.getOwner() == null)) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("partitions not all owned and in sync after 120 s");
-            }
-            Thread.sleep(100);
-        }
+        await("every partition owned and in sync").atMost(CLUSTER_WAIT).pollInterval(POLL)
+                .until(() -> member.partitionsSafe() && hazelcast.getPartitionService().getPartitions().stream()
+                        .allMatch(p -> p.getOwner() != null));
     }
 
     private static void measure(HazelcastInstance hazelcast, Options options) throws Exception {
@@ -200,11 +195,10 @@ public final class CheckFloorBench {
     private static long[] run(Supplier<CompletionStage<?>> call, int calls, int threads) throws Exception {
         long[] latencies = new long[calls];
         CountDownLatch done = new CountDownLatch(threads);
-        Throwable[] failure = new Throwable[1];
-        List<Thread> workers = new ArrayList<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
         for (int t = 0; t < threads; t++) {
             int first = t;
-            Thread worker = new Thread(() -> {
+            new Thread(() -> {
                 try {
                     for (int i = first; i < calls; i += threads) {
                         long start = System.nanoTime();
@@ -212,23 +206,17 @@ public final class CheckFloorBench {
                         latencies[i] = System.nanoTime() - start;
                     }
                 } catch (Throwable e) {
-                    synchronized (failure) {
-                        failure[0] = e;
-                    }
+                    failure.compareAndSet(null, e);
                 } finally {
                     done.countDown();
                 }
-            }, "floor-client-" + t);
-            workers.add(worker);
-            worker.start();
+            }, "floor-client-" + t).start();
         }
         if (!done.await(calls * CALL_TIMEOUT.toMillis() / threads + 60_000, TimeUnit.MILLISECONDS)) {
             throw new IllegalStateException("calls did not finish");
         }
-        synchronized (failure) {
-            if (failure[0] != null) {
-                throw new IllegalStateException("a call failed: " + failure[0], failure[0]);
-            }
+        if (failure.get() != null) {
+            throw new IllegalStateException("a call failed: " + failure.get(), failure.get());
         }
         return latencies;
     }
