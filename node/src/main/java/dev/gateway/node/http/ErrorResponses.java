@@ -7,9 +7,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Builds every response the gateway makes itself:
- * {@code {"error": "...", "status": N, "request_id": "..."}} with {@code application/json}.
+ * {@code {"error": "...", "status": N, "request_id": "..."}} with {@code application/json}, the
+ * request id echoed in {@value #REQUEST_ID_HEADER} as well (a route's {@code correlation-id}
+ * header, when it names another, is set on top by its interceptor).
  */
 public final class ErrorResponses {
+    /** The header every answer of the gateway's own carries its request id in. */
+    public static final String REQUEST_ID_HEADER = "X-Request-Id";
     private static final Logger log = LoggerFactory.getLogger(ErrorResponses.class);
 
     private ErrorResponses() {
@@ -25,6 +29,9 @@ public final class ErrorResponses {
         Headers headers = extra == null ? new Headers(4) : extra.copy();
         headers.set("Content-Type", "application/json");
         headers.set("Cache-Control", "no-store");
+        if (requestId != null && !requestId.isEmpty()) {
+            headers.set(REQUEST_ID_HEADER, requestId);
+        }
         return new GatewayResponse(status, headers, Body.of(body));
     }
 

@@ -1,34 +1,35 @@
 package dev.gateway.node.runtime;
 
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
- * Request ids unique across nodes and restarts without coordination: a random per-process
- * prefix and a counter ({@code 3k9z1q0c7f-1a2b}). Cheap enough to give every request one.
+ * The one format of request ids: 32 lowercase hex digits (128 random bits), unique across nodes
+ * and restarts without coordination. Every id the gateway makes has it, whether it answers the
+ * request itself (404, 405, 429, ...) or a route's {@code correlation-id} carries it upstream, so a
+ * client or a log search never has to know which path made the id. Stateless and thread-safe.
  */
 public final class RequestIds implements Supplier<String> {
-    private final String prefix;
-    private final AtomicLong counter = new AtomicLong();
-
-    public RequestIds() {
-        this.prefix = Long.toString(ThreadLocalRandom.current().nextLong() >>> 12, 36) + '-';
-    }
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     @Override
     public String get() {
-        return prefix + Long.toString(counter.incrementAndGet(), 36);
+        return random128();
     }
 
-    /** A fresh random id of 32 hex digits, for correlation ids the gateway creates. */
+    /** A fresh random id of 32 hex digits. */
     public static String random128() {
         ThreadLocalRandom r = ThreadLocalRandom.current();
-        return hex(r.nextLong()) + hex(r.nextLong());
+        char[] out = new char[32];
+        write(r.nextLong(), out, 0);
+        write(r.nextLong(), out, 16);
+        return new String(out);
     }
 
-    private static String hex(long v) {
-        String s = Long.toHexString(v);
-        return "0".repeat(16 - s.length()) + s;
+    private static void write(long v, char[] out, int at) {
+        for (int i = 15; i >= 0; i--) {
+            out[at + i] = HEX[(int) (v & 0xf)];
+            v >>>= 4;
+        }
     }
 }
