@@ -9,13 +9,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One rate-limit policy compiled for a config version: its spec, its node-local fallback
- * spec ({@code limit / expected-size}, at least 1), how it fails, and its metrics.
+ * spec, how it fails, and its metrics. The fallback's share of the limit rounds down: each of
+ * {@code expected-size} nodes enforcing {@code limit / expected-size} on its own never admits more
+ * than {@code limit} together; a share of 0 refuses everything ({@link #localSpec} null), since
+ * rounding up to 1 would let a cluster of more nodes than {@code limit} admit more than the limit.
  */
 public final class CompiledPolicy {
     private static final Logger log = LoggerFactory.getLogger(CompiledPolicy.class);
 
     final String name;
     final LimitSpec spec;
+    /** The {@code local} fallback's spec, or null when this node's share of the limit is 0: refuse. */
     final LimitSpec localSpec;
     final RateLimitPolicy.FailureMode onFailure;
     final BucketKeys keys;
@@ -36,9 +40,10 @@ public final class CompiledPolicy {
         LimitSpec.Algorithm algorithm = LimitSpec.Algorithm.valueOf(policy.algorithm().name());
         this.spec = LimitSpec.of(algorithm, policy.limit(), policy.per(), policy.burst()).withGeneration(generation);
         int share = Math.max(1, expectedClusterSize);
+        long localLimit = policy.limit() / share;
         Long localBurst = policy.burst() == null ? null : Math.max(1, policy.burst() / share);
-        this.localSpec = LimitSpec.of(algorithm, Math.max(1, policy.limit() / share), policy.per(), localBurst)
-                .withGeneration(generation);
+        this.localSpec = localLimit == 0 ? null
+                : LimitSpec.of(algorithm, localLimit, policy.per(), localBurst).withGeneration(generation);
         this.onFailure = policy.onClusterFailure();
         this.keys = new BucketKeys(name, policy.key());
         this.metrics = metrics;

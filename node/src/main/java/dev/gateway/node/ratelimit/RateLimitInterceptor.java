@@ -114,7 +114,9 @@ public final class RateLimitInterceptor implements Interceptor {
                         new Decision(true, policy.spec.limit(), policy.spec.limit(), 0, 0));
                 case FAIL_CLOSED -> CompletableFuture.completedFuture(
                         new Decision(false, policy.spec.limit(), 0, NANOS_PER_SECOND, NANOS_PER_SECOND));
-                case LOCAL -> local.tryConsume(key, policy.localSpec).toCompletableFuture();
+                case LOCAL -> policy.localSpec == null
+                        ? CompletableFuture.completedFuture(new Decision(false, 0, 0, NANOS_PER_SECOND, NANOS_PER_SECOND))
+                        : local.tryConsume(key, policy.localSpec).toCompletableFuture();
             };
         }).thenCompose(stage -> stage);
     }

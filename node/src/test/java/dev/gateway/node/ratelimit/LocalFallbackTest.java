@@ -1,0 +1,113 @@
+package dev.gateway.node.ratelimit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.codahale.metrics.MetricRegistry;
+import dev.gateway.config.RateLimitPolicy;
+import dev.gateway.limiter.Decision;
+import dev.gateway.limiter.LimitSpec;
+import dev.gateway.limiter.LocalRateLimiter;
+import dev.gateway.limiter.RateLimiter;
+import dev.gateway.limiter.RateLimiterUnavailableException;
+import dev.gateway.node.http.Body;
+import dev.gateway.node.http.ErrorResponses;
+import dev.gateway.node.http.Exchange;
+import dev.gateway.node.http.GatewayRequest;
+import dev.gateway.node.http.GatewayResponse;
+import dev.gateway.node.http.Headers;
+import dev.gateway.node.observability.metrics.GatewayMetrics;
+import dev.gateway.node.pipeline.Interceptor;
+import dev.gateway.node.routing.Route;
+import dev.gateway.node.support.TestConfigs;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The {@code local} fallback's arithmetic: each node enforces {@code limit / expected-size}, rounded
+ * down, so that the nodes of a cluster cut off from its store never admit more than {@code limit}
+ * together; a share of 0 refuses.
+ */
+class LocalFallbackTest {
+    private final RateLimiter local = new LocalRateLimiter(dev.gateway.limiter.Ticker.system());
+    private final RateLimiter unreachable = new RateLimiter() {
+        @Override
+        public CompletionStage<Decision> tryConsume(String key, LimitSpec spec) {
+            return CompletableFuture.failedFuture(new RateLimiterUnavailableException("cluster down", null));
+        }
+
+        @Override
+        public CompletionStage<Decision> peek(String key, LimitSpec spec) {
+            return tryConsume(key, spec);
+        }
+    };
+
+    @Test
+    void theShareRoundsDown() {
+        // 11 per minute on 3 nodes: 3 each (9 together), never 4 (12 together, over the limit)
+        assertThat(admittedOf(policy(11), 3, 20)).isEqualTo(3);
+    }
+
+    @Test
+    void aShareOfZeroRefusesEverything() {
+        // 2 per minute on 3 nodes: rounding up to 1 each would admit 3 together
+        assertThat(admittedOf(policy(2), 3, 5)).isZero();
+    }
+
+    @Test
+    void anEvenShareIsExact() {
+        assertThat(admittedOf(policy(9), 3, 20)).isEqualTo(3);
+    }
+
+    private int admittedOf(RateLimitPolicy policy, int expectedSize, int requests) {
+        CompiledPolicy compiled = new CompiledPolicy("p", policy, expectedSize,
+                new GatewayMetrics(new MetricRegistry()).rateLimitPolicy("p"));
+        RateLimitInterceptor interceptor = new RateLimitInterceptor(new CompiledPolicy[] {compiled}, unreachable, local);
+        int admitted = 0;
+        for (int i = 0; i < requests; i++) {
+            GatewayResponse response = run(interceptor);
+            if (response.status() == 200) {
+                admitted++;
+            } else {
+                assertThat(response.status()).isEqualTo(429);
+            }
+        }
+        return admitted;
+    }
+
+    private static RateLimitPolicy policy(int limit) {
+        return TestConfigs.withDefaults("""
+                rate-limits:
+                  p: {algorithm: fixed-window, limit: %d, per: 1m, key: global, on-cluster-failure: local}
+                """.formatted(limit)).shared().rateLimits().get("p");
+    }
+
+    private static GatewayResponse run(Interceptor interceptor) {
+        Exchange exchange = new Exchange("127.0.0.1", "http", System.nanoTime(), "req");
+        GatewayRequest request = new GatewayRequest(exchange, "GET", "/", null, new Headers(), Body.empty());
+        Interceptor.Chain chain = new Interceptor.Chain() {
+            @Override
+            public GatewayRequest request() {
+                return request;
+            }
+
+            @Override
+            public Route route() {
+                return null;
+            }
+
+            @Override
+            public CompletionStage<GatewayResponse> proceed(GatewayRequest next) {
+                return CompletableFuture.completedFuture(new GatewayResponse(200, new Headers(), Body.empty()));
+            }
+        };
+        try {
+            return interceptor.intercept(chain).toCompletableFuture()
+                    .handle((r, failure) -> failure == null ? r : ErrorResponses.fromFailure(failure, exchange))
+                    .get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+}
