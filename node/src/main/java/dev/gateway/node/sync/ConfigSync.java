@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps this node on the cluster's config version. The cluster's feed is the authority: a version there that
  * differs from the one served here (and is not older) is applied; a version that fails here is not, the node
- * keeps serving the previous one, reports the failure and is not ready. A node serving a newer version than
+ * keeps serving the previous one, reports the failure and is not ready. A failed version is tried again (its
+ * cause may pass: a key file mid-rotation), after 1 s, then after twice the previous wait up to 30 s, and at
+ * once when a PUT publishes the same content again. A node serving a newer version than
  * the feed holds (the cluster restarted empty, or this node brought its last version from disk) publishes it.
  * It hears of versions by subscription and checks every {@code reconcileEvery} (events can be lost), reports
  * what it runs to {@link AppliedVersions}, and keeps its last applied version on disk.
@@ -37,6 +39,8 @@ import org.slf4j.LoggerFactory;
 public final class ConfigSync implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ConfigSync.class);
     private static final int REPORT_EVERY_TICKS = 10;
+    static final long FIRST_RETRY_MILLIS = 1_000;
+    static final long MAX_RETRY_MILLIS = 30_000;
 
     private final String node;
     private final ConfigFeed feed;
@@ -48,6 +52,9 @@ public final class ConfigSync implements AutoCloseable {
     private ConfigVersion running;
     private ConfigVersion failed;
     private String failedError;
+    /** Failed attempts at {@link #failed} in a row, and when the next may start. */
+    private int failedAttempts;
+    private long retryAtMillis;
     private volatile ConfigVersion clusterLatest;
     private volatile boolean confirmed;
     private volatile String readiness = "starting";
@@ -152,7 +159,8 @@ public final class ConfigSync implements AutoCloseable {
         synchronized (this) {
             if (version.sameAs(running)) {
                 confirmed = true;
-            } else if (version.version() >= running.version() && !version.sameAs(failed)) {
+            } else if (version.version() >= running.version()
+                    && (!version.sameAs(failed) || millis.getAsLong() >= retryAtMillis)) {
                 try {
                     applyLocked(version);
                     confirmed = true;
@@ -207,6 +215,11 @@ public final class ConfigSync implements AutoCloseable {
         Optional<ConfigVersion> latest = feed.latest();
         String sha = ConfigCodec.sha256(config);
         if (latest.isPresent() && latest.get().sha256().equals(sha)) {
+            synchronized (this) {
+                if (latest.get().sameAs(failed)) {
+                    retryAtMillis = 0; // the publisher asks again: try now, not after the backoff
+                }
+            }
             onClusterVersion(latest.get());
             return new PublishResult(PublishResult.Outcome.UNCHANGED, latest.get(), appliedHere(latest.get()));
         }
@@ -233,10 +246,13 @@ public final class ConfigSync implements AutoCloseable {
         try {
             applier.apply(version);
         } catch (ConfigRejectedException e) {
+            failedAttempts = version.sameAs(failed) ? failedAttempts + 1 : 1;
             failed = version;
             failedError = e.getMessage();
-            log.error("config: {} cannot run on this node; still serving {}: {}", version.label(),
-                    running == null ? "nothing" : running.label(), e.getMessage());
+            long wait = Math.min(MAX_RETRY_MILLIS, FIRST_RETRY_MILLIS << Math.min(failedAttempts - 1, 16));
+            retryAtMillis = millis.getAsLong() + wait;
+            log.error("config: {} cannot run on this node (attempt {}, next in {} ms); still serving {}: {}",
+                    version.label(), failedAttempts, wait, running == null ? "nothing" : running.label(), e.getMessage());
             updateReadiness();
             reportQuietly();
             throw e;
@@ -245,6 +261,7 @@ public final class ConfigSync implements AutoCloseable {
         if (version.sameAs(failed) || (failed != null && version.version() >= failed.version())) {
             failed = null;
             failedError = null;
+            failedAttempts = 0;
         }
         log.info("config: serving {}", version.label());
         if (store != null) {

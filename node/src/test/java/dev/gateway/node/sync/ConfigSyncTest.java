@@ -52,13 +52,19 @@ class ConfigSyncTest {
         }
     }
 
-    /** Records applied versions; refuses any config whose route path contains "broken". */
+    /**
+     * Records applied versions; refuses any config whose route path contains "broken", and those containing
+     * "flaky" while {@link #flaky} is set (a cause that passes, such as a key file mid-rotation).
+     */
     static final class RecordingApplier implements VersionApplier {
         final List<ConfigVersion> applied = new ArrayList<>();
+        volatile boolean flaky;
+        int attempts;
 
         @Override
         public void apply(ConfigVersion version) throws ConfigRejectedException {
-            if (version.text().contains("broken")) {
+            attempts++;
+            if (version.text().contains("broken") || (flaky && version.text().contains("flaky"))) {
                 throw new ConfigRejectedException(List.of(new ConfigError("routes[0]", "broken here")));
             }
             applied.add(version);
@@ -140,6 +146,48 @@ class ConfigSyncTest {
         assertThat(sync.running().version()).isEqualTo(3);
         assertThat(sync.notReadyReason()).isNull();
         assertThat(applied.all().get("gw-1").failedVersion()).isZero();
+    }
+
+    @Test
+    void aVersionThatFailedIsRetriedWithBackoffUntilItApplies() throws Exception {
+        RecordingApplier applier = new RecordingApplier();
+        ConfigSync sync = start("gw-1", shared("a"), applier, feed, null);
+        applier.flaky = true;
+        feed.publish(ConfigVersion.of(2, shared("flaky"), "gw-9", clock.get()));
+        assertThat(sync.running().version()).isEqualTo(1);
+        int attempts = applier.attempts;
+        // waits of 1 s, 2 s, 4 s ... up to 30 s between attempts: none before its time
+        long[] waits = {1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000};
+        for (long wait : waits) {
+            clock.addAndGet(wait - 1);
+            sync.reconcile();
+            assertThat(applier.attempts).as("no attempt before %d ms", wait).isEqualTo(attempts);
+            clock.addAndGet(1);
+            sync.reconcile();
+            assertThat(applier.attempts).as("an attempt after %d ms", wait).isEqualTo(++attempts);
+        }
+        assertThat(sync.notReadyReason()).contains("v2").contains("failed on this node");
+        applier.flaky = false; // the key file is back
+        clock.addAndGet(30_000);
+        sync.reconcile();
+        assertThat(sync.running().version()).isEqualTo(2);
+        assertThat(sync.notReadyReason()).isNull();
+        assertThat(applied.all().get("gw-1").failedVersion()).isZero();
+    }
+
+    @Test
+    void aPutOfTheSameContentRetriesAFailedVersionAtOnce() throws Exception {
+        RecordingApplier applier = new RecordingApplier();
+        ConfigSync sync = start("gw-1", shared("a"), applier, feed, null);
+        applier.flaky = true;
+        feed.publish(ConfigVersion.of(2, shared("flaky"), "gw-9", clock.get()));
+        assertThat(sync.running().version()).isEqualTo(1);
+        applier.flaky = false;
+        // well within the backoff: only the PUT can make it try now
+        PublishResult result = sync.publish(shared("flaky"), "admin");
+        assertThat(result.outcome()).isEqualTo(PublishResult.Outcome.UNCHANGED);
+        assertThat(sync.running().version()).isEqualTo(2);
+        assertThat(sync.notReadyReason()).isNull();
     }
 
     @Test
