@@ -23,6 +23,14 @@ class ConfigErrorsTest {
         return e.errors().stream().map(ConfigError::toString).toList();
     }
 
+    private static GatewayConfig parses(String yaml) {
+        try {
+            return ConfigCodec.parse(yaml, name -> null);
+        } catch (ConfigException e) {
+            throw new AssertionError("expected to parse:\n" + yaml + "\n" + e.getMessage(), e);
+        }
+    }
+
     private static String route(String body) {
         return UPSTREAM + "routes:\n  - {id: r, match: {path: /r}, upstream: users}\n  - " + body + "\n";
     }
@@ -218,5 +226,34 @@ class ConfigErrorsTest {
         assertThat(errors("cluster: {name: c}\n")).containsExactly("cluster.discovery: is required");
         assertThat(errors("cluster: {discovery: {static: ['127.0.0.1:5701']}, min-size: 2}\n"))
                 .containsExactly("cluster.min-size: 2 (expected: 1..expected-size (1))");
+    }
+
+    @Test
+    void multicastNeedsAnExpectedSize() {
+        assertThat(errors("cluster: {discovery: {multicast: {group: 224.2.2.3, port: 54327}}}\n"))
+                .singleElement().asString().startsWith("cluster.expected-size: required with multicast discovery");
+        assertThat(parses("cluster: {discovery: {multicast: {group: 224.2.2.3, port: 54327}}, expected-size: 3}\n")
+                .cluster().expectedSize()).isEqualTo(3);
+    }
+
+    @Test
+    void aMinoritySizeNeedsAllowMinority() {
+        String twoOfFour = "cluster: {discovery: {static: ['127.0.0.1:5701', '127.0.0.1:5702', '127.0.0.1:5703',"
+                + " '127.0.0.1:5704']}, min-size: 2}\n";
+        assertThat(errors(twoOfFour)).singleElement().asString()
+                .startsWith("cluster.min-size: 2 (expected: more than half of expected-size 4, at least 3;");
+        assertThat(parses(twoOfFour.replace("min-size: 2", "min-size: 2, allow-minority: true")).cluster().minSize())
+                .isEqualTo(2);
+        assertThat(errors("cluster: {discovery: {static: ['127.0.0.1:5701', '127.0.0.1:5702']}, min-size: 1}\n"))
+                .singleElement().asString().startsWith("cluster.min-size: 1 (expected: more than half");
+    }
+
+    @Test
+    void theQuorumDefaultsToAMajorityOfTheStaticMembers() throws Exception {
+        GatewayConfig config = ConfigCodec.parse("cluster: {discovery: {static: ['127.0.0.1:5701', '127.0.0.1:5702',"
+                + " '127.0.0.1:5703', '127.0.0.1:5704', '127.0.0.1:5705']}}\n" + UPSTREAM, n -> null);
+        assertThat(config.cluster().expectedSize()).isEqualTo(5);
+        assertThat(config.cluster().minSize()).isEqualTo(3);
+        assertThat(config.cluster().allowMinority()).isFalse();
     }
 }

@@ -177,7 +177,7 @@ public final class Main implements Callable<Integer> {
                     ? ClusterSettings.defaultMinSize(expected) : Math.min(cluster.minSize(), expected);
             cluster = new ClusterSettings(cluster.name(),
                     clusterListen == null ? cluster.listen() : HostPort.parse(clusterListen), discovery,
-                    expected, min);
+                    expected, min, cluster.allowMinority());
         }
         return new GatewayConfig(node, cluster, file.shared());
     }

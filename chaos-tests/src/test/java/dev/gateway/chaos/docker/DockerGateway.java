@@ -227,7 +227,9 @@ final class DockerGateway implements AutoCloseable {
                     %s
                   expected-size: %d
                   min-size: %d
-                """.formatted(scenario, runId, discovery, spec.nodes, spec.minSize) + spec.shared;
+                  allow-minority: %s
+                """.formatted(scenario, runId, discovery, spec.nodes, spec.minSize, spec.minSize <= spec.nodes / 2)
+                + spec.shared;
     }
 
     /** {@code docker/compose/haproxy.cfg} with one {@code server gw-N} line per node, as its gw-1 line. */

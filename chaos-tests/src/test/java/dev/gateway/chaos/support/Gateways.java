@@ -88,10 +88,12 @@ public final class Gateways implements AutoCloseable {
                     static: [%s]
                   expected-size: %d
                   min-size: %d
+                  allow-minority: %s
                 observability:
                   access-log: {format: off}
                 """.formatted(ADMIN_TOKEN, clusterName,
-                ports.stream().map(NodePorts::clusterAddress).collect(Collectors.joining(", ")), count, minSize)
+                ports.stream().map(NodePorts::clusterAddress).collect(Collectors.joining(", ")), count, minSize,
+                minSize <= count / 2)
                 + sharedYaml;
         Path configFile = dir.resolve("gateway.yaml");
         try {

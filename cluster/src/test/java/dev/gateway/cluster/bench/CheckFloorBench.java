@@ -120,7 +120,7 @@ public final class CheckFloorBench {
     /** A member configured as a gateway node configures it, plus the two plain maps of the floor modes. */
     private static ClusterMember start(int port, List<HostPort> all) {
         HostPort self = new HostPort("127.0.0.1", port);
-        ClusterSettings settings = new ClusterSettings(CLUSTER, self, new Discovery(all, null), all.size(), 1);
+        ClusterSettings settings = new ClusterSettings(CLUSTER, self, new Discovery(all, null), all.size(), 1, true);
         return ClusterMember.start(settings, "floor-" + port, config -> {
             RateLimitMaps.register(config);
             config.getMapConfig(RateLimitMaps.BUCKETS_MAP).setSplitBrainProtectionName(ClusterMember.QUORUM_NAME);

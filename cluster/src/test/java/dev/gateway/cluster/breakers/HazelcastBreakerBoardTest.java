@@ -170,7 +170,7 @@ class HazelcastBreakerBoardTest extends BreakerBoardContract {
     private static ClusterMember start(String cluster, int port, List<Integer> peers) {
         List<HostPort> members = peers.stream().map(p -> new HostPort("127.0.0.1", p)).toList();
         ClusterSettings settings = new ClusterSettings(cluster, new HostPort("127.0.0.1", port),
-                new Discovery(members, null), peers.size(), 1);
+                new Discovery(members, null), peers.size(), 1, true);
         return ClusterMember.start(settings, "gw-" + port, BreakerMaps::register);
     }
 

@@ -29,7 +29,7 @@ class HazelcastResponseStoreTest extends ResponseStoreContract {
     private static ClusterMember start(String name, int port) {
         List<HostPort> members = List.of(new HostPort("127.0.0.1", 5780), new HostPort("127.0.0.1", 5781));
         return ClusterMember.start(new ClusterSettings(name, new HostPort("127.0.0.1", port), new Discovery(members, null),
-                2, 1), "gw-" + port, CacheMaps::register);
+                2, 1, true), "gw-" + port, CacheMaps::register);
     }
 
     @AfterAll

@@ -32,7 +32,7 @@ final class MemberTestSupport {
     static ClusterSettings staticCluster(String name, int listenPort, int minSize, List<Integer> ports) {
         List<HostPort> members = ports.stream().map(port -> new HostPort("127.0.0.1", port)).toList();
         return new ClusterSettings(name, new HostPort("127.0.0.1", listenPort), new Discovery(members, null),
-                ports.size(), minSize);
+                ports.size(), minSize, true);
     }
 
     static List<Integer> ports(int first, int count) {

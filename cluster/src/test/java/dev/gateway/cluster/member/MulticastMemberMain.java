@@ -23,7 +23,7 @@ public final class MulticastMemberMain {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         int expected = Integer.parseInt(args[4]);
         ClusterSettings settings = new ClusterSettings(args[0], new HostPort("127.0.0.1", Integer.parseInt(args[1])),
-                new Discovery(List.of(), new Multicast(args[2], Integer.parseInt(args[3]))), expected, 1);
+                new Discovery(List.of(), new Multicast(args[2], Integer.parseInt(args[3]))), expected, 1, true);
         ClusterMember member = ClusterMember.start(settings, args[5]);
         try {
             CountDownLatch formed = new CountDownLatch(1);

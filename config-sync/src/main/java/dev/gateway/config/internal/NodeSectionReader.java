@@ -103,21 +103,27 @@ public final class NodeSectionReader {
     /** The cluster section, or null when absent or when it had errors. */
     public static ClusterSettings cluster(Node n) {
         int mark = n.errors().mark();
-        if (!n.object("name", "listen", "discovery", "expected-size", "min-size")) {
+        if (!n.object("name", "listen", "discovery", "expected-size", "min-size", "allow-minority")) {
             return null;
         }
         String name = n.at("name").text(ClusterSettings.DEFAULT_NAME);
         HostPort listen = n.at("listen").parse(HostPort::parse, ClusterSettings.DEFAULT_LISTEN);
         Node d = n.at("discovery");
         Discovery discovery = d.required() ? discovery(d) : null;
+        boolean allowMinority = n.at("allow-minority").bool(false);
         if (discovery == null) {
             n.at("expected-size").longValue();
             n.at("min-size").longValue();
             return null;
         }
+        if (discovery.multicast() != null && !n.at("expected-size").present()) {
+            n.at("expected-size").error("required with multicast discovery (expected: the number of nodes the cluster"
+                    + " should have: it sets the quorum, min-size, and the local fallback's share of a limit)");
+            return null;
+        }
         int expected = n.at("expected-size").integer(ClusterSettings.defaultExpectedSize(discovery));
         int min = n.at("min-size").integer(ClusterSettings.defaultMinSize(expected));
-        return n.build(mark, () -> new ClusterSettings(name, listen, discovery, expected, min));
+        return n.build(mark, () -> new ClusterSettings(name, listen, discovery, expected, min, allowMinority));
     }
 
     private static Discovery discovery(Node n) {

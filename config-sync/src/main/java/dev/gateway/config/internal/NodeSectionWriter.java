@@ -48,6 +48,7 @@ final class NodeSectionWriter {
                 .put("listen", c.listen())
                 .put("discovery", discovery)
                 .put("expected-size", c.expectedSize())
-                .put("min-size", c.minSize());
+                .put("min-size", c.minSize())
+                .put("allow-minority", c.allowMinority());
     }
 }

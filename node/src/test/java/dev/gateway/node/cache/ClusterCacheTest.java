@@ -44,6 +44,7 @@ class ClusterCacheTest {
                   discovery: {static: [127.0.0.1:5795, 127.0.0.1:5796]}
                   expected-size: 2
                   min-size: 1
+                  allow-minority: true
                 """.formatted(name, clusterName, clusterPort) + TestConfigs.OBSERVABILITY + """
                 upstreams:
                   app: {targets: ["http://127.0.0.1:%d"]}
