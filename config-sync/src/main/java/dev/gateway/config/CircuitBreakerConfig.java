@@ -7,10 +7,14 @@ import java.time.Duration;
  * Circuit breaker of one upstream. It opens when, within {@code window}, at least {@code minimumCalls} calls
  * were made and the failure rate reached {@code failureRate}; it stays open {@code openFor}, then lets
  * {@code halfOpenProbes} probes through (cluster-wide with scope {@code cluster}). Calls slower than
- * {@code slowCall} (when set) count as failures. An open breaker answers 503.
+ * {@code slowCall} (when set) count as failures. An open breaker answers 503. A request that finds the breaker
+ * due for a probe waits up to {@code probeWait} for the cluster's probe lease and, granted, is the probe.
  */
 public record CircuitBreakerConfig(Scope scope, Percent failureRate, int minimumCalls, Duration window,
-                                   Duration openFor, int halfOpenProbes, Duration slowCall) {
+                                   Duration openFor, int halfOpenProbes, Duration slowCall, Duration probeWait) {
+    public static final Duration DEFAULT_PROBE_WAIT = Duration.ofMillis(50);
+    public static final Duration MAX_PROBE_WAIT = Duration.ofSeconds(1);
+
     public CircuitBreakerConfig {
         Check.notNull(scope, "scope");
         Check.notNull(failureRate, "failureRate");
@@ -20,11 +24,14 @@ public record CircuitBreakerConfig(Scope scope, Percent failureRate, int minimum
         Check.positive(openFor, "openFor");
         Check.atLeast(halfOpenProbes, 1, "halfOpenProbes");
         Check.that(slowCall == null || (!slowCall.isNegative() && !slowCall.isZero()), "slowCall", slowCall, "> 0");
+        Check.notNull(probeWait, "probeWait");
+        Check.that(!probeWait.isNegative() && probeWait.compareTo(MAX_PROBE_WAIT) <= 0, "probeWait", probeWait,
+                "0 to 1s: a request waits this long on the request path");
     }
 
-    /** Cluster scope, 50%, 20 calls, 10s window, 30s open, 1 probe, no slow-call threshold. */
+    /** Cluster scope, 50%, 20 calls, 10s window, 30s open, 1 probe, no slow-call threshold, 50ms probe wait. */
     public static CircuitBreakerConfig defaults() {
         return new CircuitBreakerConfig(Scope.CLUSTER, new Percent(50), 20, Duration.ofSeconds(10),
-                Duration.ofSeconds(30), 1, null);
+                Duration.ofSeconds(30), 1, null, DEFAULT_PROBE_WAIT);
     }
 }

@@ -19,7 +19,7 @@ public final class ResilienceReader {
     public static CircuitBreakerConfig circuitBreaker(Node n) {
         int mark = n.errors().mark();
         if (!n.object("scope", "failure-rate", "minimum-calls", "window", "open-for", "half-open-probes",
-                "slow-call")) {
+                "slow-call", "probe-wait")) {
             return null;
         }
         CircuitBreakerConfig d = CircuitBreakerConfig.defaults();
@@ -30,7 +30,9 @@ public final class ResilienceReader {
         Duration openFor = n.at("open-for").duration(d.openFor());
         int probes = n.at("half-open-probes").integer(d.halfOpenProbes());
         Duration slow = n.at("slow-call").duration(null);
-        return n.build(mark, () -> new CircuitBreakerConfig(scope, rate, minimum, window, openFor, probes, slow));
+        Duration probeWait = n.at("probe-wait").duration(d.probeWait());
+        return n.build(mark, () -> new CircuitBreakerConfig(scope, rate, minimum, window, openFor, probes, slow,
+                probeWait));
     }
 
     public static RetryConfig retries(Node n) {

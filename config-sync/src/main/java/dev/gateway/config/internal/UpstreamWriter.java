@@ -55,7 +55,8 @@ final class UpstreamWriter {
                 .put("window", b.window())
                 .put("open-for", b.openFor())
                 .put("half-open-probes", b.halfOpenProbes())
-                .put("slow-call", b.slowCall());
+                .put("slow-call", b.slowCall())
+                .put("probe-wait", b.probeWait());
     }
 
     private static Json retries(RetryConfig r) {

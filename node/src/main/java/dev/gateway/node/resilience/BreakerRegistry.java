@@ -50,7 +50,7 @@ public final class BreakerRegistry implements AutoCloseable {
         if (shared == null || config.scope() == dev.gateway.config.Scope.NODE) {
             return local;
         }
-        return shared.breaker(upstream, spec, local);
+        return shared.breaker(upstream, spec, local, config.probeWait());
     }
 
     static BreakerSpec specOf(CircuitBreakerConfig c) {

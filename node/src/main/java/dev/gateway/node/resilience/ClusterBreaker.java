@@ -11,8 +11,11 @@ import dev.gateway.limiter.breaker.Evidence;
 import dev.gateway.limiter.breaker.OutcomeWindow;
 import dev.gateway.limiter.breaker.ProbeAnswer;
 import dev.gateway.limiter.breaker.SharedBreakerView;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -23,9 +26,11 @@ import java.util.function.Consumer;
  * window, which {@link SharedBreakers} reports to the entry's owner every interval and at once when the window
  * alone would trip; the owner decides on every node's evidence and a majority of nodes, and its answer (or a
  * listener event) replaces the local copy. {@code OPEN}-until is the owner's clock. In {@code HALF_OPEN} a call
- * goes only under a probe lease granted by the owner (asked for off the request path; requests meanwhile are
- * refused), so the whole cluster sends exactly {@code half-open-probes} probes. When the cluster has not
- * answered for a while, the node's own breaker decides until it does again.
+ * goes only under a probe lease granted by the owner, so the whole cluster sends exactly {@code half-open-probes}
+ * probes. The lease is asked for on the breaker's worker thread; a request that {@link #acquire() acquires} meanwhile
+ * waits for the answer up to {@code probe-wait} and, granted, is the probe itself (so the first caller after
+ * {@code open-for} is not refused for want of a lease); {@link #tryAcquire()} never waits and is refused then.
+ * When the cluster has not answered for a while, the node's own breaker decides until it does again.
  */
 final class ClusterBreaker implements Breaker {
     /** After this long without an answer from the cluster, the node's own breaker decides. */
@@ -44,7 +49,9 @@ final class ClusterBreaker implements Breaker {
     private final Executor worker;
     private final Consumer<BreakerState> onTransition;
     private final AtomicBoolean reportPending = new AtomicBoolean();
-    private final AtomicBoolean probeRequested = new AtomicBoolean();
+    /** The probe-lease request on its way to the owner, completed when answered (or failed); null when none. */
+    private final AtomicReference<CompletableFuture<Void>> probeRequest = new AtomicReference<>();
+    private final long probeWaitMillis;
     private final AtomicReference<Long> lease = new AtomicReference<>();
     private final Ticket closed = new Ticket() {
         @Override
@@ -69,6 +76,13 @@ final class ClusterBreaker implements Breaker {
 
     ClusterBreaker(String upstream, String node, BreakerSpec spec, LocalBreaker fallback, Ticker ticker,
                    BreakerBoard board, Executor worker, Consumer<BreakerState> onTransition) {
+        this(upstream, node, spec, fallback, ticker, board, worker, onTransition, 0);
+    }
+
+    /** @param probeWaitMillis how long {@link #acquire()} waits for a probe lease (0: not at all) */
+    ClusterBreaker(String upstream, String node, BreakerSpec spec, LocalBreaker fallback, Ticker ticker,
+                   BreakerBoard board, Executor worker, Consumer<BreakerState> onTransition, long probeWaitMillis) {
+        this.probeWaitMillis = probeWaitMillis;
         this.upstream = upstream;
         this.node = node;
         this.spec = spec;
@@ -83,6 +97,37 @@ final class ClusterBreaker implements Breaker {
 
     @Override
     public Ticket tryAcquire() {
+        Ticket decided = decide();
+        if (decided != null) {
+            return decided;
+        }
+        requestProbe();
+        return refused(PROBING_RETRY_AFTER_MILLIS);
+    }
+
+    @Override
+    public CompletionStage<Ticket> acquire() {
+        Ticket decided = decide();
+        if (decided != null) {
+            return CompletableFuture.completedFuture(decided);
+        }
+        CompletableFuture<Void> answer = requestProbe();
+        if (probeWaitMillis <= 0) {
+            return CompletableFuture.completedFuture(refused(PROBING_RETRY_AFTER_MILLIS));
+        }
+        CompletableFuture<Ticket> mine = new CompletableFuture<>();
+        answer.whenComplete((ignored, failure) -> {
+            Ticket t = decide();
+            Ticket ticket = t == null ? refused(PROBING_RETRY_AFTER_MILLIS) : t;
+            if (!mine.complete(ticket) && ticket instanceof ProbeTicket probe) {
+                lease.compareAndSet(null, probe.leaseUntilMillis); // the wait ended first: the next request probes
+            }
+        });
+        return mine.completeOnTimeout(refused(PROBING_RETRY_AFTER_MILLIS), probeWaitMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** The ticket the current view gives at once, or null when a probe lease is needed first. */
+    private Ticket decide() {
         long now = ticker.epochMillis();
         SharedBreakerView v = view;
         if (v == null || now - lastAnswerMillis > STALE_MILLIS) {
@@ -96,15 +141,13 @@ final class ClusterBreaker implements Breaker {
                 if (now < s.openUntilMillis()) {
                     return refused(s.openUntilMillis() - now);
                 }
-                requestProbe();
-                return refused(PROBING_RETRY_AFTER_MILLIS);
+                return null;
             default:
                 Long until = lease.get();
                 if (until != null && now < until && lease.compareAndSet(until, null)) {
-                    return probeTicket(until);
+                    return new ProbeTicket(until);
                 }
-                requestProbe();
-                return refused(PROBING_RETRY_AFTER_MILLIS);
+                return null;
         }
     }
 
@@ -195,9 +238,15 @@ final class ClusterBreaker implements Breaker {
         }
     }
 
-    private void requestProbe() {
-        if (probeRequested.compareAndSet(false, true)) {
-            submit(() -> {
+    /** Asks the owner for a probe lease unless a request is on its way already; either way, that request's end. */
+    private CompletableFuture<Void> requestProbe() {
+        CompletableFuture<Void> mine = new CompletableFuture<>();
+        CompletableFuture<Void> pending = probeRequest.compareAndExchange(null, mine);
+        if (pending != null) {
+            return pending;
+        }
+        try {
+            worker.execute(() -> {
                 try {
                     ProbeAnswer answer = board.tryProbe(upstream, spec, node, ticker.epochMillis());
                     adopt(answer.view());
@@ -207,41 +256,51 @@ final class ClusterBreaker implements Breaker {
                 } catch (BreakerBoardUnavailableException e) {
                     // the next request asks again
                 } finally {
-                    probeRequested.set(false);
+                    probeRequest.set(null);
+                    mine.complete(null);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            probeRequest.set(null); // shutting down
+            mine.complete(null);
+        }
+        return mine;
+    }
+
+    /** The one call of this node that may go while half-open, under the owner's lease until {@code leaseUntilMillis}. */
+    private final class ProbeTicket implements Ticket {
+        private final long leaseUntilMillis;
+
+        ProbeTicket(long leaseUntilMillis) {
+            this.leaseUntilMillis = leaseUntilMillis;
+        }
+
+        @Override
+        public boolean allowed() {
+            return true;
+        }
+
+        @Override
+        public long retryAfterMillis() {
+            return 0;
+        }
+
+        @Override
+        public void complete(boolean failure, long durationNanos) {
+            boolean failed = policy.countsAsFailure(failure, durationNanos);
+            long now = ticker.epochMillis();
+            window.record(failed, now);
+            if (now >= leaseUntilMillis) {
+                return; // the lease ran out: the owner has let another node probe; this answer is too late
+            }
+            submit(() -> {
+                try {
+                    adopt(board.probeResult(upstream, spec, node, !failed, ticker.epochMillis()));
+                } catch (BreakerBoardUnavailableException e) {
+                    // the lease expires on the owner; another probe follows
                 }
             });
         }
-    }
-
-    private Ticket probeTicket(long leaseUntilMillis) {
-        return new Ticket() {
-            @Override
-            public boolean allowed() {
-                return true;
-            }
-
-            @Override
-            public long retryAfterMillis() {
-                return 0;
-            }
-
-            @Override
-            public void complete(boolean failure, long durationNanos) {
-                boolean failed = policy.countsAsFailure(failure, durationNanos);
-                long now = ticker.epochMillis();
-                window.record(failed, now);
-                if (now >= leaseUntilMillis) {
-                    return; // the lease ran out: the owner has let another node probe; this answer is too late
-                }
-                submit(() -> {
-                    try {
-                        adopt(board.probeResult(upstream, spec, node, !failed, ticker.epochMillis()));
-                    } catch (BreakerBoardUnavailableException e) {
-                        // the lease expires on the owner; another probe follows
-                    }
-                });
-            }
-        };
     }
 
     private Ticket fallbackTicket(Ticket local) {

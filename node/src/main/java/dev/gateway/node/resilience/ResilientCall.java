@@ -97,7 +97,29 @@ public final class ResilientCall {
                     : Outcome.of(null, new GatewayException(503, "no healthy target in upstream " + r.upstream)));
             return;
         }
-        Breaker.Ticket permit = r.breaker == null ? null : r.breaker.tryAcquire();
+        if (r.breaker == null) {
+            send(target, null, first);
+            return;
+        }
+        if (!inFlight.isEmpty()) {
+            send(target, r.breaker.tryAcquire(), first); // a hedge: never waits beside a call already out
+            return;
+        }
+        // the first call or a retry: nothing else is out, so it may wait (briefly) to become the probe
+        CompletableFuture<Breaker.Ticket> permit = r.breaker.acquire().toCompletableFuture();
+        if (permit.isDone()) {
+            send(target, permit.join(), first);
+            return;
+        }
+        permit.whenComplete((ticket, failure) -> {
+            synchronized (this) {
+                send(target, ticket, first);
+            }
+        });
+    }
+
+    /** Sends to {@code target} if {@code permit} allows (null: no breaker); under the lock. */
+    private void send(UpstreamTarget target, Breaker.Ticket permit, boolean first) {
         if (permit != null && !permit.allowed()) {
             r.events.shortCircuited(r.upstream);
             if (lastFailure != null) {

@@ -52,9 +52,9 @@ public final class SharedBreakers implements AutoCloseable {
     }
 
     /** The cluster-scoped breaker of {@code upstream}, replacing an earlier one of another spec. */
-    Breaker breaker(String upstream, BreakerSpec spec, LocalBreaker fallback) {
+    Breaker breaker(String upstream, BreakerSpec spec, LocalBreaker fallback, Duration probeWait) {
         ClusterBreaker breaker = new ClusterBreaker(upstream, node, spec, fallback, ticker, board, worker,
-                to -> metrics.transition(upstream, to));
+                to -> metrics.transition(upstream, to), probeWait.toMillis());
         breakers.put(upstream, breaker);
         worker.execute(breaker::report); // learn the cluster's state before the first request needs it
         return breaker;

@@ -1,0 +1,121 @@
+package dev.gateway.node.resilience;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gateway.limiter.Ticker;
+import dev.gateway.limiter.breaker.BreakerBoard;
+import dev.gateway.limiter.breaker.BreakerSpec;
+import dev.gateway.limiter.breaker.BreakerState;
+import dev.gateway.limiter.breaker.CircuitBreaker;
+import dev.gateway.limiter.breaker.Evidence;
+import dev.gateway.limiter.breaker.InMemoryBreakerBoard;
+import dev.gateway.limiter.breaker.ProbeAnswer;
+import dev.gateway.limiter.breaker.SharedBreakerView;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Half-open without a refused request: the first caller after {@code open-for} waits (bounded by
+ * {@code probe-wait}) for the cluster's probe lease and, granted, is the probe; a lease that arrives after
+ * the wait ended is kept for the next caller, never lost.
+ */
+class ClusterBreakerProbeTest {
+    private static final BreakerSpec SPEC = new BreakerSpec(50, 2, Duration.ofSeconds(10), Duration.ofSeconds(10), 1);
+
+    private final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
+    private final Ticker ticker = new Ticker() {
+        @Override
+        public long epochMillis() {
+            return millis.get();
+        }
+
+        @Override
+        public long nanoTime() {
+            return millis.get() * 1_000_000L;
+        }
+    };
+    private final ExecutorService worker = Executors.newSingleThreadExecutor();
+
+    @AfterEach
+    void stop() {
+        worker.shutdownNow();
+    }
+
+    private ClusterBreaker breaker(BreakerBoard board, long probeWaitMillis) {
+        LocalBreaker fallback = new LocalBreaker(new CircuitBreaker(SPEC, ticker, (from, to, at) -> { }));
+        return new ClusterBreaker("app", "gw-1", SPEC, fallback, ticker, board, worker, to -> { }, probeWaitMillis);
+    }
+
+    /** Opens the cluster's breaker with this node's evidence, then lets {@code open-for} pass. */
+    private void openAndExpire(ClusterBreaker breaker) {
+        breaker.report();
+        for (int i = 0; i < 2; i++) {
+            breaker.tryAcquire().complete(true, 1_000);
+        }
+        breaker.report();
+        assertThat(breaker.state()).isEqualTo(BreakerState.OPEN);
+        millis.addAndGet(SPEC.openFor().toMillis());
+        breaker.report(); // the periodic report: the node still hears from the cluster, so it follows the cluster
+        assertThat(breaker.following()).isTrue();
+    }
+
+    private static Breaker.Ticket await(ClusterBreaker breaker) throws Exception {
+        return breaker.acquire().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void theFirstCallerAfterOpenForIsTheProbe() throws Exception {
+        ClusterBreaker breaker = breaker(new InMemoryBreakerBoard(), 5_000);
+        openAndExpire(breaker);
+        Breaker.Ticket probe = await(breaker);
+        assertThat(probe.allowed()).as("the caller that asked for the lease goes as the probe").isTrue();
+        Breaker.Ticket second = await(breaker);
+        assertThat(second.allowed()).as("one probe for the whole cluster").isFalse();
+        probe.complete(false, 1_000);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> breaker.state() == BreakerState.CLOSED);
+        assertThat(await(breaker).allowed()).isTrue();
+    }
+
+    @Test
+    void aLeaseThatArrivesAfterTheWaitGoesToTheNextCaller() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        InMemoryBreakerBoard memory = new InMemoryBreakerBoard();
+        BreakerBoard slow = new BreakerBoard() {
+            @Override
+            public SharedBreakerView report(String upstream, BreakerSpec spec, String node, Evidence evidence, long now) {
+                return memory.report(upstream, spec, node, evidence, now);
+            }
+
+            @Override
+            public ProbeAnswer tryProbe(String upstream, BreakerSpec spec, String node, long now) {
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return memory.tryProbe(upstream, spec, node, now);
+            }
+
+            @Override
+            public SharedBreakerView probeResult(String upstream, BreakerSpec spec, String node, boolean ok, long now) {
+                return memory.probeResult(upstream, spec, node, ok, now);
+            }
+        };
+        ClusterBreaker breaker = breaker(slow, 20);
+        openAndExpire(breaker);
+        Breaker.Ticket waited = await(breaker);
+        assertThat(waited.allowed()).as("the owner did not answer within probe-wait").isFalse();
+        assertThat(waited.retryAfterMillis()).isPositive();
+        release.countDown();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> breaker.view().snapshot().state() == BreakerState.HALF_OPEN);
+        assertThat(await(breaker).allowed()).as("the late lease is used, not lost").isTrue();
+    }
+}
