@@ -56,6 +56,7 @@ final class UpstreamWriter {
                 .put("open-for", b.openFor())
                 .put("half-open-probes", b.halfOpenProbes())
                 .put("slow-call", b.slowCall())
+                .put("on", b.on())
                 .put("probe-wait", b.probeWait());
     }
 

@@ -30,7 +30,10 @@ import java.util.function.Consumer;
  * probes. The lease is asked for on the breaker's worker thread; a request that {@link #acquire() acquires} meanwhile
  * waits for the answer up to {@code probe-wait} and, granted, is the probe itself (so the first caller after
  * {@code open-for} is not refused for want of a lease); {@link #tryAcquire()} never waits and is refused then.
- * When the cluster has not answered for a while, the node's own breaker decides until it does again.
+ * When the cluster has not answered for a while, the node's own breaker decides until it does again. While the
+ * cluster says {@code CLOSED}, the node's own breaker still sees every outcome and refuses when it has tripped on
+ * failures only this node sees (a broken path of its own): the cluster's majority rule keeps one node from opening
+ * the breaker for everyone, not from protecting itself.
  */
 final class ClusterBreaker implements Breaker {
     /** After this long without an answer from the cluster, the node's own breaker decides. */
@@ -53,22 +56,8 @@ final class ClusterBreaker implements Breaker {
     private final AtomicReference<CompletableFuture<Void>> probeRequest = new AtomicReference<>();
     private final long probeWaitMillis;
     private final AtomicReference<Long> lease = new AtomicReference<>();
-    private final Ticket closed = new Ticket() {
-        @Override
-        public boolean allowed() {
-            return true;
-        }
-
-        @Override
-        public long retryAfterMillis() {
-            return 0;
-        }
-
-        @Override
-        public void complete(boolean failure, long durationNanos) {
-            record(failure, durationNanos);
-        }
-    };
+    /** The node's own breaker's last ticket while the cluster says CLOSED, and its wrapper: no garbage per call. */
+    private volatile Wrapped lastFollowing;
     private volatile SharedBreakerView view;
     private volatile long lastAnswerMillis;
     private Evidence lastReported;
@@ -136,7 +125,7 @@ final class ClusterBreaker implements Breaker {
         BreakerSnapshot s = v.snapshot();
         switch (s.state()) {
             case CLOSED:
-                return closed;
+                return closedFollowing();
             case OPEN:
                 if (now < s.openUntilMillis()) {
                     return refused(s.openUntilMillis() - now);
@@ -151,13 +140,15 @@ final class ClusterBreaker implements Breaker {
         }
     }
 
+    /** The state this node acts on: the cluster's, or its own breaker's when that one has tripped under a CLOSED cluster. */
     @Override
     public BreakerState state() {
         SharedBreakerView v = view;
         if (v == null || ticker.epochMillis() - lastAnswerMillis > STALE_MILLIS) {
             return fallback.state();
         }
-        return v.snapshot().state();
+        BreakerState cluster = v.snapshot().state();
+        return cluster == BreakerState.CLOSED ? fallback.state() : cluster;
     }
 
     /** The cluster's view as last heard (null before the first answer). */
@@ -222,6 +213,9 @@ final class ClusterBreaker implements Breaker {
         if (to != from) {
             if (to == BreakerState.CLOSED) {
                 window.reset(); // a fresh start: failures from before the close must not trip it again
+                if (fallback.state() != BreakerState.CLOSED) {
+                    fallback.breaker().forceClose(); // the cluster's probes found the upstream well: this node too
+                }
             }
             onTransition.accept(to);
         }
@@ -301,6 +295,24 @@ final class ClusterBreaker implements Breaker {
                 }
             });
         }
+    }
+
+    /** The cluster says CLOSED: the call goes unless the node's own breaker has tripped; both see its outcome. */
+    private Ticket closedFollowing() {
+        Ticket local = fallback.tryAcquire();
+        if (!local.allowed()) {
+            return local;
+        }
+        Wrapped last = lastFollowing;
+        if (last != null && last.local == local) {
+            return last.ticket;
+        }
+        Wrapped fresh = new Wrapped(local, fallbackTicket(local));
+        lastFollowing = fresh;
+        return fresh.ticket;
+    }
+
+    private record Wrapped(Ticket local, Ticket ticket) {
     }
 
     private Ticket fallbackTicket(Ticket local) {

@@ -30,13 +30,9 @@ record Outcome(GatewayResponse response, Throwable failure) {
         return Kind.OTHER_FAILURE;
     }
 
-    /** What a breaker counts as a failure: no answer, or 502, 503, 504. */
-    boolean breakerFailure() {
-        if (failure != null) {
-            return true;
-        }
-        int s = response.status();
-        return s == 502 || s == 503 || s == 504;
+    /** Whether the call gave no answer or a server error: one that a retry or a hedge may better. */
+    boolean failed() {
+        return failure != null || response.status() >= 500;
     }
 
     /** Releases a response that will not be used. */

@@ -179,7 +179,7 @@ public final class ResilientCall {
 
     private void onOutcome(CompletableFuture<GatewayResponse> call, Breaker.Ticket permit, long start, Outcome outcome) {
         if (permit != null && !(outcome.failure() instanceof java.util.concurrent.CancellationException)) {
-            permit.complete(outcome.breakerFailure(), nanoTime.getAsLong() - start);
+            permit.complete(r.breakerFailures.breakerFailure(outcome), nanoTime.getAsLong() - start);
         }
         synchronized (this) {
             inFlight.remove(call);
@@ -187,7 +187,7 @@ public final class ResilientCall {
                 outcome.discard();
                 return;
             }
-            boolean failed = outcome.failure() != null || outcome.breakerFailure();
+            boolean failed = outcome.failed();
             if (!failed || !retryable(outcome)) {
                 if (failed && !inFlight.isEmpty()) {
                     // a hedge is still out: its answer may be better

@@ -16,11 +16,21 @@ public final class UpstreamResilience {
     final int maxHedges;
     final RetryBudget budget;
     final Breaker breaker;
+    /** What {@link #breaker} counts as a failure ({@code circuit-breaker.on}). */
+    final FailureKinds breakerFailures;
     final ScheduledExecutorService timer;
     final ResilienceEvents events;
 
     UpstreamResilience(String upstream, RetryPolicy retry, long hedgeAfterNanos, int maxHedges, RetryBudget budget,
                        Breaker breaker, ScheduledExecutorService timer, ResilienceEvents events) {
+        this(upstream, retry, hedgeAfterNanos, maxHedges, budget, breaker,
+                FailureKinds.of(dev.gateway.config.CircuitBreakerConfig.DEFAULT_ON), timer, events);
+    }
+
+    UpstreamResilience(String upstream, RetryPolicy retry, long hedgeAfterNanos, int maxHedges, RetryBudget budget,
+                       Breaker breaker, FailureKinds breakerFailures, ScheduledExecutorService timer,
+                       ResilienceEvents events) {
+        this.breakerFailures = breakerFailures;
         this.upstream = upstream;
         this.retry = retry;
         this.hedgeAfterNanos = hedgeAfterNanos;
@@ -41,8 +51,10 @@ public final class UpstreamResilience {
         double share = config.retries() == null ? dev.gateway.config.RetryConfig.defaults().budget().value() / 100.0
                 : config.retries().budget().value() / 100.0;
         RetryBudget budget = retry == null && hedging == null ? null : new RetryBudget(share, System::nanoTime);
+        FailureKinds breakerFailures = FailureKinds.of(config.circuitBreaker() == null
+                ? dev.gateway.config.CircuitBreakerConfig.DEFAULT_ON : config.circuitBreaker().on());
         return new UpstreamResilience(name, retry, hedging == null ? 0 : hedging.after().toNanos(),
-                hedging == null ? 0 : hedging.maxExtra(), budget, breaker, timer, events);
+                hedging == null ? 0 : hedging.maxExtra(), budget, breaker, breakerFailures, timer, events);
     }
 
     /** Whether requests to this upstream need more than one plain call. */

@@ -84,6 +84,23 @@ class ClusterBreakerProbeTest {
     }
 
     @Test
+    void aNodeFollowingAClosedClusterStillTripsOnFailuresOnlyItSees() throws Exception {
+        InMemoryBreakerBoard board = new InMemoryBreakerBoard();
+        ClusterBreaker breaker = breaker(board, 0);
+        // two other nodes see the upstream well: the cluster's majority rule keeps it closed
+        board.report("app", SPEC, "gw-2", new Evidence(50, 0), millis.get());
+        board.report("app", SPEC, "gw-3", new Evidence(50, 0), millis.get());
+        breaker.report();
+        for (int i = 0; i < 2; i++) {
+            breaker.tryAcquire().complete(true, 1_000);
+        }
+        breaker.report();
+        assertThat(breaker.view().snapshot().state()).as("the cluster").isEqualTo(BreakerState.CLOSED);
+        assertThat(breaker.tryAcquire().allowed()).as("this node protects itself").isFalse();
+        assertThat(await(breaker).allowed()).isFalse();
+    }
+
+    @Test
     void aLeaseThatArrivesAfterTheWaitGoesToTheNextCaller() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         InMemoryBreakerBoard memory = new InMemoryBreakerBoard();

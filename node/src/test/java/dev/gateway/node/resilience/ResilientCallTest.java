@@ -67,7 +67,7 @@ class ResilientCallTest {
 
     private UpstreamResilience resilience(int attempts, Set<Integer> statuses, double budget, long hedgeAfterMillis,
                                           Breaker breaker) {
-        RetryPolicy retry = attempts == 0 ? null : new RetryPolicy(attempts, true, true, statuses,
+        RetryPolicy retry = attempts == 0 ? null : new RetryPolicy(attempts, new FailureKinds(true, true, statuses),
                 Set.of("GET", "PUT", "DELETE", "HEAD", "OPTIONS"), new Backoff(1_000_000, 5_000_000, false, () -> 0.5));
         return new UpstreamResilience("up", retry, TimeUnit.MILLISECONDS.toNanos(hedgeAfterMillis),
                 hedgeAfterMillis > 0 ? 1 : 0, new RetryBudget(budget, System::nanoTime), breaker, timer, events);
@@ -247,5 +247,28 @@ class ResilientCallTest {
                     twoTargets(), (t, body) -> CompletableFuture.completedFuture(answer(502))));
         }
         assertThat(breaker.state()).isEqualTo(BreakerState.OPEN);
+    }
+
+    @Test
+    void aStatusCountsForTheBreakerOnlyWhenItsOnListNamesIt() throws Exception {
+        assertThat(breakerAfterFour(500, dev.gateway.config.CircuitBreakerConfig.DEFAULT_ON))
+                .as("500 is not listed by default").isEqualTo(BreakerState.CLOSED);
+        assertThat(breakerAfterFour(500, java.util.List.of("connect-failure", "timeout", "500", "502", "503", "504")))
+                .isEqualTo(BreakerState.OPEN);
+        assertThat(breakerAfterFour(503, java.util.List.of("connect-failure")))
+                .as("a 503 not listed").isEqualTo(BreakerState.CLOSED);
+    }
+
+    private BreakerState breakerAfterFour(int status, java.util.List<String> on) throws Exception {
+        LocalBreaker breaker = new LocalBreaker(new CircuitBreaker(
+                new BreakerSpec(50, 4, Duration.ofSeconds(10), Duration.ofSeconds(30), 1), new ManualTicker(),
+                (f, t, at) -> { }));
+        UpstreamResilience resilience = new UpstreamResilience("up", null, 0, 0, new RetryBudget(1.0, System::nanoTime),
+                breaker, FailureKinds.of(on), timer, events);
+        for (int i = 0; i < 4; i++) {
+            await(ResilientCall.run(resilience, "GET", Body.empty(), Long.MAX_VALUE,
+                    twoTargets(), (t, body) -> CompletableFuture.completedFuture(answer(status))));
+        }
+        return breaker.state();
     }
 }
