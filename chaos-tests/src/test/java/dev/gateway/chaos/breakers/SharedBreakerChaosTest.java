@@ -144,7 +144,8 @@ class SharedBreakerChaosTest {
     void aFailureSeenThroughOneNodeOnlyLeavesTheBreakerClosed() throws Exception {
         List<GatewayProcess> nodes = startCluster(TEST + "OneNode", "3s");
         upstream.failingFor(nodes.get(0).name());
-        // the first node's own breaker trips on what only it sees (12 failures: minimum-calls) and refuses the rest
+        // the first node's own breaker trips on what only it sees (5 failures in a row: consecutive-failures'
+        // default) and refuses the rest
         for (int i = 0; i < 40; i++) {
             assertThat(call(nodes.get(0)).status()).isEqualTo(503);
         }
@@ -155,7 +156,7 @@ class SharedBreakerChaosTest {
         // a full report interval and more for the owner to decide
         await().pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() ->
                 breaker(nodes.get(1)).path("cluster").path("nodes").path(nodes.get(0).name()).path("failures")
-                        .asLong() == 12);
+                        .asLong() == 5);
         // a majority of nodes does not see the failure: the cluster's breaker stays closed for everyone else
         for (GatewayProcess n : nodes) {
             assertThat(breaker(n).path("cluster").path("state").asText()).as(n.name()).isEqualTo("closed");

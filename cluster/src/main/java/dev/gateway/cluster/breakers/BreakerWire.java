@@ -34,6 +34,7 @@ final class BreakerWire {
         if (spec.slowCall() != null) {
             writeDuration(out, spec.slowCall());
         }
+        out.writeInt(spec.consecutiveFailures());
     }
 
     static BreakerSpec readSpec(ObjectDataInput in) throws IOException {
@@ -43,8 +44,9 @@ final class BreakerWire {
         Duration openFor = readDuration(in);
         int probes = in.readInt();
         Duration slowCall = in.readBoolean() ? readDuration(in) : null;
+        int consecutive = in.readInt();
         try {
-            return new BreakerSpec(rate, minimumCalls, window, openFor, probes, slowCall);
+            return new BreakerSpec(rate, minimumCalls, window, openFor, probes, slowCall, consecutive);
         } catch (IllegalArgumentException e) {
             throw new IOException("a breaker spec does not decode: " + e.getMessage(), e);
         }
@@ -53,13 +55,15 @@ final class BreakerWire {
     static void writeEvidence(ObjectDataOutput out, Evidence evidence) throws IOException {
         out.writeLong(evidence.calls());
         out.writeLong(evidence.failures());
+        out.writeLong(evidence.consecutiveFailures());
     }
 
     static Evidence readEvidence(ObjectDataInput in) throws IOException {
         long calls = in.readLong();
         long failures = in.readLong();
+        long consecutive = in.readLong();
         try {
-            return new Evidence(calls, failures);
+            return new Evidence(calls, failures, consecutive);
         } catch (IllegalArgumentException e) {
             throw new IOException("breaker evidence does not decode: " + e.getMessage(), e);
         }

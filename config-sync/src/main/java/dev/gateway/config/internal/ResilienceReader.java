@@ -19,7 +19,7 @@ public final class ResilienceReader {
     public static CircuitBreakerConfig circuitBreaker(Node n) {
         int mark = n.errors().mark();
         if (!n.object("scope", "failure-rate", "minimum-calls", "window", "open-for", "half-open-probes",
-                "slow-call", "on", "probe-wait")) {
+                "slow-call", "on", "consecutive-failures", "probe-wait")) {
             return null;
         }
         CircuitBreakerConfig d = CircuitBreakerConfig.defaults();
@@ -31,9 +31,10 @@ public final class ResilienceReader {
         int probes = n.at("half-open-probes").integer(d.halfOpenProbes());
         Duration slow = n.at("slow-call").duration(null);
         List<String> on = n.at("on").present() ? n.at("on").texts() : d.on();
+        int consecutive = n.at("consecutive-failures").integer(d.consecutiveFailures());
         Duration probeWait = n.at("probe-wait").duration(d.probeWait());
         return n.build(mark, () -> new CircuitBreakerConfig(scope, rate, minimum, window, openFor, probes, slow,
-                new ArrayList<>(on), probeWait));
+                new ArrayList<>(on), consecutive, probeWait));
     }
 
     public static RetryConfig retries(Node n) {

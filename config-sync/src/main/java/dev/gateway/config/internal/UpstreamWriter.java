@@ -57,6 +57,7 @@ final class UpstreamWriter {
                 .put("half-open-probes", b.halfOpenProbes())
                 .put("slow-call", b.slowCall())
                 .put("on", b.on())
+                .put("consecutive-failures", b.consecutiveFailures())
                 .put("probe-wait", b.probeWait());
     }
 

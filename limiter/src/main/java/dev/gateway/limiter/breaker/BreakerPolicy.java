@@ -40,9 +40,15 @@ public final class BreakerPolicy {
         return new BreakerSnapshot(BreakerState.CLOSED, nowMillis, 0, 0, 0, 0);
     }
 
-    /** Whether this evidence trips a closed breaker: at least {@code minimumCalls} calls, rate at or above the threshold. */
+    /**
+     * Whether this evidence trips a closed breaker: at least {@code minimumCalls} calls with a rate at or above
+     * the threshold, or (with a {@code consecutiveFailures} rule) that many failures in a row, however many
+     * successes the window holds from before: an upstream that just died opens the breaker without waiting for
+     * its failures to outweigh a window of earlier successes.
+     */
     public boolean trips(Evidence e) {
-        return e.calls() >= spec.minimumCalls() && e.failureRatePercent() >= spec.failureRatePercent();
+        return e.calls() >= spec.minimumCalls() && e.failureRatePercent() >= spec.failureRatePercent()
+                || spec.consecutiveFailures() > 0 && e.consecutiveFailures() >= spec.consecutiveFailures();
     }
 
     /** Whether a call counts as failed: it failed, or it took longer than {@link BreakerSpec#slowCall()}. */

@@ -17,9 +17,11 @@ import java.util.Objects;
  *                           granted probe may take before its lease expires and another probe may go
  * @param halfOpenProbes     how many probes must all succeed for the breaker to close
  * @param slowCall           calls slower than this count as failures; null for no slow-call rule
+ * @param consecutiveFailures a second trip condition: this many failures in a row (summed over the nodes'
+ *                           trailing runs, for a shared breaker) trip it whatever the window's rate; 0 for none
  */
 public record BreakerSpec(double failureRatePercent, int minimumCalls, Duration window, Duration openFor,
-        int halfOpenProbes, Duration slowCall) {
+        int halfOpenProbes, Duration slowCall, int consecutiveFailures) {
 
     public BreakerSpec {
         Objects.requireNonNull(window, "window");
@@ -39,6 +41,15 @@ public record BreakerSpec(double failureRatePercent, int minimumCalls, Duration 
         if (slowCall != null) {
             requirePositive("slowCall", slowCall);
         }
+        if (consecutiveFailures < 0) {
+            throw new IllegalArgumentException("consecutiveFailures: " + consecutiveFailures + " (expected: >= 0)");
+        }
+    }
+
+    /** A spec without a consecutive-failures rule. */
+    public BreakerSpec(double failureRatePercent, int minimumCalls, Duration window, Duration openFor,
+            int halfOpenProbes, Duration slowCall) {
+        this(failureRatePercent, minimumCalls, window, openFor, halfOpenProbes, slowCall, 0);
     }
 
     /** A spec without a slow-call rule. */

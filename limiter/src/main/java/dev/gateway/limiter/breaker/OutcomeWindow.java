@@ -2,6 +2,7 @@ package dev.gateway.limiter.breaker;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -40,6 +41,8 @@ public final class OutcomeWindow {
     private final AtomicLongArray stamps;
     private final AtomicLongArray counts;
     private final Object recycling = new Object();
+    /** Failures recorded since the last success (the trailing run), whatever their bucket. */
+    private final AtomicLong run = new AtomicLong();
 
     /** A window of {@value #DEFAULT_BUCKETS} buckets. */
     public OutcomeWindow(Duration window) {
@@ -72,6 +75,11 @@ public final class OutcomeWindow {
             recycle(slot, index);
         }
         counts.getAndAdd(slot, failure ? FAILED_CALL : CALL);
+        if (failure) {
+            run.incrementAndGet();
+        } else if (run.get() != 0) {
+            run.set(0);
+        }
     }
 
     /** The calls and failures of the buckets still inside the window at {@code epochMillis}. */
@@ -87,7 +95,8 @@ public final class OutcomeWindow {
                 failures += packed & FAILURES;
             }
         }
-        return new Evidence(calls, failures);
+        // the run counts only as far as the window's failures: older ones have left the window
+        return new Evidence(calls, failures, Math.min(run.get(), failures));
     }
 
     /** Forgets every outcome. Outcomes recorded concurrently with the reset may be forgotten too. */
@@ -97,6 +106,7 @@ public final class OutcomeWindow {
                 stamps.set(i, EMPTY);
                 counts.set(i, 0);
             }
+            run.set(0);
         }
     }
 

@@ -26,8 +26,11 @@ import java.util.TreeMap;
  *   <li>the fresh evidence of all nodes summed {@link BreakerPolicy#trips trips}: at least
  *       {@code minimumCalls} calls in the whole cluster, failure rate at or above the threshold;</li>
  *   <li>a majority ({@code floor(n/2) + 1}) of the {@code n} nodes with fresh evidence of at least one call
- *       each see a failure rate at or above the threshold on their own.</li>
+ *       each see a failure rate at or above the threshold on their own, or (with a {@code consecutiveFailures}
+ *       rule) end their window on a failure.</li>
  * </ol>
+ * With {@code consecutiveFailures}, the first rule also holds when the nodes' trailing runs of failures sum to
+ * at least that many: failures in a row across the cluster, however many earlier successes the windows hold.
  * The second rule keeps one node with a broken network path to the upstream from opening the breaker for
  * everybody (that node's own breaker still protects it); with a single reporting node, it is the majority.
  *
@@ -154,7 +157,9 @@ public final class SharedBreakerPolicy {
     public boolean majorityFails(Collection<NodeEvidence> reports) {
         int failing = 0;
         for (NodeEvidence r : reports) {
-            if (r.evidence().calls() > 0 && r.evidence().failureRatePercent() >= spec().failureRatePercent()) {
+            Evidence e = r.evidence();
+            if (e.calls() > 0 && e.failureRatePercent() >= spec().failureRatePercent()
+                    || spec().consecutiveFailures() > 0 && e.consecutiveFailures() > 0) {
                 failing++;
             }
         }

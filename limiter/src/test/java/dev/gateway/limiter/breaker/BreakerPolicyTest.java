@@ -31,6 +31,17 @@ class BreakerPolicyTest {
     }
 
     @Test
+    void consecutiveFailuresTripWhateverTheWindowsRate() {
+        BreakerPolicy withRun = new BreakerPolicy(new BreakerSpec(50, 10, Duration.ofSeconds(10),
+                Duration.ofMillis(OPEN_FOR), 2, null, 5));
+        BreakerSnapshot closed = BreakerPolicy.closed(T0);
+        assertThat(withRun.onEvidence(closed, new Evidence(100, 4, 4), T0 + 1)).as("4 in a row of 5").isSameAs(closed);
+        assertThat(withRun.onEvidence(closed, new Evidence(100, 5, 5), T0 + 1).state())
+                .as("5 in a row after 95 successes: 5% of the window").isEqualTo(OPEN);
+        assertThat(policy.onEvidence(closed, new Evidence(100, 5, 5), T0 + 1)).as("no such rule").isSameAs(closed);
+    }
+
+    @Test
     void anOddThresholdIsReachedExactly() {
         BreakerPolicy third = new BreakerPolicy(
                 new BreakerSpec(100.0 / 3, 3, Duration.ofSeconds(10), Duration.ofSeconds(1), 1, null));

@@ -55,7 +55,7 @@ class CircuitBreakerTest {
         CircuitBreaker breaker = breaker(SPEC);
         calls(breaker, 9, true);
         assertThat(breaker.state()).isEqualTo(CLOSED);
-        assertThat(breaker.evidence()).isEqualTo(new Evidence(9, 9));
+        assertThat(breaker.evidence()).isEqualTo(new Evidence(9, 9, 9));
         assertThat(listener.transitions()).isEmpty();
     }
 
@@ -95,7 +95,7 @@ class CircuitBreakerTest {
         ticker.advance(Duration.ofSeconds(10));
         calls(breaker, 1, true);
         assertThat(breaker.state()).isEqualTo(CLOSED);
-        assertThat(breaker.evidence()).isEqualTo(new Evidence(1, 1));
+        assertThat(breaker.evidence()).isEqualTo(new Evidence(1, 1, 1));
     }
 
     @Test
@@ -203,7 +203,7 @@ class CircuitBreakerTest {
         ticker.advance(Duration.ofSeconds(5));
         Permit first = breaker.tryAcquire();
         Permit second = breaker.tryAcquire();
-        assertThat(breaker.evidence()).as("kept while open").isEqualTo(new Evidence(10, 10));
+        assertThat(breaker.evidence()).as("kept while open").isEqualTo(new Evidence(10, 10, 10));
         breaker.onComplete(first, false, 1_000);
         assertThat(breaker.state()).as("one of two probes").isEqualTo(HALF_OPEN);
         breaker.onComplete(second, false, 1_000);
@@ -266,7 +266,7 @@ class CircuitBreakerTest {
         }
         trip(breaker);
         inFlight.forEach(p -> breaker.onComplete(p, true, 1_000));
-        assertThat(breaker.evidence()).as("dropped while open").isEqualTo(new Evidence(10, 10));
+        assertThat(breaker.evidence()).as("dropped while open").isEqualTo(new Evidence(10, 10, 10));
 
         ticker.advance(Duration.ofSeconds(30));
         breaker.onComplete(breaker.tryAcquire(), false, 1_000);
@@ -283,7 +283,7 @@ class CircuitBreakerTest {
         Permit rejected = breaker.tryAcquire();
         breaker.onComplete(rejected, true, 1_000);
         assertThat(breaker.snapshot().generation()).isEqualTo(1);
-        assertThat(breaker.evidence()).isEqualTo(new Evidence(10, 10));
+        assertThat(breaker.evidence()).isEqualTo(new Evidence(10, 10, 10));
     }
 
     @Test

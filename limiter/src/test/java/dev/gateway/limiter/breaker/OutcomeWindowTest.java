@@ -45,7 +45,25 @@ class OutcomeWindowTest {
         window.record(false, T0);
         window.record(true, T0 + 10);
         window.record(true, T0 + 2_500);
-        assertThat(window.evidence(T0 + 2_500)).isEqualTo(new Evidence(3, 2));
+        assertThat(window.evidence(T0 + 2_500)).isEqualTo(new Evidence(3, 2, 2));
+    }
+
+    @Test
+    void theTrailingRunOfFailuresEndsWithASuccessAndNeverOutlastsTheWindow() {
+        window.record(true, T0);
+        window.record(false, T0 + 1);
+        window.record(true, T0 + 2);
+        window.record(true, T0 + 3);
+        assertThat(window.evidence(T0 + 3)).isEqualTo(new Evidence(4, 3, 2));
+        window.record(false, T0 + 4);
+        assertThat(window.evidence(T0 + 4).consecutiveFailures()).isZero();
+        window.record(true, T0 + 5);
+        assertThat(window.evidence(T0 + 5).consecutiveFailures()).isEqualTo(1);
+        assertThat(window.evidence(T0 + 60_000)).as("the window's failures are gone, and the run with them")
+                .isEqualTo(Evidence.NONE);
+        window.reset();
+        window.record(true, T0 + 60_001);
+        assertThat(window.evidence(T0 + 60_001).consecutiveFailures()).isEqualTo(1);
     }
 
     @Test
@@ -75,7 +93,7 @@ class OutcomeWindowTest {
         // a whole window without calls empties it
         assertThat(window.evidence(T0 + 20_000)).isEqualTo(Evidence.NONE);
         window.record(true, T0 + 20_000);
-        assertThat(window.evidence(T0 + 20_000)).isEqualTo(new Evidence(1, 1));
+        assertThat(window.evidence(T0 + 20_000)).isEqualTo(new Evidence(1, 1, 1));
     }
 
     @Test
@@ -90,7 +108,7 @@ class OutcomeWindowTest {
     void aClockSetBackCountsInTheNewerBucketOfItsSlot() {
         window.record(false, T0 + 10_000);
         window.record(true, T0);
-        assertThat(window.evidence(T0 + 10_000)).isEqualTo(new Evidence(2, 1));
+        assertThat(window.evidence(T0 + 10_000)).isEqualTo(new Evidence(2, 1, 1));
     }
 
     @Test

@@ -41,6 +41,31 @@ class SharedBreakerStateTest {
     }
 
     @Test
+    void theNodesTrailingRunsOfFailuresSumAcrossTheCluster() {
+        SharedBreakerPolicy withRun = new SharedBreakerPolicy(new BreakerSpec(50, 10, Duration.ofMillis(WINDOW),
+                Duration.ofMillis(OPEN_FOR), 2, null, 5));
+        SharedBreakerState s = SharedBreakerState.initial(T0);
+        // an upstream that just died: each node's window is full of earlier successes, each ends on failures
+        s = withRun.onReport(s, "a", new Evidence(300, 2, 2), T0 + 1);
+        s = withRun.onReport(s, "b", new Evidence(300, 2, 2), T0 + 2);
+        assertThat(s.snapshot().state()).as("4 in a row over the cluster").isEqualTo(CLOSED);
+        s = withRun.onReport(s, "c", new Evidence(300, 1, 1), T0 + 3);
+        assertThat(s.snapshot()).as("5 in a row, every node ending on a failure")
+                .isEqualTo(new BreakerSnapshot(OPEN, T0 + 3, T0 + 3 + OPEN_FOR, 0, 0, 1));
+    }
+
+    @Test
+    void aRunOfFailuresOnOneNodeAloneIsNoMajority() {
+        SharedBreakerPolicy withRun = new SharedBreakerPolicy(new BreakerSpec(50, 10, Duration.ofMillis(WINDOW),
+                Duration.ofMillis(OPEN_FOR), 2, null, 5));
+        SharedBreakerState s = SharedBreakerState.initial(T0);
+        s = withRun.onReport(s, "b", new Evidence(300, 0, 0), T0 + 1);
+        s = withRun.onReport(s, "c", new Evidence(300, 3, 0), T0 + 2);
+        s = withRun.onReport(s, "a", new Evidence(300, 50, 50), T0 + 3);
+        assertThat(s.snapshot().state()).isEqualTo(CLOSED);
+    }
+
+    @Test
     void oneNodeWithABrokenPathCannotOpenTheBreakerForEveryone() {
         SharedBreakerState s = SharedBreakerState.initial(T0);
         s = policy.onReport(s, "b", ev(20, 0), T0 + 1);

@@ -55,7 +55,7 @@ public final class BreakerRegistry implements AutoCloseable {
 
     static BreakerSpec specOf(CircuitBreakerConfig c) {
         return new BreakerSpec(c.failureRate().value(), c.minimumCalls(), c.window(), c.openFor(), c.halfOpenProbes(),
-                c.slowCall());
+                c.slowCall(), c.consecutiveFailures());
     }
 
     /** Every upstream's breaker, for the admin view, by upstream name. */
