@@ -83,9 +83,9 @@ public final class GatewayCluster implements AutoCloseable {
      */
     public static GatewayCluster start(ClusterSettings settings, String nodeName) {
         ClusterMember member = ClusterMember.start(settings, nodeName, config -> {
-            RateLimitMaps.register(config);
+            RateLimitMaps.register(config, java.time.Duration.ZERO, settings.backups());
             ConfigMaps.register(config);
-            BreakerMaps.register(config);
+            BreakerMaps.register(config, settings.backups());
             CacheMaps.register(config);
             config.getMapConfig(RateLimitMaps.BUCKETS_MAP).setSplitBrainProtectionName(ClusterMember.QUORUM_NAME);
             config.getMapConfig(RateLimitMaps.WINDOWS_MAP).setSplitBrainProtectionName(ClusterMember.QUORUM_NAME);

@@ -9,9 +9,15 @@ import dev.gateway.config.internal.Check;
  * <p>Quorum by default: a {@code minSize} of half of {@code expectedSize} or less would let both sides of a
  * split serve (split brain: each side enforces a whole quota, each side's config may move on), so it is refused
  * unless {@code allowMinority} says that is accepted.
+ *
+ * <p>{@code backups}: synchronous backups of each rate-limit and breaker entry. With one, a member's death loses
+ * nothing, but two members dying at once lose the entries whose owner and backup were those two (their buckets
+ * start full again: at most one extra {@code limit} per key). The default is 1 below 5 expected members, 2 from 5.
  */
 public record ClusterSettings(String name, HostPort listen, Discovery discovery, int expectedSize, int minSize,
-                              boolean allowMinority) {
+                              boolean allowMinority, int backups) {
+    /** Hazelcast's most synchronous backups. */
+    public static final int MAX_BACKUPS = 6;
     public static final String DEFAULT_NAME = "gateway";
     public static final HostPort DEFAULT_LISTEN = new HostPort("127.0.0.1", 5701);
 
@@ -24,11 +30,23 @@ public record ClusterSettings(String name, HostPort listen, Discovery discovery,
         Check.that(allowMinority || minSize > expectedSize / 2, "minSize", minSize,
                 "more than half of expected-size " + expectedSize + ", at least " + defaultMinSize(expectedSize)
                         + "; or allow-minority: true to accept that both sides of a split serve");
+        Check.that(backups >= 0 && backups <= MAX_BACKUPS, "backups", backups, "0.." + MAX_BACKUPS);
     }
 
-    /** Settings that refuse a minority {@code minSize}. */
+    /** Settings that refuse a minority {@code minSize}, with the default backups. */
     public ClusterSettings(String name, HostPort listen, Discovery discovery, int expectedSize, int minSize) {
         this(name, listen, discovery, expectedSize, minSize, false);
+    }
+
+    /** Settings with the default backups for {@code expectedSize}. */
+    public ClusterSettings(String name, HostPort listen, Discovery discovery, int expectedSize, int minSize,
+                           boolean allowMinority) {
+        this(name, listen, discovery, expectedSize, minSize, allowMinority, defaultBackups(expectedSize));
+    }
+
+    /** The default {@code backups}: 1, or 2 for clusters of 5 or more, where two failures at once are likelier. */
+    public static int defaultBackups(int expectedSize) {
+        return expectedSize >= 5 ? 2 : 1;
     }
 
     /** The default {@code expected-size}: the static member count (multicast has none: it must be given). */

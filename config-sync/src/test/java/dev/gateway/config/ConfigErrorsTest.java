@@ -255,5 +255,10 @@ class ConfigErrorsTest {
         assertThat(config.cluster().expectedSize()).isEqualTo(5);
         assertThat(config.cluster().minSize()).isEqualTo(3);
         assertThat(config.cluster().allowMinority()).isFalse();
+        assertThat(config.cluster().backups()).as("two failures at once are likelier from 5 members").isEqualTo(2);
+        assertThat(parses("cluster: {discovery: {static: ['127.0.0.1:5701', '127.0.0.1:5702', '127.0.0.1:5703']}}\n")
+                .cluster().backups()).isEqualTo(1);
+        assertThat(errors("cluster: {discovery: {static: ['127.0.0.1:5701']}, backups: 7}\n"))
+                .containsExactly("cluster.backups: 7 (expected: 0..6)");
     }
 }

@@ -177,7 +177,9 @@ public final class Main implements Callable<Integer> {
                     ? ClusterSettings.defaultMinSize(expected) : Math.min(cluster.minSize(), expected);
             cluster = new ClusterSettings(cluster.name(),
                     clusterListen == null ? cluster.listen() : HostPort.parse(clusterListen), discovery,
-                    expected, min, cluster.allowMinority());
+                    expected, min, cluster.allowMinority(),
+                    cluster.backups() == ClusterSettings.defaultBackups(cluster.expectedSize())
+                            ? ClusterSettings.defaultBackups(expected) : cluster.backups());
         }
         return new GatewayConfig(node, cluster, file.shared());
     }

@@ -31,12 +31,20 @@ public final class BreakerMaps {
     private BreakerMaps() {
     }
 
-    /** Registers the serializer factory and the map's config. */
+    /** Registers the serializer factory and the map's config, with one synchronous backup. */
     public static void register(Config config) {
+        register(config, 1);
+    }
+
+    /** Registers the serializer factory and the map's config, with {@code backups} synchronous backups (0..6). */
+    public static void register(Config config, int backups) {
         Objects.requireNonNull(config, "config");
+        if (backups < 0 || backups > 6) {
+            throw new IllegalArgumentException("backups: " + backups + " (expected: 0..6)");
+        }
         config.getSerializationConfig().addDataSerializableFactory(FACTORY_ID, new BreakerSerializableFactory());
         config.addMapConfig(ClusterMember.applyQuorum(new MapConfig(BREAKERS_MAP)
-                .setBackupCount(1)
+                .setBackupCount(backups)
                 .setAsyncBackupCount(0)
                 .setReadBackupData(false)
                 .setInMemoryFormat(InMemoryFormat.BINARY)

@@ -54,7 +54,19 @@ public final class RateLimitMaps {
      * seconds; it must exceed twice the longest policy period, or idle buckets short of full get reset.
      */
     public static void register(Config config, Duration maxIdle) {
+        register(config, maxIdle, 1);
+    }
+
+    /**
+     * As {@link #register(Config, Duration)}, with {@code backups} synchronous backups of every bucket (0..6): a
+     * bucket is lost, and starts full again, only when its owner and every backup die before the partition is
+     * copied anew.
+     */
+    public static void register(Config config, Duration maxIdle, int backups) {
         Objects.requireNonNull(config, "config");
+        if (backups < 0 || backups > 6) {
+            throw new IllegalArgumentException("backups: " + backups + " (expected: 0..6)");
+        }
         Objects.requireNonNull(maxIdle, "maxIdle");
         if (maxIdle.isNegative() || maxIdle.toSeconds() > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("maxIdle: " + maxIdle + " (expected: 0s to " + Integer.MAX_VALUE + "s)");
@@ -62,13 +74,13 @@ public final class RateLimitMaps {
         SerializationConfig serialization = config.getSerializationConfig();
         serialization.addDataSerializableFactory(FACTORY_ID, new LimitsSerializableFactory());
         HazelcastProxyManager.addCustomSerializers(serialization, BUCKET4J_TYPE_ID_BASE);
-        config.addMapConfig(mapConfig(BUCKETS_MAP, maxIdle));
-        config.addMapConfig(mapConfig(WINDOWS_MAP, maxIdle));
+        config.addMapConfig(mapConfig(BUCKETS_MAP, maxIdle, backups));
+        config.addMapConfig(mapConfig(WINDOWS_MAP, maxIdle, backups));
     }
 
-    static MapConfig mapConfig(String name, Duration maxIdle) {
+    static MapConfig mapConfig(String name, Duration maxIdle, int backups) {
         return new MapConfig(name)
-                .setBackupCount(1)
+                .setBackupCount(backups)
                 .setAsyncBackupCount(0)
                 .setReadBackupData(false)
                 .setInMemoryFormat(InMemoryFormat.BINARY)

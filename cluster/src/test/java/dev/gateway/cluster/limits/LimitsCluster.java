@@ -44,12 +44,17 @@ final class LimitsCluster implements AutoCloseable {
     }
 
     static LimitsCluster start(String name, int firstPort, int size) {
+        return start(name, firstPort, size, 1);
+    }
+
+    /** {@code size} members whose limit maps keep {@code backups} synchronous backups. */
+    static LimitsCluster start(String name, int firstPort, int size, int backups) {
         String clusterName = name + "-" + UUID.randomUUID();
         List<Integer> ports = IntStream.range(firstPort, firstPort + size).boxed().toList();
         List<HazelcastInstance> members = new ArrayList<>();
         try {
             for (int port : ports) {
-                members.add(Hazelcast.newHazelcastInstance(config(clusterName, port, ports)));
+                members.add(Hazelcast.newHazelcastInstance(config(clusterName, port, ports, backups)));
             }
         } catch (RuntimeException e) {
             members.forEach(m -> m.getLifecycleService().terminate());
@@ -67,7 +72,7 @@ final class LimitsCluster implements AutoCloseable {
         return new LimitsCluster(members);
     }
 
-    static Config config(String clusterName, int port, List<Integer> ports) {
+    static Config config(String clusterName, int port, List<Integer> ports, int backups) {
         Config config = new Config();
         config.setClusterName(clusterName);
         config.setInstanceName(clusterName + "-" + port);
@@ -96,7 +101,7 @@ final class LimitsCluster implements AutoCloseable {
         join.getTcpIpConfig().setEnabled(true);
         ports.forEach(p -> join.getTcpIpConfig().addMember("127.0.0.1:" + p));
 
-        RateLimitMaps.register(config);
+        RateLimitMaps.register(config, Duration.ZERO, backups);
         return config;
     }
 

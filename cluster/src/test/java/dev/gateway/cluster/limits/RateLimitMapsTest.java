@@ -46,6 +46,16 @@ class RateLimitMapsTest {
     }
 
     @Test
+    void theBackupsAreConfigurable() {
+        Config config = new Config();
+        RateLimitMaps.register(config, java.time.Duration.ZERO, 2);
+        assertThat(config.getMapConfig(RateLimitMaps.BUCKETS_MAP).getBackupCount()).isEqualTo(2);
+        assertThat(config.getMapConfig(RateLimitMaps.WINDOWS_MAP).getBackupCount()).isEqualTo(2);
+        assertThatThrownBy(() -> RateLimitMaps.register(new Config(), java.time.Duration.ZERO, 7))
+                .hasMessage("backups: 7 (expected: 0..6)");
+    }
+
+    @Test
     void aMaxIdleBackstopIsOptional() {
         Config config = new Config();
         RateLimitMaps.register(config, Duration.ofDays(3));

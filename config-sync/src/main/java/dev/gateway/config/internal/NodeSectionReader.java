@@ -103,7 +103,7 @@ public final class NodeSectionReader {
     /** The cluster section, or null when absent or when it had errors. */
     public static ClusterSettings cluster(Node n) {
         int mark = n.errors().mark();
-        if (!n.object("name", "listen", "discovery", "expected-size", "min-size", "allow-minority")) {
+        if (!n.object("name", "listen", "discovery", "expected-size", "min-size", "allow-minority", "backups")) {
             return null;
         }
         String name = n.at("name").text(ClusterSettings.DEFAULT_NAME);
@@ -123,7 +123,8 @@ public final class NodeSectionReader {
         }
         int expected = n.at("expected-size").integer(ClusterSettings.defaultExpectedSize(discovery));
         int min = n.at("min-size").integer(ClusterSettings.defaultMinSize(expected));
-        return n.build(mark, () -> new ClusterSettings(name, listen, discovery, expected, min, allowMinority));
+        int backups = n.at("backups").integer(ClusterSettings.defaultBackups(expected));
+        return n.build(mark, () -> new ClusterSettings(name, listen, discovery, expected, min, allowMinority, backups));
     }
 
     private static Discovery discovery(Node n) {

@@ -49,6 +49,7 @@ final class NodeSectionWriter {
                 .put("discovery", discovery)
                 .put("expected-size", c.expectedSize())
                 .put("min-size", c.minSize())
-                .put("allow-minority", c.allowMinority());
+                .put("allow-minority", c.allowMinority())
+                .put("backups", c.backups());
     }
 }
