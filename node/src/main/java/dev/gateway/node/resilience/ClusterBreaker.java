@@ -38,6 +38,13 @@ import java.util.function.Consumer;
 final class ClusterBreaker implements Breaker {
     /** After this long without an answer from the cluster, the node's own breaker decides. */
     static final long STALE_MILLIS = 3_000;
+    /**
+     * After this long of views older than the one held (a lower generation), the node takes the cluster's word:
+     * the breaker's entry was lost (its owner and backups died) or replaced in a split's heal, and the new
+     * entry's generations started again. Shorter contradictions are out-of-order events, and are ignored. With
+     * a report answered at least once a second, a node re-syncs within 3 s.
+     */
+    static final long RESYNC_MILLIS = 2_000;
     private static final long PROBING_RETRY_AFTER_MILLIS = 1_000;
     private static final long HEARTBEAT_MILLIS = 1_000;
 
@@ -60,6 +67,8 @@ final class ClusterBreaker implements Breaker {
     private volatile Wrapped lastFollowing;
     private volatile SharedBreakerView view;
     private volatile long lastAnswerMillis;
+    /** Since when every view heard has been older than the one held; 0 while none is. Under this's lock. */
+    private long contradictedSinceMillis;
     private Evidence lastReported;
     private long lastReportMillis;
 
@@ -197,15 +206,25 @@ final class ClusterBreaker implements Breaker {
         }
     }
 
-    /** A newer view of this breaker (a report's answer, a listener event). */
+    /**
+     * A view of this breaker (a report's answer, a listener event): taken when it is not older than the one held,
+     * or when the cluster has contradicted the held one for {@link #RESYNC_MILLIS} (see there).
+     */
     void adopt(SharedBreakerView next) {
-        lastAnswerMillis = ticker.epochMillis();
+        long now = ticker.epochMillis();
+        lastAnswerMillis = now;
         BreakerState from;
         synchronized (this) {
             SharedBreakerView current = view;
             if (current != null && next.snapshot().generation() < current.snapshot().generation()) {
-                return;
+                if (contradictedSinceMillis == 0) {
+                    contradictedSinceMillis = now;
+                }
+                if (now - contradictedSinceMillis < RESYNC_MILLIS) {
+                    return;
+                }
             }
+            contradictedSinceMillis = 0;
             view = next;
             from = current == null ? BreakerState.CLOSED : current.snapshot().state();
         }

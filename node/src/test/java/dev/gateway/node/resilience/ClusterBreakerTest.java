@@ -21,11 +21,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Half-open without a refused request: the first caller after {@code open-for} waits (bounded by
- * {@code probe-wait}) for the cluster's probe lease and, granted, is the probe; a lease that arrives after
- * the wait ended is kept for the next caller, never lost.
+ * One node's side of a cluster breaker. Half-open without a refused request: the first caller after
+ * {@code open-for} waits (bounded by {@code probe-wait}) for the cluster's probe lease and, granted, is the
+ * probe; a lease that arrives after the wait ended is kept for the next caller, never lost. A node under a
+ * closed cluster still protects itself. A node whose view the cluster keeps contradicting re-syncs.
  */
-class ClusterBreakerProbeTest {
+class ClusterBreakerTest {
     private static final BreakerSpec SPEC = new BreakerSpec(50, 2, Duration.ofSeconds(10), Duration.ofSeconds(10), 1);
 
     private final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
@@ -98,6 +99,62 @@ class ClusterBreakerProbeTest {
         assertThat(breaker.view().snapshot().state()).as("the cluster").isEqualTo(BreakerState.CLOSED);
         assertThat(breaker.tryAcquire().allowed()).as("this node protects itself").isFalse();
         assertThat(await(breaker).allowed()).isFalse();
+    }
+
+    @Test
+    void aNodeFollowsTheClusterAgainWhenTheBreakersEntryWasLost() throws Exception {
+        SwappableBoard board = new SwappableBoard(new InMemoryBreakerBoard());
+        ClusterBreaker breaker = breaker(board, 5_000);
+        openAndExpire(breaker);
+        Breaker.Ticket probe = await(breaker);
+        assertThat(probe.allowed()).isTrue();
+        probe.complete(true, 1_000); // the upstream still fails: open again, a later generation
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> breaker.view().snapshot().state() == BreakerState.OPEN);
+        long held = breaker.view().snapshot().generation();
+        assertThat(held).isGreaterThan(1);
+
+        board.delegate = new InMemoryBreakerBoard(); // the entry's owner and backup died: the entry starts again
+        long lostAt = millis.get();
+        while (breaker.view().snapshot().generation() == held && millis.get() - lostAt < 10_000) {
+            millis.addAndGet(250); // the node's periodic reports
+            breaker.report();
+        }
+        assertThat(millis.get() - lostAt).as("re-synced within 3 s").isLessThanOrEqualTo(3_000);
+        assertThat(breaker.view()).as("one view: the cluster's").isEqualTo(board.delegate.all().get("app"));
+        assertThat(breaker.state()).isEqualTo(BreakerState.CLOSED);
+        // the upstream still fails: the calls let through trip the new entry, and this node follows it
+        for (int i = 0; i < 2; i++) {
+            breaker.tryAcquire().complete(true, 1_000);
+        }
+        breaker.report();
+        assertThat(board.delegate.all().get("app").snapshot().state()).isEqualTo(BreakerState.OPEN);
+        assertThat(breaker.view()).isEqualTo(board.delegate.all().get("app"));
+        assertThat(breaker.tryAcquire().allowed()).isFalse();
+    }
+
+    /** A board whose store can be replaced, as the loss of an entry replaces it with nothing. */
+    private static final class SwappableBoard implements BreakerBoard {
+        volatile InMemoryBreakerBoard delegate;
+
+        SwappableBoard(InMemoryBreakerBoard delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public SharedBreakerView report(String upstream, BreakerSpec spec, String node, Evidence evidence, long now) {
+            return delegate.report(upstream, spec, node, evidence, now);
+        }
+
+        @Override
+        public ProbeAnswer tryProbe(String upstream, BreakerSpec spec, String node, long now) {
+            return delegate.tryProbe(upstream, spec, node, now);
+        }
+
+        @Override
+        public SharedBreakerView probeResult(String upstream, BreakerSpec spec, String node, boolean ok, long now) {
+            return delegate.probeResult(upstream, spec, node, ok, now);
+        }
     }
 
     @Test
