@@ -155,7 +155,8 @@ public final class GatewayNode implements AutoCloseable {
         NodeServers servers;
         try {
             servers = NodeServers.start(config.node(), runtimes, health, new RequestIds(), timer,
-                    new FinishedRequests(accessLog, metrics), metrics::listenerRejected, endpointOf(metrics), admin);
+                    new FinishedRequests(accessLog, metrics), metrics::listenerRejected, endpointOf(metrics), admin,
+                    metrics::upstreamBodyTimedOut);
         } catch (ListenException | RuntimeException e) {
             breakers.close();
             closeShared(sharedBreakers);

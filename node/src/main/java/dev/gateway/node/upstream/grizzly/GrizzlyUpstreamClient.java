@@ -4,6 +4,7 @@ import dev.gateway.node.http.GatewayException;
 import dev.gateway.node.http.GatewayResponse;
 import dev.gateway.node.upstream.UpstreamCall;
 import dev.gateway.node.upstream.UpstreamClient;
+import dev.gateway.node.upstream.UpstreamClientEvents;
 import dev.gateway.node.upstream.UpstreamTarget;
 import dev.gateway.node.upstream.tls.UpstreamTlsContext;
 import java.util.concurrent.CompletableFuture;
@@ -40,6 +41,7 @@ public final class GrizzlyUpstreamClient implements UpstreamClient {
     private final ConcurrentHashMap<UpstreamTlsContext, TlsChain> tlsChains = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<UpstreamTarget, TargetPool> pools = new ConcurrentHashMap<>();
     private final ScheduledFuture<?> evictor;
+    private final UpstreamClientEvents events;
     private volatile boolean closed;
 
     /**
@@ -48,7 +50,19 @@ public final class GrizzlyUpstreamClient implements UpstreamClient {
      * @param timer                runs timeouts and idle eviction; owned by the caller
      */
     public GrizzlyUpstreamClient(TCPNIOTransport transport, int maxResponseHeaderBytes, ScheduledExecutorService timer) {
+        this(transport, maxResponseHeaderBytes, timer, UpstreamClientEvents.NONE);
+    }
+
+    /**
+     * @param transport            a started (or soon started) transport to open connections on
+     * @param maxResponseHeaderBytes the largest response header block accepted from an upstream
+     * @param timer                runs timeouts and idle eviction; owned by the caller
+     * @param events               told of response bodies cut by a timeout
+     */
+    public GrizzlyUpstreamClient(TCPNIOTransport transport, int maxResponseHeaderBytes, ScheduledExecutorService timer,
+                                 UpstreamClientEvents events) {
         this.timer = timer;
+        this.events = events;
         this.transport = transport;
         this.maxResponseHeaderBytes = maxResponseHeaderBytes;
         this.attribute = Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(
@@ -76,7 +90,7 @@ public final class GrizzlyUpstreamClient implements UpstreamClient {
                     settings.idleTimeoutNanos()));
         }
         pool.configure(settings.maxConnections(), settings.idleTimeoutNanos());
-        UpstreamExchange exchange = new UpstreamExchange(call, pool, timer);
+        UpstreamExchange exchange = new UpstreamExchange(call, pool, timer, events);
         exchange.start();
         return exchange.future();
     }
