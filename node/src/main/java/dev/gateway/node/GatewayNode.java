@@ -172,6 +172,8 @@ public final class GatewayNode implements AutoCloseable {
         RuntimeApplier applier = new RuntimeApplier(compiler, runtimes,
                 runtime -> {
                     registerUpstreamGauges(metrics, runtime, servers);
+                    servers.upstreamClient().retainTargets(runtime.upstreams().values().stream()
+                            .flatMap(group -> group.targets().stream()).collect(java.util.stream.Collectors.toSet()));
                     accessLog.maxQueueBytes(runtime.config().observability().accessLog().maxQueueBytes());
                 });
         ConfigFeed feed = cluster == null ? new InMemoryConfigFeed() : cluster.configFeed();

@@ -1,6 +1,7 @@
 package dev.gateway.node.upstream;
 
 import dev.gateway.node.http.GatewayResponse;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -15,6 +16,14 @@ import java.util.concurrent.CompletableFuture;
 public interface UpstreamClient extends AutoCloseable {
 
     CompletableFuture<GatewayResponse> send(UpstreamCall call);
+
+    /**
+     * The targets of the config now in force, after each config swap: a client that pools connections per
+     * target closes the pools of the others once they are idle. The AHC comparison client keeps its
+     * sub-pools (its connection-pool library cannot remove one), so it ignores this.
+     */
+    default void retainTargets(Set<UpstreamTarget> targets) {
+    }
 
     /** Closes every pooled connection; calls in flight fail with 502. */
     @Override

@@ -136,6 +136,11 @@ final class UpstreamExchange implements BodySink {
         fail(new UpstreamConnectException(502, "upstream connect failed", error));
     }
 
+    /** The target's host name has no address (it was never resolved): nothing was sent. */
+    void onUnresolved(String host, Throwable error) {
+        fail(new UpstreamConnectException(502, "upstream host " + host + " cannot be resolved", error));
+    }
+
     /** How long a new connection may take to open, TLS handshake included. */
     long connectTimeoutNanos() {
         return call.connectTimeoutNanos();
