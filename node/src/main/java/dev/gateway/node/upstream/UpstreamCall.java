@@ -11,8 +11,8 @@ import dev.gateway.node.http.Headers;
  * and forwarding headers set).
  *
  * @param connectTimeoutNanos  how long a new connection may take to open
- * @param responseTimeoutNanos how long the response headers may take once the request is sent;
- *                             the exchange's deadline caps it
+ * @param responseTimeoutNanos the longest silence of the exchange (upload, wait for the head, gaps
+ *                             between body chunks); the exchange's deadline bounds the whole of it
  */
 public record UpstreamCall(UpstreamTarget target, String method, String pathAndQuery, Headers headers,
                            Body body, Exchange exchange, long connectTimeoutNanos, long responseTimeoutNanos,

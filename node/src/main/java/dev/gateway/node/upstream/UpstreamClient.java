@@ -11,7 +11,8 @@ import java.util.concurrent.CompletableFuture;
  * then streams. It fails with a {@link dev.gateway.node.http.GatewayException}: 502 when the
  * connection fails or the upstream answers with something that is not HTTP, 504 when the
  * connect or response timeout (or the exchange's deadline) passes, 503 when the target's pool
- * is exhausted for too long. Never blocks the caller. Thread-safe.
+ * is exhausted for too long. A timeout after the head cuts the body instead: the body fails with
+ * that 504 and the upstream connection is closed. Never blocks the caller. Thread-safe.
  */
 public interface UpstreamClient extends AutoCloseable {
 
