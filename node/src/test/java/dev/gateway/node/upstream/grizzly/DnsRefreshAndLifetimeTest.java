@@ -145,6 +145,22 @@ class DnsRefreshAndLifetimeTest {
         assertThat(((GatewayException) failure.getCause()).status()).isEqualTo(502);
     }
 
+    /** The connect timeout covers resolving the name: a DNS server that does not answer is a 504 naming it. */
+    @Test
+    void aResolutionSlowerThanTheConnectTimeoutIsAConnectTimeout() {
+        dns.block("slow.test");
+        try {
+            long start = System.nanoTime();
+            ExecutionException failure = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                    () -> get("slow.test", "/who"));
+            assertThat(failure.getCause()).isInstanceOf(GatewayException.class).hasMessage("connect timeout 1s");
+            assertThat(((GatewayException) failure.getCause()).status()).isEqualTo(504);
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isBetween(900L, 1900L);
+        } finally {
+            dns.unblock("slow.test");
+        }
+    }
+
     @Test
     void thePoolOfATargetThatLeftTheConfigIsClosedOnceIdle() throws Exception {
         dns.set(HOST, "127.0.0.2");
@@ -178,7 +194,7 @@ class DnsRefreshAndLifetimeTest {
         long now = System.nanoTime();
         Exchange exchange = new Exchange("127.0.0.1", "http", now, "test");
         UpstreamCall call = new UpstreamCall(target, "GET", path, new Headers(1).add("Host", target.host()),
-                Body.empty(), exchange, TimeUnit.SECONDS.toNanos(2), TimeUnit.SECONDS.toNanos(2),
+                Body.empty(), exchange, TimeUnit.SECONDS.toNanos(1), TimeUnit.SECONDS.toNanos(2),
                 new UpstreamCall.PoolSettings(4, TimeUnit.SECONDS.toNanos(30), lifetime, REFRESH));
         return client.send(call).thenCompose(DnsRefreshAndLifetimeTest::text);
     }
