@@ -9,7 +9,8 @@ import java.util.Map;
  * One route, tried in file order; the first whose {@link RouteMatch} fits takes the request. It forwards to
  * {@code upstream}, or (exactly one of the two) fans out to the {@code aggregate} parts and answers with a JSON
  * object keyed by part name. {@code auth} lists {@code api-key}, {@code jwt:<id>}, {@code introspection:<id>}:
- * any one must pass (empty = public). {@code timeout} (nullable) bounds the whole exchange, across retries.
+ * any one must pass (empty = public). {@code timeout} (nullable) bounds the whole exchange, across retries, the response body included
+ * (a body still streaming then is cut).
  * {@code preserveHost} forwards the client's Host header instead of the target's.
  */
 public record RouteConfig(String id, RouteMatch match, String upstream, Rewrite rewrite, List<String> auth,

@@ -3,7 +3,12 @@ package dev.gateway.config;
 import dev.gateway.config.internal.Check;
 import java.time.Duration;
 
-/** Per-attempt timeouts towards an upstream: connect, and response (first byte to last byte of the head). */
+/**
+ * Per-attempt timeouts towards an upstream: {@code connect} (opening a connection: name resolution, TCP and TLS
+ * handshakes), and {@code response}, the longest silence of the exchange: while the request is uploaded, then until
+ * the response head arrives, then between chunks of the response body (time the body is held back because the
+ * client reads slowly does not count).
+ */
 public record Timeouts(Duration connect, Duration response) {
     public Timeouts {
         Check.positive(connect, "connect");

@@ -39,7 +39,7 @@ class ConfigErrorsTest {
     void unknownKey() {
         assertThat(errors(UPSTREAM.replace("targets:", "timout: 1s, targets:"))).containsExactly(
                 "upstreams.users.timout: unknown key (expected one of: targets, balancing, pool, timeouts, health, "
-                        + "tls, circuit-breaker, retries, hedging)");
+                        + "tls, circuit-breaker, retries, hedging, dns-refresh)");
         assertThat(errors("nodes: {}\n")).singleElement().asString().startsWith("nodes: unknown key");
     }
 
@@ -56,6 +56,21 @@ class ConfigErrorsTest {
     void badDuration() {
         assertThat(errors(UPSTREAM.replace("targets:", "timeouts: {connect: 5x}, targets:"))).containsExactly(
                 "upstreams.users.timeouts.connect: '5x' is not a duration (expected: e.g. 250ms, 2s, 1m, 1h, 1d)");
+    }
+
+    @Test
+    void dnsRefreshMaxLifetimeAndAccessLogQueueBound() {
+        assertThat(errors(UPSTREAM.replace("targets:", "dns-refresh: soon, targets:"))).containsExactly(
+                "upstreams.users.dns-refresh: 'soon' is not a duration (expected: e.g. 250ms, 2s, 1m, 1h, 1d)");
+        assertThat(errors(UPSTREAM.replace("targets:", "dns-refresh: 0, targets:"))).containsExactly(
+                "upstreams.users.dns-refresh: 0s (expected: > 0)");
+        assertThat(errors(UPSTREAM.replace("targets:", "pool: {max-lifetime: 0}, targets:"))).containsExactly(
+                "upstreams.users.pool.max-lifetime: 0s (expected: > 0)");
+        assertThat(errors(UPSTREAM + "observability: {access-log: {max-queue-bytes: 16MB}}\n")).containsExactly(
+                "observability.access-log.max-queue-bytes: '16MB' is not a size (expected: bytes, or e.g. 512KiB, "
+                        + "16MiB, 1GiB)");
+        assertThat(errors(UPSTREAM + "observability: {access-log: {max-queue-bytes: 100}}\n")).containsExactly(
+                "observability.access-log.max-queue-bytes: 100 (expected: >= 1KiB)");
     }
 
     @Test

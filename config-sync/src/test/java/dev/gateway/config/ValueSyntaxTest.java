@@ -31,6 +31,27 @@ class ValueSyntaxTest {
                 .hasMessageContaining("expected");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"0B", "1B", "1023B", "1KiB", "1537B", "16MiB", "3GiB", "1025KiB"})
+    void sizesRoundTrip(String text) {
+        assertThat(Sizes.format(Sizes.parse(text))).isEqualTo(text);
+    }
+
+    @Test
+    void sizeUnits() {
+        assertThat(Sizes.parse("16MiB")).isEqualTo(16L * 1024 * 1024);
+        assertThat(Sizes.parse("2048")).isEqualTo(2048);
+        assertThat(Sizes.parse("2KiB")).isEqualTo(2048);
+        assertThat(Sizes.format(2048)).isEqualTo("2KiB");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "16 MiB", "16MB", "16mib", "-1", "1.5MiB", "MiB", "99999999999999999GiB"})
+    void sizeRejects(String text) {
+        assertThatThrownBy(() -> Sizes.parse(text)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("'" + text + "' is not a size (expected: bytes, or e.g. 512KiB, 16MiB, 1GiB)");
+    }
+
     @Test
     void pathPatternKinds() {
         PathPattern prefix = PathPattern.parse("/api/v1/users/**");

@@ -128,6 +128,7 @@ public final class GatewayNode implements AutoCloseable {
         });
         RuntimeHolder runtimes = new RuntimeHolder();
         AsyncAccessLog accessLog = openAccessLog(config.shared().observability().accessLog());
+        accessLog.maxQueueBytes(config.shared().observability().accessLog().maxQueueBytes());
         GatewayMetrics metrics = new GatewayMetrics(new MetricRegistry());
         metrics.registerAccessLogDropped(accessLog::dropped);
         RateLimiter local = new LocalRateLimiter(Ticker.system());
@@ -155,7 +156,8 @@ public final class GatewayNode implements AutoCloseable {
         NodeServers servers;
         try {
             servers = NodeServers.start(config.node(), runtimes, health, new RequestIds(), timer,
-                    new FinishedRequests(accessLog, metrics), metrics::listenerRejected, endpointOf(metrics), admin);
+                    new FinishedRequests(accessLog, metrics), metrics::listenerRejected, endpointOf(metrics), admin,
+                    metrics::upstreamBodyTimedOut);
         } catch (ListenException | RuntimeException e) {
             breakers.close();
             closeShared(sharedBreakers);
@@ -168,7 +170,12 @@ public final class GatewayNode implements AutoCloseable {
                 new RateLimiting(shared, local, metrics, expectedSize), breakers, resilienceMetrics).withCaches(caches)
                 .withHttpsPort(servers.tlsPort());
         RuntimeApplier applier = new RuntimeApplier(compiler, runtimes,
-                runtime -> registerUpstreamGauges(metrics, runtime, servers));
+                runtime -> {
+                    registerUpstreamGauges(metrics, runtime, servers);
+                    servers.upstreamClient().retainTargets(runtime.upstreams().values().stream()
+                            .flatMap(group -> group.targets().stream()).collect(java.util.stream.Collectors.toSet()));
+                    accessLog.maxQueueBytes(runtime.config().observability().accessLog().maxQueueBytes());
+                });
         ConfigFeed feed = cluster == null ? new InMemoryConfigFeed() : cluster.configFeed();
         AppliedVersions applied = cluster == null ? new InMemoryAppliedVersions() : cluster.appliedVersions();
         LastAppliedFile store = config.node().stateDir() == null ? null

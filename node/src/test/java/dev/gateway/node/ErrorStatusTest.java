@@ -290,6 +290,7 @@ class ErrorStatusTest {
 
         JsonNode body = JsonErrors.assertErrorBody(504, response);
         assertThat(body.get("request_id").asText()).isNotBlank();
+        assertThat(body.get("error").asText()).isEqualTo("upstream response timeout 300ms");
         assertThat(millis).as("answered after the 300ms response timeout, not the 5s delay").isBetween(250L, 4000L);
         assertThat(send(HttpRequest.newBuilder(uri("/impatient/fast")).build()).statusCode())
                 .as("the upstream's pool recovers").isEqualTo(200);
@@ -301,7 +302,8 @@ class ErrorStatusTest {
         HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/hurried/x?delay=5s")).build());
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
-        JsonErrors.assertErrorBody(504, response);
+        JsonNode body = JsonErrors.assertErrorBody(504, response);
+        assertThat(body.get("error").asText()).as("names the timeout that fired").isEqualTo("route timeout 300ms");
         assertThat(millis).as("answered after the route's 300ms timeout, not the 5s delay").isBetween(250L, 4000L);
         assertThat(send(HttpRequest.newBuilder(uri("/hurried/fast")).build()).statusCode()).isEqualTo(200);
     }
@@ -340,7 +342,8 @@ class ErrorStatusTest {
             http.send("POST /rec-impatient/upload HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nhello");
             RawHttp.Response response = http.readResponse();
 
-            JsonErrors.assertErrorBody(504, response);
+            JsonNode body = JsonErrors.assertErrorBody(504, response);
+            assertThat(body.get("error").asText()).isEqualTo("upstream response timeout 300ms");
         }
     }
 

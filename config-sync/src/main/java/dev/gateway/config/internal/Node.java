@@ -2,6 +2,7 @@ package dev.gateway.config.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gateway.config.Durations;
+import dev.gateway.config.Sizes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -154,6 +155,17 @@ public final class Node {
         }
         error(shown() + " (expected: true or false)");
         return dflt;
+    }
+
+    /** A size in bytes: an integer, or a string in {@link Sizes} syntax ({@code 16MiB}). */
+    public long size(long dflt) {
+        if (json == null) {
+            return dflt;
+        }
+        if (json.isIntegralNumber() && json.canConvertToLong()) {
+            return json.longValue();
+        }
+        return parse(Sizes::parse, dflt);
     }
 
     public Duration duration(Duration dflt) {

@@ -55,10 +55,11 @@ public final class SharedReader {
         AccessLogConfig accessLog = AccessLogConfig.defaults();
         Node a = n.at("access-log");
         int am = n.errors().mark();
-        if (a.object("format", "file")) {
+        if (a.object("format", "file", "max-queue-bytes")) {
             String format = a.at("format").text("json");
             String file = a.at("file").text();
-            accessLog = a.build(am, () -> new AccessLogConfig(format, file));
+            long maxQueueBytes = a.at("max-queue-bytes").size(AccessLogConfig.DEFAULT_MAX_QUEUE_BYTES);
+            accessLog = a.build(am, () -> new AccessLogConfig(format, file, maxQueueBytes));
         }
         TracingConfig tracing = TracingConfig.defaults();
         Node t = n.at("tracing");

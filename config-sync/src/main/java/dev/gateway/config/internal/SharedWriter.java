@@ -5,6 +5,7 @@ import dev.gateway.config.ConsumerConfig;
 import dev.gateway.config.JwtProvider;
 import dev.gateway.config.RateLimitPolicy;
 import dev.gateway.config.SharedConfig;
+import dev.gateway.config.Sizes;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -22,7 +23,8 @@ final class SharedWriter {
                 .put("routes", s.routes().stream().map(RouteWriter::route).toList())
                 .put("observability", Json.object()
                         .put("access-log", Json.object().put("format", s.observability().accessLog().format())
-                                .put("file", s.observability().accessLog().file()))
+                                .put("file", s.observability().accessLog().file())
+                                .put("max-queue-bytes", Sizes.format(s.observability().accessLog().maxQueueBytes())))
                         .put("tracing", Json.object().put("propagate", s.observability().tracing().propagate())));
     }
 

@@ -20,7 +20,7 @@ public final class UpstreamReader {
     public static UpstreamConfig upstream(Node n) {
         int mark = n.errors().mark();
         if (!n.object("targets", "balancing", "pool", "timeouts", "health", "tls", "circuit-breaker", "retries",
-                "hedging")) {
+                "hedging", "dns-refresh")) {
             return null;
         }
         Node t = n.at("targets");
@@ -37,8 +37,9 @@ public final class UpstreamReader {
         var breaker = ResilienceReader.circuitBreaker(n.at("circuit-breaker"));
         var retries = ResilienceReader.retries(n.at("retries"));
         var hedging = ResilienceReader.hedging(n.at("hedging"));
+        Duration dnsRefresh = n.at("dns-refresh").duration(UpstreamConfig.DEFAULT_DNS_REFRESH);
         return n.build(mark, () -> new UpstreamConfig(targets, balancing, pool, timeouts, health, tls, breaker,
-                retries, hedging));
+                retries, hedging, dnsRefresh));
     }
 
     private static Target target(Node n) {
@@ -61,12 +62,13 @@ public final class UpstreamReader {
             return d;
         }
         int mark = n.errors().mark();
-        if (!n.object("max-connections", "idle-timeout")) {
+        if (!n.object("max-connections", "idle-timeout", "max-lifetime")) {
             return null;
         }
         int max = n.at("max-connections").integer(d.maxConnections());
         Duration idle = n.at("idle-timeout").duration(d.idleTimeout());
-        return n.build(mark, () -> new PoolConfig(max, idle));
+        Duration lifetime = n.at("max-lifetime").duration(d.maxLifetime());
+        return n.build(mark, () -> new PoolConfig(max, idle, lifetime));
     }
 
     private static Timeouts timeouts(Node n) {

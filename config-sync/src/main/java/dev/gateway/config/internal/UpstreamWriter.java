@@ -16,7 +16,7 @@ final class UpstreamWriter {
                         .map(t -> Json.object().put("url", t.url()).put("weight", t.weight())).toList())
                 .put("balancing", u.balancing())
                 .put("pool", Json.object().put("max-connections", u.pool().maxConnections())
-                        .put("idle-timeout", u.pool().idleTimeout()))
+                        .put("idle-timeout", u.pool().idleTimeout()).put("max-lifetime", u.pool().maxLifetime()))
                 .put("timeouts", Json.object().put("connect", u.timeouts().connect())
                         .put("response", u.timeouts().response()))
                 .put("health", health(u.health()))
@@ -25,7 +25,8 @@ final class UpstreamWriter {
                 .put("circuit-breaker", breaker(u.circuitBreaker()))
                 .put("retries", retries(u.retries()))
                 .put("hedging", u.hedging() == null ? null : Json.object().put("after", u.hedging().after())
-                        .put("max-extra", u.hedging().maxExtra()));
+                        .put("max-extra", u.hedging().maxExtra()))
+                .put("dns-refresh", u.dnsRefresh());
     }
 
     private static Json health(HealthConfig h) {

@@ -144,7 +144,10 @@ public final class AggregateInterceptor implements Interceptor {
         CompletableFuture<JsonNode> bounded = answer.orTimeout(timeoutNanos, TimeUnit.NANOSECONDS);
         bounded.whenComplete((json, failure) -> {
             if (failure != null) {
+                // Before the head: the exchange is cancelled. After it: the body may still be streaming, and
+                // nobody reads it any more; discarding it closes its connection instead of leaving it busy.
                 sent.cancel(false);
+                sent.thenAccept(response -> response.body().discard());
             }
         });
         return bounded;

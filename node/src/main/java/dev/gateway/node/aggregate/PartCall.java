@@ -63,7 +63,9 @@ final class PartCall {
 
             @Override
             public void onError(Throwable error) {
-                out.completeExceptionally(new GatewayException(502, "upstream answer broke off", error));
+                // a timeout that cut the body (504) stays a timeout; anything else is a broken answer
+                out.completeExceptionally(error instanceof GatewayException g && g.status() == 504 ? g
+                        : new GatewayException(502, "upstream answer broke off", error));
             }
         });
         return out;

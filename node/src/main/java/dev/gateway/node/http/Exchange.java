@@ -11,6 +11,7 @@ public final class Exchange {
     private final long startNanos;
     private String requestId;
     private long deadlineNanos = Long.MAX_VALUE;
+    private String deadlineName = "deadline";
     private String routeId;
     private volatile String upstreamTarget;
     private volatile String upstreamName;
@@ -50,14 +51,33 @@ public final class Exchange {
         this.requestId = id;
     }
 
-    /** {@link System#nanoTime()} by which the response headers must have arrived. */
+    /**
+     * {@link System#nanoTime()} by which the whole exchange must be over, the response body included; an
+     * upstream exchange still running then is cut.
+     */
     public long deadlineNanos() {
         return deadlineNanos;
     }
 
     /** Tightens the deadline; a later, looser deadline never replaces an earlier one. */
     public void deadlineNanos(long deadline) {
-        this.deadlineNanos = Math.min(this.deadlineNanos, deadline);
+        deadlineNanos(deadline, "deadline");
+    }
+
+    /**
+     * Tightens the deadline, naming what sets it for error messages ({@code route timeout 3s}); a later, looser
+     * deadline never replaces an earlier one.
+     */
+    public void deadlineNanos(long deadline, String name) {
+        if (deadline < this.deadlineNanos) {
+            this.deadlineNanos = deadline;
+            this.deadlineName = name;
+        }
+    }
+
+    /** What set {@link #deadlineNanos()}, as 504 messages name it: {@code route timeout 3s}, or {@code deadline}. */
+    public String deadlineName() {
+        return deadlineName;
     }
 
     public String routeId() {

@@ -1,5 +1,6 @@
 package dev.gateway.node.observability;
 
+import dev.gateway.config.AccessLogConfig;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -19,9 +20,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The access log: request threads add an entry to a lock-free queue and return; one
  * background thread wakes every {@link #WAKE_MILLIS} ms, formats what is queued as JSON lines
- * and writes them in large batches. When the queue holds {@link #CAPACITY} entries (the disk
- * or stdout cannot keep up) new entries are dropped and counted, so a slow disk never slows
- * traffic. Lines reach the file within about {@link #FLUSH_MILLIS} ms.
+ * and writes them in large batches. When the queue holds {@link #CAPACITY} entries, or entries
+ * whose lines would take more than {@code maxQueueBytes} (estimated by {@link #estimatedBytes};
+ * the disk or stdout cannot keep up), new entries are dropped and counted, so a slow disk never
+ * slows traffic nor fills the heap, whatever the size of the requests' paths. Lines reach the
+ * file within about {@link #FLUSH_MILLIS} ms.
  */
 public final class AsyncAccessLog implements AccessLog {
     private static final Logger log = LoggerFactory.getLogger(AsyncAccessLog.class);
@@ -29,13 +32,22 @@ public final class AsyncAccessLog implements AccessLog {
     static final long WAKE_MILLIS = 5;
     static final long FLUSH_MILLIS = 100;
     private static final int BUFFER_BYTES = 1 << 16;
+    /** The JSON field names, punctuation and numbers of one line, roughly. */
+    static final int LINE_OVERHEAD = 192;
 
     private final ConcurrentLinkedQueue<AccessLogEntry> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private volatile long maxQueueBytes = AccessLogConfig.DEFAULT_MAX_QUEUE_BYTES;
     private final AtomicLong dropped = new AtomicLong();
     private final OutputStream out;
     private final Thread writer;
     private volatile boolean closing;
+
+    /** Writes to {@code out}; for tests. */
+    static AsyncAccessLog to(OutputStream out) {
+        return new AsyncAccessLog(out);
+    }
 
     private AsyncAccessLog(OutputStream out) {
         this.out = out;
@@ -53,6 +65,11 @@ public final class AsyncAccessLog implements AccessLog {
         return new AsyncAccessLog(Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND));
     }
 
+    /** The bound on the estimated bytes of queued lines ({@code observability.access-log.max-queue-bytes}); any thread. */
+    public void maxQueueBytes(long bytes) {
+        this.maxQueueBytes = bytes;
+    }
+
     @Override
     public void record(AccessLogEntry entry) {
         if (queued.incrementAndGet() > CAPACITY) {
@@ -60,10 +77,30 @@ public final class AsyncAccessLog implements AccessLog {
             dropped.incrementAndGet();
             return;
         }
+        long bytes = estimatedBytes(entry);
+        if (queuedBytes.addAndGet(bytes) > maxQueueBytes) {
+            queuedBytes.addAndGet(-bytes);
+            queued.decrementAndGet();
+            dropped.incrementAndGet();
+            return;
+        }
         queue.offer(entry);
     }
 
-    /** Entries dropped because the queue was full. */
+    /**
+     * What an entry's line is counted for in the queue's byte bound: its strings' lengths plus a fixed part for the
+     * field names and numbers. Cheap (no formatting) and the same when the entry is queued and when it leaves.
+     */
+    static long estimatedBytes(AccessLogEntry e) {
+        return LINE_OVERHEAD + length(e.requestId()) + length(e.traceId()) + length(e.clientIp()) + length(e.method())
+                + length(e.path()) + length(e.routeId()) + length(e.upstreamTarget());
+    }
+
+    private static int length(String s) {
+        return s == null ? 0 : s.length();
+    }
+
+    /** Entries dropped because the queue was full (in entries or in bytes). */
     public long dropped() {
         return dropped.get();
     }
@@ -78,6 +115,7 @@ public final class AsyncAccessLog implements AccessLog {
                 AccessLogEntry e;
                 while ((e = queue.poll()) != null) {
                     queued.decrementAndGet();
+                    queuedBytes.addAndGet(-estimatedBytes(e));
                     lines.append(text, e);
                     if (text.length() >= BUFFER_BYTES) {
                         write(text);

@@ -1,5 +1,6 @@
 package dev.gateway.node.routing;
 
+import dev.gateway.config.Durations;
 import dev.gateway.config.RouteConfig;
 import dev.gateway.node.pipeline.Interceptor;
 import java.util.List;
@@ -13,12 +14,14 @@ public final class Route {
     private final RouteConditions conditions;
     private final List<Interceptor> interceptors;
     private final long timeoutNanos;
+    private final String timeoutName;
 
     public Route(RouteConfig config, List<Interceptor> interceptors) {
         this.config = config;
         this.conditions = new RouteConditions(config.match());
         this.interceptors = List.copyOf(interceptors);
         this.timeoutNanos = config.timeout() == null ? 0 : config.timeout().toNanos();
+        this.timeoutName = config.timeout() == null ? null : "route timeout " + Durations.format(config.timeout());
     }
 
     public String id() {
@@ -36,6 +39,11 @@ public final class Route {
     /** The route's total timeout in nanoseconds, 0 when it has none. */
     public long timeoutNanos() {
         return timeoutNanos;
+    }
+
+    /** The route's timeout as 504 messages name it ({@code route timeout 3s}), null when it has none. */
+    public String timeoutName() {
+        return timeoutName;
     }
 
     RouteConditions conditions() {

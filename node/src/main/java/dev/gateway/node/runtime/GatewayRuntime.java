@@ -81,7 +81,7 @@ public final class GatewayRuntime implements AutoCloseable {
         }
         exchange.routeId(route.id());
         if (route.timeoutNanos() > 0) {
-            exchange.deadlineNanos(exchange.startNanos() + route.timeoutNanos());
+            exchange.deadlineNanos(exchange.startNanos() + route.timeoutNanos(), route.timeoutName());
         }
         return RealChain.run(route.interceptors(), route, request)
                 .handle((response, failure) -> failure == null ? response : ErrorResponses.fromFailure(failure, exchange));

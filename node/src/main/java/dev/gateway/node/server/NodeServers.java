@@ -10,6 +10,7 @@ import dev.gateway.node.observability.FinishedRequests;
 import dev.gateway.node.runtime.RuntimeHolder;
 import dev.gateway.node.server.tls.TlsTermination;
 import dev.gateway.node.upstream.UpstreamClient;
+import dev.gateway.node.upstream.UpstreamClientEvents;
 import dev.gateway.node.upstream.UpstreamTarget;
 import dev.gateway.node.upstream.ahc.AhcUpstreamClient;
 import dev.gateway.node.upstream.grizzly.GrizzlyUpstreamClient;
@@ -66,7 +67,8 @@ public final class NodeServers implements AutoCloseable {
     public static NodeServers start(NodeSettings node, RuntimeHolder runtimes, Health health,
                                     Supplier<String> requestIds, ScheduledExecutorService timer,
                                     FinishedRequests finished, Consumer<String> rejected,
-                                    MetricsEndpoint metrics, AdminApi adminApi) throws ListenException {
+                                    MetricsEndpoint metrics, AdminApi adminApi,
+                                    UpstreamClientEvents upstreamEvents) throws ListenException {
         int selectors = Math.max(1, Runtime.getRuntime().availableProcessors());
         TCPNIOTransport transport = Servers.proxyTransport(selectors);
         ListenerGuard guard = new ListenerGuard(node.limits(), rejected);
@@ -85,12 +87,13 @@ public final class NodeServers implements AutoCloseable {
         ToIntFunction<UpstreamTarget> open;
         ToIntFunction<UpstreamTarget> idle;
         if ("ahc".equals(System.getProperty("gateway.upstream-client", "lean"))) {
-            AhcUpstreamClient ahc = new AhcUpstreamClient(node.limits().maxHeaderBytes() * 4, timer);
+            AhcUpstreamClient ahc = new AhcUpstreamClient(node.limits().maxHeaderBytes() * 4, timer, upstreamEvents);
             client = ahc;
             open = ahc::openConnections;
             idle = ahc::idleConnections;
         } else {
-            GrizzlyUpstreamClient lean = new GrizzlyUpstreamClient(transport, node.limits().maxHeaderBytes() * 4, timer);
+            GrizzlyUpstreamClient lean = new GrizzlyUpstreamClient(transport, node.limits().maxHeaderBytes() * 4, timer,
+                    upstreamEvents);
             client = lean;
             open = lean::openConnections;
             idle = lean::idleConnections;

@@ -117,6 +117,20 @@ public abstract class QueuedBody implements Body {
         drain();
     }
 
+    /**
+     * The source was cut off (a timeout expired): what is still queued is dropped and the sink hears of the
+     * error now, even while it has paused the body, so that the client's side can be closed at once.
+     */
+    public synchronized void cut(Throwable cause) {
+        if (finished || error != null) {
+            return;
+        }
+        error = cause;
+        pending.clear();
+        paused = false;
+        drain();
+    }
+
     private void maybeResumeSource() {
         if (sourcePaused && !paused && sink != null && !lastReceived && !finished) {
             sourcePaused = false;

@@ -1,5 +1,7 @@
 package dev.gateway.node.upstream;
 
+import dev.gateway.config.PoolConfig;
+import dev.gateway.config.UpstreamConfig;
 import dev.gateway.node.http.Body;
 import dev.gateway.node.http.Exchange;
 import dev.gateway.node.http.Headers;
@@ -9,14 +11,24 @@ import dev.gateway.node.http.Headers;
  * and forwarding headers set).
  *
  * @param connectTimeoutNanos  how long a new connection may take to open
- * @param responseTimeoutNanos how long the response headers may take once the request is sent;
- *                             the exchange's deadline caps it
+ * @param responseTimeoutNanos the longest silence of the exchange (upload, wait for the head, gaps
+ *                             between body chunks); the exchange's deadline bounds the whole of it
  */
 public record UpstreamCall(UpstreamTarget target, String method, String pathAndQuery, Headers headers,
                            Body body, Exchange exchange, long connectTimeoutNanos, long responseTimeoutNanos,
                            PoolSettings pool) {
 
-    /** Pool bounds of the target's upstream, applied when its pool is first made or resized. */
-    public record PoolSettings(int maxConnections, long idleTimeoutNanos) {
+    /**
+     * Pool bounds of the target's upstream, applied when its pool is first made or resized.
+     *
+     * @param maxLifetimeNanos a connection older than this is closed when it comes back instead of reused
+     * @param dnsRefreshNanos  how long a resolution of the target's host name is used
+     */
+    public record PoolSettings(int maxConnections, long idleTimeoutNanos, long maxLifetimeNanos, long dnsRefreshNanos) {
+        /** With the defaults of {@code pool.max-lifetime} (5m) and {@code dns-refresh} (30s). */
+        public PoolSettings(int maxConnections, long idleTimeoutNanos) {
+            this(maxConnections, idleTimeoutNanos, PoolConfig.DEFAULT_MAX_LIFETIME.toNanos(),
+                    UpstreamConfig.DEFAULT_DNS_REFRESH.toNanos());
+        }
     }
 }

@@ -40,7 +40,8 @@ public final class UpstreamGroup {
         this.health = targets.stream().map(healthRegistry::of).toArray(TargetHealth[]::new);
         PassiveHealth passive = config.health() == null ? null : config.health().passive();
         this.passiveUnhealthyAfter = passive == null ? 0 : passive.unhealthyAfter();
-        this.pool = new UpstreamCall.PoolSettings(config.pool().maxConnections(), config.pool().idleTimeout().toNanos());
+        this.pool = new UpstreamCall.PoolSettings(config.pool().maxConnections(), config.pool().idleTimeout().toNanos(),
+                config.pool().maxLifetime().toNanos(), config.dnsRefresh().toNanos());
         this.connectTimeoutNanos = config.timeouts().connect().toNanos();
         this.responseTimeoutNanos = config.timeouts().response().toNanos();
     }

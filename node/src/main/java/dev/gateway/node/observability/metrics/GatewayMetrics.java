@@ -79,6 +79,9 @@ public final class GatewayMetrics {
             "1 when the upstream target is considered healthy, else 0.");
     static final Family LISTENER_REJECTED = new Family("gateway_listener_rejected", Type.COUNTER,
             "Connections or requests the listener refused or failed before routing, by reason.");
+    static final Family UPSTREAM_BODY_TIMEOUTS = new Family("gateway_upstream_body_timeouts", Type.COUNTER,
+            "Upstream response bodies cut because a timeout expired after the response head: response (the upstream"
+                    + " was silent too long) or route (the route's total timeout passed), by upstream.");
     static final Family ACCESS_LOG_DROPPED = new Family("gateway_access_log_dropped", Type.COUNTER,
             "Access-log entries dropped because the log could not keep up.");
 
@@ -96,6 +99,7 @@ public final class GatewayMetrics {
     private final ConcurrentMap<String, RouteMetrics> routes = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Timer> upstreamDurations = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Counter> rejections = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Counter> bodyTimeouts = new ConcurrentHashMap<>();
     private final ConcurrentMap<TargetKey, TargetGauges> targets = new ConcurrentHashMap<>();
     private final AtomicReference<LongSupplier> accessLogDropped = new AtomicReference<>();
 
@@ -182,6 +186,21 @@ public final class GatewayMetrics {
         Counter counter = rejections.get(key);
         if (counter == null) {
             counter = rejectionCounter(key);
+        }
+        counter.inc();
+    }
+
+    /**
+     * Counts an upstream response body cut by a timeout. {@code timeout} is {@code response} or {@code route};
+     * the series of an upstream are made on its first timeout.
+     */
+    public void upstreamBodyTimedOut(String upstream, String timeout) {
+        String key = upstream + '\n' + timeout;
+        Counter counter = bodyTimeouts.get(key);
+        if (counter == null) {
+            counter = bodyTimeouts.computeIfAbsent(key, k -> counter(
+                    MetricRegistry.name("gateway.upstream", upstream, "body-timeouts", timeout),
+                    new Series(UPSTREAM_BODY_TIMEOUTS, Labels.of("upstream", upstream, "timeout", timeout), 1)));
         }
         counter.inc();
     }

@@ -8,16 +8,19 @@ import com.ning.http.client.HttpResponseHeaders;
 import com.ning.http.client.HttpResponseStatus;
 import com.ning.http.client.ListenableFuture;
 import com.ning.http.client.Request;
+import dev.gateway.config.Durations;
 import dev.gateway.node.http.Body;
 import dev.gateway.node.http.GatewayException;
 import dev.gateway.node.http.GatewayResponse;
 import dev.gateway.node.http.Headers;
 import dev.gateway.node.upstream.QueuedBody;
 import dev.gateway.node.upstream.UpstreamCall;
+import dev.gateway.node.upstream.UpstreamClientEvents;
 import dev.gateway.node.upstream.UpstreamConnectException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -34,11 +37,13 @@ import org.glassfish.grizzly.nio.NIOConnection;
  * a {@link GatewayResponse} when the status and headers are in, then streams the body parts into
  * an {@link AhcResponseBody}.
  *
- * <p>Timeouts: the connect timeout is the pool's (per target, from the call), the response
- * timeout is this exchange's own timer, armed at the start for
- * {@code min(now + timeouts.response, exchange deadline)}, re-armed by each uploaded request
- * body chunk, cancelled when the headers arrive. Failures map as the lean client's do: 502 for a
- * connect or I/O failure, 504 for a timeout, as {@link GatewayException}s.
+ * <p>Timeouts: the connect timeout is the pool's (per target, from the call); the response
+ * timeout bounds every silence (counted from the start, each uploaded request body chunk, the
+ * headers, each body part, and not while back-pressure pauses reading), and the exchange's deadline
+ * the whole exchange, body included, as in the lean client. One timer, re-armed lazily when it
+ * fires before a deadline that progress moved. Failures map as the lean client's do: 502 for a
+ * connect or I/O failure, 504 for a timeout, as {@link GatewayException}s; a timeout during the body
+ * cuts it (the client connection is closed) and aborts the AHC request, which closes its connection.
  *
  * <p>AHC calls the handler on the thread reading the connection; the timer and the client's
  * request body call from theirs: state changes hold this object's monitor.
@@ -50,6 +55,10 @@ final class AhcExchange implements AsyncHandler<Void> {
 
     private final UpstreamCall call;
     private final ScheduledExecutorService timer;
+    private final UpstreamClientEvents events;
+    private final long deadlineNanos;
+    private long progressNanos;
+    private boolean readPaused;
     private final CompletableFuture<GatewayResponse> future = new CompletableFuture<>();
     private int state = WAITING;
     private int status;
@@ -60,9 +69,12 @@ final class AhcExchange implements AsyncHandler<Void> {
     private GatewayException pendingAbort;
     private volatile Connection<?> connection;
 
-    AhcExchange(UpstreamCall call, ScheduledExecutorService timer) {
+    AhcExchange(UpstreamCall call, ScheduledExecutorService timer, UpstreamClientEvents events) {
         this.call = call;
         this.timer = timer;
+        this.events = events;
+        this.deadlineNanos = call.exchange().deadlineNanos();
+        this.progressNanos = System.nanoTime();
     }
 
     CompletableFuture<GatewayResponse> future() {
@@ -71,7 +83,7 @@ final class AhcExchange implements AsyncHandler<Void> {
 
     void start(AsyncHttpClient client, Request request) {
         synchronized (this) {
-            arm(responseDeadline());
+            armProgress();
         }
         ListenableFuture<Void> started;
         try {
@@ -90,15 +102,11 @@ final class AhcExchange implements AsyncHandler<Void> {
         }
     }
 
-    private long responseDeadline() {
-        return Math.min(call.exchange().deadlineNanos(), System.nanoTime() + call.responseTimeoutNanos());
-    }
-
     /** An uploaded request body chunk: a slow upload is not an upstream timeout, a stalled one is. */
     void uploadProgress() {
         synchronized (this) {
             if (state == WAITING) {
-                arm(responseDeadline());
+                progressNanos = System.nanoTime(); // the armed timer re-arms from here when it fires
             }
         }
     }
@@ -141,8 +149,8 @@ final class AhcExchange implements AsyncHandler<Void> {
                     headers.add(name, value);
                 }
             }
-            cancelTimer();
-            state = STREAMING;
+            state = STREAMING; // the armed timer fires no later than the body's first deadline
+            progressNanos = System.nanoTime();
             body = new AhcResponseBody(this, noBody ? 0 : length);
             response = new GatewayResponse(status, headers, body);
         }
@@ -158,6 +166,7 @@ final class AhcExchange implements AsyncHandler<Void> {
                 return STATE.ABORT;
             }
             b = body;
+            progressNanos = System.nanoTime();
         }
         boolean last = part.isLast();
         if (part.length() > 0 || last) {
@@ -175,6 +184,7 @@ final class AhcExchange implements AsyncHandler<Void> {
                 return null;
             }
             state = DONE;
+            cancelTimer();
             b = body;
         }
         b.complete();
@@ -194,6 +204,11 @@ final class AhcExchange implements AsyncHandler<Void> {
     }
 
     void fail(GatewayException error) {
+        end(error, false);
+    }
+
+    /** @param cut the body was cut by a timeout: the client hears of it now, even while paused */
+    private void end(GatewayException error, boolean cut) {
         int previous;
         AhcResponseBody b;
         ListenableFuture<Void> f;
@@ -210,7 +225,9 @@ final class AhcExchange implements AsyncHandler<Void> {
                 pendingAbort = error;
             }
         }
-        if (b != null) {
+        if (b != null && cut) {
+            b.cut(error);
+        } else if (b != null) {
             b.fail(error);
         } else {
             future.completeExceptionally(error);
@@ -224,10 +241,22 @@ final class AhcExchange implements AsyncHandler<Void> {
     }
 
     void pauseReading() {
+        synchronized (this) {
+            readPaused = true;
+        }
         toggleRead(false);
     }
 
     void resumeReading() {
+        synchronized (this) {
+            if (readPaused) {
+                readPaused = false;
+                progressNanos = System.nanoTime(); // the upstream's silence counts from now
+                if (state == STREAMING && timeout == null) {
+                    armProgress();
+                }
+            }
+        }
         toggleRead(true);
     }
 
@@ -254,7 +283,8 @@ final class AhcExchange implements AsyncHandler<Void> {
             if (cause instanceof ConnectException) {
                 // the pool reports its connect timeout as a ConnectException("Connect timeout")
                 return String.valueOf(cause.getMessage()).contains("timeout")
-                        ? new UpstreamConnectException(504, "upstream connect timeout", t)
+                        ? new UpstreamConnectException(504, "connect timeout "
+                                + Durations.format(Duration.ofNanos(call.connectTimeoutNanos())), t)
                         : new UpstreamConnectException(502, "upstream connect failed", t);
             }
             if (cause instanceof TimeoutException) {
@@ -277,10 +307,14 @@ final class AhcExchange implements AsyncHandler<Void> {
         }
     }
 
-    private void arm(long deadlineNanos) {
+    /** Arms the timer for the earlier of the deadline and the end of the current response timeout. Holds the monitor. */
+    private void armProgress() {
         cancelTimer();
-        long delay = Math.max(0, deadlineNanos - System.nanoTime());
-        timeout = timer.schedule(this::onTimeout, delay, TimeUnit.NANOSECONDS);
+        long response = readPaused ? Long.MAX_VALUE : progressNanos + call.responseTimeoutNanos();
+        long deadline = Math.min(deadlineNanos, response);
+        if (deadline != Long.MAX_VALUE) {
+            timeout = timer.schedule(this::onTimeout, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        }
     }
 
     private void cancelTimer() {
@@ -291,12 +325,26 @@ final class AhcExchange implements AsyncHandler<Void> {
     }
 
     private void onTimeout() {
-        boolean waiting;
+        GatewayException error;
+        boolean midBody;
+        boolean route;
         synchronized (this) {
-            waiting = state == WAITING;
+            if (state == DONE) {
+                return;
+            }
+            long now = System.nanoTime();
+            route = deadlineNanos != Long.MAX_VALUE && now - deadlineNanos >= 0;
+            if (!route && (readPaused || now - (progressNanos + call.responseTimeoutNanos()) < 0)) {
+                armProgress(); // progress since the timer was armed
+                return;
+            }
+            midBody = state == STREAMING;
+            error = new GatewayException(504, route ? call.exchange().deadlineName()
+                    : "upstream response timeout " + Durations.format(Duration.ofNanos(call.responseTimeoutNanos())));
         }
-        if (waiting) {
-            fail(new GatewayException(504, "upstream response timeout"));
+        if (midBody) {
+            events.bodyTimedOut(call.target().upstream(), route ? "route" : "response");
         }
+        end(error, midBody);
     }
 }

@@ -15,6 +15,7 @@ import dev.gateway.node.http.GatewayResponse;
 import dev.gateway.node.http.Headers;
 import dev.gateway.node.upstream.UpstreamCall;
 import dev.gateway.node.upstream.UpstreamClient;
+import dev.gateway.node.upstream.UpstreamClientEvents;
 import dev.gateway.node.upstream.UpstreamTarget;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -61,6 +62,7 @@ public final class AhcUpstreamClient implements UpstreamClient {
             "upstream TLS (https targets) is not supported by the ahc upstream client (-Dgateway.upstream-client=ahc)";
 
     private final ScheduledExecutorService timer;
+    private final UpstreamClientEvents events;
     private final AsyncHttpClient client;
     private final TargetPools pools;
     private final ConcurrentHashMap<UpstreamTarget, Route> routes = new ConcurrentHashMap<>();
@@ -71,11 +73,22 @@ public final class AhcUpstreamClient implements UpstreamClient {
      * @param timer                  runs the response timeouts; owned by the caller
      */
     public AhcUpstreamClient(int maxResponseHeaderBytes, ScheduledExecutorService timer) {
-        this(maxResponseHeaderBytes, timer, Math.max(1, Runtime.getRuntime().availableProcessors()));
+        this(maxResponseHeaderBytes, timer, UpstreamClientEvents.NONE);
+    }
+
+    /** @param events told of response bodies cut by a timeout */
+    public AhcUpstreamClient(int maxResponseHeaderBytes, ScheduledExecutorService timer, UpstreamClientEvents events) {
+        this(maxResponseHeaderBytes, timer, Math.max(1, Runtime.getRuntime().availableProcessors()), events);
     }
 
     public AhcUpstreamClient(int maxResponseHeaderBytes, ScheduledExecutorService timer, int selectors) {
+        this(maxResponseHeaderBytes, timer, selectors, UpstreamClientEvents.NONE);
+    }
+
+    public AhcUpstreamClient(int maxResponseHeaderBytes, ScheduledExecutorService timer, int selectors,
+                             UpstreamClientEvents events) {
         this.timer = timer;
+        this.events = events;
         this.pools = TargetPools.create(DEFAULT_MAX_CONNECTIONS, DEFAULT_IDLE_MILLIS);
         // FeedableBodyGenerator hands its first flush to the transport's worker pool when it starts
         // on a Grizzly thread, and AHC wants an executor for its futures' listeners: one small pool.
@@ -124,7 +137,7 @@ public final class AhcUpstreamClient implements UpstreamClient {
         }
         pools.settings(route.partition, call.pool(), call.connectTimeoutNanos(), call.responseTimeoutNanos());
 
-        AhcExchange exchange = new AhcExchange(call, timer);
+        AhcExchange exchange = new AhcExchange(call, timer, events);
         RequestBuilder builder = new RequestBuilder(call.method(), true)
                 .setUri(route.uri(call.pathAndQuery()))
                 .setConnectionPoolKeyStrategy(route)

@@ -12,7 +12,8 @@ import org.glassfish.grizzly.connectionpool.SingleEndpointPool;
  * The connection pool handed to AHC's Grizzly provider (grizzly {@code connection-pool}): one
  * sub-pool per pool partition (per upstream target, see {@code AhcUpstreamClient.Route}), made
  * the first time a call reaches it with the bounds of that call: {@code pool.max-connections},
- * {@code pool.idle-timeout}, {@code timeouts.connect}, and {@code timeouts.response} as the
+ * {@code pool.idle-timeout}, {@code pool.max-lifetime} (the library's connection TTL), {@code timeouts.connect},
+ * and {@code timeouts.response} as the
  * longest wait for a free connection. The library offers no resizing: later changes of those
  * settings apply to targets first used after the change (or after a restart).
  *
@@ -25,7 +26,8 @@ final class TargetPools extends MultiEndpointPool<SocketAddress> {
     private final ConcurrentHashMap<String, Settings> settings = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, SingleEndpointPool<SocketAddress>> byPartition = new ConcurrentHashMap<>();
 
-    private record Settings(int maxConnections, long idleMillis, long connectMillis, long pollMillis) {
+    private record Settings(int maxConnections, long idleMillis, long lifetimeMillis, long connectMillis,
+                            long pollMillis) {
     }
 
     private TargetPools(int maxConnections, long idleMillis, EndpointPoolCustomizer<SocketAddress> customizer) {
@@ -44,6 +46,7 @@ final class TargetPools extends MultiEndpointPool<SocketAddress> {
         if (!settings.containsKey(partition)) {
             settings.putIfAbsent(partition, new Settings(Math.max(1, pool.maxConnections()),
                     TimeUnit.NANOSECONDS.toMillis(pool.idleTimeoutNanos()),
+                    Math.max(1, TimeUnit.NANOSECONDS.toMillis(pool.maxLifetimeNanos())),
                     Math.max(1, TimeUnit.NANOSECONDS.toMillis(connectNanos)),
                     Math.max(1, TimeUnit.NANOSECONDS.toMillis(responseNanos))));
         }
@@ -79,6 +82,7 @@ final class TargetPools extends MultiEndpointPool<SocketAddress> {
             }
             builder.maxPoolSize(s.maxConnections())
                     .keepAliveTimeout(s.idleMillis(), TimeUnit.MILLISECONDS)
+                    .connectionTTL(s.lifetimeMillis(), TimeUnit.MILLISECONDS)
                     .connectTimeout(s.connectMillis(), TimeUnit.MILLISECONDS)
                     .asyncPollTimeout(s.pollMillis(), TimeUnit.MILLISECONDS);
         }

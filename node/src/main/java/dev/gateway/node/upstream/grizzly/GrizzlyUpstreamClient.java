@@ -4,8 +4,12 @@ import dev.gateway.node.http.GatewayException;
 import dev.gateway.node.http.GatewayResponse;
 import dev.gateway.node.upstream.UpstreamCall;
 import dev.gateway.node.upstream.UpstreamClient;
+import dev.gateway.node.upstream.UpstreamClientEvents;
 import dev.gateway.node.upstream.UpstreamTarget;
 import dev.gateway.node.upstream.tls.UpstreamTlsContext;
+import dev.gateway.node.upstream.ResolvedHosts;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -26,7 +30,9 @@ import org.glassfish.grizzly.nio.transport.TCPNIOTransport;
  * proxy listener's, so a request and its upstream call are served by the same selector threads
  * with no hand-off. {@code https} targets connect through a second chain with Grizzly's SSL
  * filter, one per TLS configuration ({@link TlsChain}); their pooled connections are reused as
- * plain ones are.
+ * plain ones are. Host names are resolved by {@link ResolvedHosts}, off the I/O and timer threads.
+ * The pools of targets that left the config ({@link #retainTargets}) are closed once they have no
+ * connection open.
  */
 public final class GrizzlyUpstreamClient implements UpstreamClient {
     private static final long EVICT_EVERY_MS = 1000;
@@ -40,6 +46,10 @@ public final class GrizzlyUpstreamClient implements UpstreamClient {
     private final ConcurrentHashMap<UpstreamTlsContext, TlsChain> tlsChains = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<UpstreamTarget, TargetPool> pools = new ConcurrentHashMap<>();
     private final ScheduledFuture<?> evictor;
+    private final UpstreamClientEvents events;
+    private final ResolvedHosts dns;
+    /** The targets of the current config; null until the first call of {@link #retainTargets}. */
+    private volatile Set<UpstreamTarget> retained;
     private volatile boolean closed;
 
     /**
@@ -48,7 +58,28 @@ public final class GrizzlyUpstreamClient implements UpstreamClient {
      * @param timer                runs timeouts and idle eviction; owned by the caller
      */
     public GrizzlyUpstreamClient(TCPNIOTransport transport, int maxResponseHeaderBytes, ScheduledExecutorService timer) {
+        this(transport, maxResponseHeaderBytes, timer, UpstreamClientEvents.NONE);
+    }
+
+    /**
+     * @param transport            a started (or soon started) transport to open connections on
+     * @param maxResponseHeaderBytes the largest response header block accepted from an upstream
+     * @param timer                runs timeouts and idle eviction; owned by the caller
+     * @param events               told of response bodies cut by a timeout
+     */
+    public GrizzlyUpstreamClient(TCPNIOTransport transport, int maxResponseHeaderBytes, ScheduledExecutorService timer,
+                                 UpstreamClientEvents events) {
+        this(transport, maxResponseHeaderBytes, timer, events, ResolvedHosts.jdk());
+    }
+
+    /**
+     * @param dns resolves the targets' host names; closed with this client
+     */
+    public GrizzlyUpstreamClient(TCPNIOTransport transport, int maxResponseHeaderBytes, ScheduledExecutorService timer,
+                                 UpstreamClientEvents events, ResolvedHosts dns) {
         this.timer = timer;
+        this.events = events;
+        this.dns = dns;
         this.transport = transport;
         this.maxResponseHeaderBytes = maxResponseHeaderBytes;
         this.attribute = Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(
@@ -72,11 +103,10 @@ public final class GrizzlyUpstreamClient implements UpstreamClient {
         TargetPool pool = pools.get(target);
         if (pool == null) {
             pool = pools.computeIfAbsent(target, k -> new TargetPool(target.host(), target.port(),
-                    connector, tlsChainFor(target), attribute, timer, settings.maxConnections(),
-                    settings.idleTimeoutNanos()));
+                    connector, tlsChainFor(target), attribute, timer, dns, settings));
         }
-        pool.configure(settings.maxConnections(), settings.idleTimeoutNanos());
-        UpstreamExchange exchange = new UpstreamExchange(call, pool, timer);
+        pool.configure(settings);
+        UpstreamExchange exchange = new UpstreamExchange(call, pool, timer, events);
         exchange.start();
         return exchange.future();
     }
@@ -100,17 +130,58 @@ public final class GrizzlyUpstreamClient implements UpstreamClient {
         return pool == null ? 0 : pool.idleConnections();
     }
 
+    /**
+     * The targets of the config now in force: the pools of all others are retired (their idle connections
+     * close at once, busy ones when their exchange ends) and dropped once no connection is open. A retired
+     * target that a call still reaches (a request of the previous config draining) is served as before.
+     */
+    @Override
+    public void retainTargets(Set<UpstreamTarget> targets) {
+        retained = Set.copyOf(targets);
+        for (Map.Entry<UpstreamTarget, TargetPool> e : pools.entrySet()) {
+            if (retained.contains(e.getKey())) {
+                e.getValue().unretire();
+            } else {
+                e.getValue().retire();
+            }
+        }
+        dropRetired();
+    }
+
+    /** Targets that have a pool (open connections or not); for tests. */
+    public Set<UpstreamTarget> pooledTargets() {
+        return Set.copyOf(pools.keySet());
+    }
+
     @Override
     public void close() {
         closed = true;
         evictor.cancel(false);
         pools.values().forEach(TargetPool::close);
+        dns.close();
     }
 
     private void evictIdle() {
         long now = System.nanoTime();
         for (TargetPool pool : pools.values()) {
             pool.evictIdle(now);
+        }
+        dropRetired();
+    }
+
+    private void dropRetired() {
+        Set<UpstreamTarget> keep = retained;
+        if (keep == null) {
+            return;
+        }
+        for (Map.Entry<UpstreamTarget, TargetPool> e : pools.entrySet()) {
+            TargetPool pool = e.getValue();
+            if (!keep.contains(e.getKey())) {
+                pool.retire(); // also a pool made after the last retainTargets by a draining request
+                if (pool.openConnections() == 0) {
+                    pools.remove(e.getKey(), pool);
+                }
+            }
         }
     }
 }

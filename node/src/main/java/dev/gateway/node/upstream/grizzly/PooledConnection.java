@@ -15,6 +15,8 @@ final class PooledConnection {
     final TargetPool pool;
     volatile UpstreamExchange exchange;
     volatile long idleSinceNanos;
+    /** When it was opened: past the pool's maximum lifetime it is not reused. */
+    final long createdNanos = System.nanoTime();
     /** How many exchanges this connection has carried; more than zero means a reused connection. */
     int uses;
 

@@ -1,6 +1,10 @@
 package dev.gateway.node.upstream.grizzly;
 
+import dev.gateway.node.upstream.ResolvedHosts;
+import dev.gateway.node.upstream.UpstreamCall;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledExecutorService;
@@ -21,6 +25,13 @@ import org.glassfish.grizzly.nio.transport.TCPNIOConnectorHandler;
  * bounded queue for a connection to come back; past that they fail with 503 at once. New
  * connections to an {@code https} target complete their TLS handshake before they carry an
  * exchange, and are pooled like the others afterwards.
+ *
+ * <p>New connections go to the host's address as {@link ResolvedHosts} knows it (resolved off the I/O
+ * threads, refreshed every {@code dns-refresh}); a connection older than {@code maxLifetime} is closed when
+ * it comes back instead of reused, so that under steady load the pool moves to a changed address within
+ * about {@code dns-refresh + maxLifetime}. A pool {@link #retire() retired} (its target left the config)
+ * closes its idle connections and every connection that comes back, and lets its owner drop it once it has
+ * none open.
  * Thread-safe and lock-free on the reuse path.
  */
 final class TargetPool {
@@ -37,41 +48,77 @@ final class TargetPool {
     private final ConcurrentLinkedQueue<UpstreamExchange> waiters = new ConcurrentLinkedQueue<>();
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicInteger waiting = new AtomicInteger();
+    private final ResolvedHosts dns;
     private volatile int maxConnections;
     private volatile long idleTimeoutNanos;
+    private volatile long maxLifetimeNanos;
+    private volatile long dnsRefreshNanos;
+    private volatile boolean retired;
 
     /**
      * @param connector the plain connector; an {@code https} target uses the one of {@code tls}
      * @param tls       the chain of an {@code https} target's TLS configuration, null for {@code http}
      * @param timer     bounds TLS handshakes
+     * @param dns       resolves {@code host} off the I/O threads
      */
     TargetPool(String host, int port, TCPNIOConnectorHandler connector, TlsChain tls,
-               Attribute<PooledConnection> attribute, ScheduledExecutorService timer,
-               int maxConnections, long idleTimeoutNanos) {
+               Attribute<PooledConnection> attribute, ScheduledExecutorService timer, ResolvedHosts dns,
+               UpstreamCall.PoolSettings settings) {
         this.host = host;
         this.port = port;
         this.connector = tls == null ? connector : tls.connector();
         this.tls = tls;
         this.attribute = attribute;
         this.timer = timer;
-        this.maxConnections = maxConnections;
-        this.idleTimeoutNanos = idleTimeoutNanos;
+        this.dns = dns;
+        configure(settings);
     }
 
-    void configure(int newMax, long newIdleTimeoutNanos) {
-        if (newMax != maxConnections) {
-            maxConnections = newMax;
+    /** Applies the bounds of the calls' upstream; cheap when nothing changed (called on every call). */
+    void configure(UpstreamCall.PoolSettings settings) {
+        if (settings.maxConnections() != maxConnections) {
+            maxConnections = settings.maxConnections();
         }
-        if (newIdleTimeoutNanos != idleTimeoutNanos) {
-            idleTimeoutNanos = newIdleTimeoutNanos;
+        if (settings.idleTimeoutNanos() != idleTimeoutNanos) {
+            idleTimeoutNanos = settings.idleTimeoutNanos();
         }
+        if (settings.maxLifetimeNanos() != maxLifetimeNanos) {
+            maxLifetimeNanos = settings.maxLifetimeNanos();
+        }
+        if (settings.dnsRefreshNanos() != dnsRefreshNanos) {
+            dnsRefreshNanos = settings.dnsRefreshNanos();
+        }
+    }
+
+    /** The target left the config: idle connections close now, busy ones when they come back. */
+    void retire() {
+        retired = true;
+        PooledConnection c;
+        while ((c = idle.pollFirst()) != null) {
+            c.close();
+        }
+    }
+
+    /** The target is in the config again before its pool was dropped. */
+    void unretire() {
+        retired = false;
+    }
+
+    boolean isRetired() {
+        return retired;
+    }
+
+    private boolean expired(PooledConnection c, long nowNanos) {
+        return nowNanos - c.createdNanos >= maxLifetimeNanos;
     }
 
     /** Hands {@code exchange} a connection now, later, or fails it with 503. */
     void acquire(UpstreamExchange exchange) {
         PooledConnection c;
         while ((c = idle.pollFirst()) != null) {
-            if (c.isOpen()) {
+            if (expired(c, System.nanoTime())) {
+                c.close();
+            } else if (c.isOpen()) {
                 if (!exchange.onConnection(c)) {
                     release(c);
                 }
@@ -108,11 +155,19 @@ final class TargetPool {
         if (!c.isOpen()) {
             return;
         }
+        if (expired(c, System.nanoTime())) {
+            c.close(); // onClosed hands the slot to a waiter, on a new connection to the current address
+            return;
+        }
         UpstreamExchange next;
         while ((next = pollWaiter()) != null) {
             if (next.onConnection(c)) {
                 return;
             }
+        }
+        if (retired) {
+            c.close();
+            return;
         }
         c.idleSinceNanos = System.nanoTime();
         idle.offerFirst(c);
@@ -138,11 +193,11 @@ final class TargetPool {
         }
     }
 
-    /** Closes connections idle for longer than the idle timeout. */
+    /** Closes connections idle for longer than the idle timeout, or older than the maximum lifetime. */
     void evictIdle(long nowNanos) {
         long timeout = idleTimeoutNanos;
         for (PooledConnection c : idle) {
-            if (nowNanos - c.idleSinceNanos > timeout && idle.remove(c)) {
+            if ((nowNanos - c.idleSinceNanos > timeout || expired(c, nowNanos)) && idle.remove(c)) {
                 c.close();
             }
         }
@@ -185,7 +240,24 @@ final class TargetPool {
 
     private void connect(UpstreamExchange exchange) {
         exchange.onConnecting();
-        InetSocketAddress address = new InetSocketAddress(host, port);
+        CompletableFuture<InetAddress> address = dns.lookup(host, dnsRefreshNanos);
+        if (address.isDone() && !address.isCompletedExceptionally()) {
+            connectTo(address.join(), exchange); // the usual case: known, no hand-off
+            return;
+        }
+        // the first resolution of this name: continues on the resolver's thread
+        address.whenComplete((resolved, error) -> {
+            if (error == null) {
+                connectTo(resolved, exchange);
+            } else {
+                open.decrementAndGet();
+                exchange.onUnresolved(host, error);
+            }
+        });
+    }
+
+    private void connectTo(InetAddress resolved, UpstreamExchange exchange) {
+        InetSocketAddress address = new InetSocketAddress(resolved, port);
         connector.connect(address, new EmptyCompletionHandler<>() {
             @Override
             public void completed(Connection connection) {

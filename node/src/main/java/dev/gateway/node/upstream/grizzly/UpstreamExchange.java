@@ -1,5 +1,6 @@
 package dev.gateway.node.upstream.grizzly;
 
+import dev.gateway.config.Durations;
 import dev.gateway.node.http.Body;
 import dev.gateway.node.http.BodySink;
 import dev.gateway.node.http.GatewayException;
@@ -7,7 +8,9 @@ import dev.gateway.node.http.GatewayResponse;
 import dev.gateway.node.upstream.QueuedBody;
 import dev.gateway.node.upstream.UpstreamCall;
 import dev.gateway.node.upstream.UpstreamConnectException;
+import dev.gateway.node.upstream.UpstreamClientEvents;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -24,9 +27,20 @@ import org.glassfish.grizzly.memory.Buffers;
  * one), writes the request and streams its body, completes {@link #future} when the response
  * headers arrive, then streams the response body into an {@link UpstreamResponseBody}.
  *
+ * <p>Timeouts: the connect timeout bounds opening a new connection; the response timeout bounds every
+ * silence of the exchange, counted from the last sign of progress (the start, an uploaded request chunk,
+ * the response head, a response body chunk); the exchange's deadline (the route's {@code timeout}) bounds
+ * the whole of it, the response body included. While the response body is paused because the client reads
+ * slower than the upstream sends (back-pressure), the response timeout does not run: it measures the
+ * upstream's silence while the gateway is ready to read, and restarts when reading resumes; the deadline
+ * keeps running. A timeout before the response head fails {@link #future} with 504; one during the body
+ * cuts the body (the client connection is closed without a valid end of the message), closes the upstream
+ * connection instead of pooling it, and is reported to {@link UpstreamClientEvents#bodyTimedOut}.
+ *
  * <p>Events come from the connection's selector thread, the timer thread and the thread of the
  * client's request body, so every state change holds this object's monitor. One timer is armed
- * at a time: the response deadline, or the connect deadline while a new connection opens.
+ * at a time, for the earliest deadline; progress only moves a deadline later, so the timer is not
+ * re-armed per chunk: when it fires early it re-arms for what is left.
  */
 final class UpstreamExchange implements BodySink {
     private static final int WAITING = 0;
@@ -35,13 +49,24 @@ final class UpstreamExchange implements BodySink {
     private static final int STREAMING = 3;
     private static final int DONE = 4;
     private static final int MAX_STALE_RETRIES = 2;
+    /** What the armed timer stands for. */
+    private static final int CONNECT_TIMEOUT = 0;
+    private static final int RESPONSE_TIMEOUT = 1;
+    private static final int DEADLINE = 2;
 
     private final UpstreamCall call;
     private final TargetPool pool;
     private final ScheduledExecutorService timer;
     private final CompletableFuture<GatewayResponse> future = new CompletableFuture<>();
-    private final long responseDeadlineNanos;
+    private final UpstreamClientEvents events;
+    /** The exchange's deadline (the route's timeout), {@code Long.MAX_VALUE} when there is none. */
+    private final long deadlineNanos;
     private int state = WAITING;
+    /** The last sign of progress; the response timeout counts from here. */
+    private long progressNanos;
+    /** The response body's reading is paused by back-pressure: the response timeout does not run. */
+    private boolean readPaused;
+    private int armedFor;
     private PooledConnection connection;
     private ScheduledFuture<?> timeout;
     private UpstreamResponseBody responseBody;
@@ -51,12 +76,13 @@ final class UpstreamExchange implements BodySink {
     /** The response has neither Content-Length nor chunked coding: its body ends when the connection does. */
     private boolean endsAtClose;
 
-    UpstreamExchange(UpstreamCall call, TargetPool pool, ScheduledExecutorService timer) {
+    UpstreamExchange(UpstreamCall call, TargetPool pool, ScheduledExecutorService timer, UpstreamClientEvents events) {
         this.call = call;
         this.pool = pool;
         this.timer = timer;
-        long now = System.nanoTime();
-        this.responseDeadlineNanos = Math.min(call.exchange().deadlineNanos(), now + call.responseTimeoutNanos());
+        this.events = events;
+        this.deadlineNanos = call.exchange().deadlineNanos();
+        this.progressNanos = System.nanoTime();
     }
 
     CompletableFuture<GatewayResponse> future() {
@@ -65,7 +91,7 @@ final class UpstreamExchange implements BodySink {
 
     void start() {
         synchronized (this) {
-            arm(responseDeadlineNanos);
+            armProgress();
         }
         // a caller that no longer wants the answer (a hedge that lost) cancels: the connection closes
         future.whenComplete((response, error) -> {
@@ -82,8 +108,8 @@ final class UpstreamExchange implements BodySink {
         if (state == WAITING) {
             state = CONNECTING;
             long connectDeadline = System.nanoTime() + call.connectTimeoutNanos();
-            if (connectDeadline < responseDeadlineNanos) {
-                arm(connectDeadline);
+            if (timeout == null || connectDeadline < armedDeadlineNanos) {
+                arm(connectDeadline, CONNECT_TIMEOUT);
             }
         }
     }
@@ -95,7 +121,7 @@ final class UpstreamExchange implements BodySink {
                 return false;
             }
             if (state == CONNECTING) {
-                arm(responseDeadlineNanos);
+                armProgress();
             }
             state = SENT;
             connection = c;
@@ -110,6 +136,11 @@ final class UpstreamExchange implements BodySink {
         fail(new UpstreamConnectException(502, "upstream connect failed", error));
     }
 
+    /** The target's host name has no address (it was never resolved): nothing was sent. */
+    void onUnresolved(String host, Throwable error) {
+        fail(new UpstreamConnectException(502, "upstream host " + host + " cannot be resolved", error));
+    }
+
     /** How long a new connection may take to open, TLS handshake included. */
     long connectTimeoutNanos() {
         return call.connectTimeoutNanos();
@@ -122,7 +153,7 @@ final class UpstreamExchange implements BodySink {
 
     /** The TLS handshake of the connection opened for this exchange took longer than the connect timeout. */
     void onHandshakeTimeout() {
-        fail(new UpstreamConnectException(504, "upstream connect timeout (TLS handshake)", null));
+        fail(new UpstreamConnectException(504, connectTimeoutName() + " (TLS handshake)", null));
     }
 
     void onPoolExhausted() {
@@ -168,7 +199,7 @@ final class UpstreamExchange implements BodySink {
             if (state == SENT) {
                 // The response timeout counts from the last sign of progress: each uploaded
                 // chunk restarts it, so a slow upload is not an upstream timeout, a stalled one is.
-                arm(Math.min(call.exchange().deadlineNanos(), System.nanoTime() + call.responseTimeoutNanos()));
+                progressNanos = System.nanoTime();
             }
         }
         Buffer content = chunk.hasRemaining() ? Buffers.wrap(c.connection.getMemoryManager(), chunk) : Buffers.EMPTY_BUFFER;
@@ -217,8 +248,8 @@ final class UpstreamExchange implements BodySink {
                 if (response.getStatus() < 200 && response.getStatus() != 101) {
                     return; // interim response (100 Continue, 103 Early Hints): wait for the real one
                 }
-                cancelTimer();
-                state = STREAMING;
+                state = STREAMING; // the armed timer fires no later than the body's first deadline
+                progressNanos = System.nanoTime();
                 boolean noBody = call.method().equals("HEAD") || response.getStatus() == 204
                         || response.getStatus() == 304;
                 long length = noBody ? 0 : response.getContentLength();
@@ -227,8 +258,12 @@ final class UpstreamExchange implements BodySink {
                 headersArrived = new GatewayResponse(response.getStatus(), UpstreamMessages.responseHeaders(response, noBody), responseBody);
             }
             body = responseBody;
+            if (!last && headersArrived == null) {
+                progressNanos = System.nanoTime();
+            }
             if (last) {
                 state = DONE;
+                cancelTimer();
                 HttpResponsePacket response = (HttpResponsePacket) content.getHttpHeader();
                 reusable = requestSent && response.getProcessingState().isKeepAlive();
                 c.exchange = null;
@@ -263,6 +298,7 @@ final class UpstreamExchange implements BodySink {
             }
             if (state == STREAMING && endsAtClose) {
                 state = DONE; // RFC 9112 6.3: the close is the end of this body, not a failure
+                cancelTimer();
                 c.exchange = null;
                 ended = responseBody;
             }
@@ -306,10 +342,28 @@ final class UpstreamExchange implements BodySink {
 
     // ---- timeouts, failure, abort --------------------------------------------------------------
 
-    private void arm(long deadlineNanos) {
+    private long armedDeadlineNanos;
+
+    /** Arms the timer for {@code deadline}; nothing is armed for {@code Long.MAX_VALUE}. Holds the monitor. */
+    private void arm(long deadline, int what) {
         cancelTimer();
-        long delay = Math.max(0, deadlineNanos - System.nanoTime());
+        if (deadline == Long.MAX_VALUE) {
+            return;
+        }
+        armedDeadlineNanos = deadline;
+        armedFor = what;
+        long delay = Math.max(0, deadline - System.nanoTime());
         timeout = timer.schedule(this::onTimeout, delay, TimeUnit.NANOSECONDS);
+    }
+
+    /** Arms the timer for the earlier of the deadline and the end of the current response timeout. Holds the monitor. */
+    private void armProgress() {
+        long response = readPaused ? Long.MAX_VALUE : progressNanos + call.responseTimeoutNanos();
+        if (deadlineNanos <= response) {
+            arm(deadlineNanos, DEADLINE);
+        } else {
+            arm(response, RESPONSE_TIMEOUT);
+        }
     }
 
     private void cancelTimer() {
@@ -319,23 +373,60 @@ final class UpstreamExchange implements BodySink {
         }
     }
 
+    /**
+     * The timer fired: fails the exchange with the timeout that expired, or re-arms when progress moved the
+     * deadline later meanwhile.
+     */
     private void onTimeout() {
-        String what;
+        GatewayException error;
+        boolean midBody;
+        String which;
         synchronized (this) {
-            what = switch (state) {
-                case WAITING -> "no upstream connection became available in time";
-                case CONNECTING -> "upstream connect timeout";
-                case SENT -> "upstream response timeout";
-                default -> null;
+            if (state == DONE) {
+                return;
+            }
+            long now = System.nanoTime();
+            int fired;
+            if (state == CONNECTING && armedFor == CONNECT_TIMEOUT && now - armedDeadlineNanos >= 0) {
+                fired = CONNECT_TIMEOUT;
+            } else if (deadlineNanos != Long.MAX_VALUE && now - deadlineNanos >= 0) {
+                fired = DEADLINE;
+            } else if (!readPaused && now - (progressNanos + call.responseTimeoutNanos()) >= 0) {
+                fired = RESPONSE_TIMEOUT;
+            } else {
+                if (state == CONNECTING && armedFor == CONNECT_TIMEOUT) {
+                    arm(armedDeadlineNanos, CONNECT_TIMEOUT); // fired a little early
+                } else {
+                    armProgress();
+                }
+                return;
+            }
+            String name = switch (fired) {
+                case CONNECT_TIMEOUT -> connectTimeoutName();
+                case DEADLINE -> call.exchange().deadlineName();
+                default -> responseTimeoutName();
+            };
+            midBody = state == STREAMING;
+            which = fired == DEADLINE ? "route" : "response";
+            error = switch (state) {
+                case WAITING -> new UpstreamConnectException(504,
+                        "no upstream connection became available in time (" + name + ")", null);
+                case CONNECTING -> new UpstreamConnectException(504, name, null);
+                default -> new GatewayException(504, name);
             };
         }
-        if (what != null) {
-            boolean nothingSent;
-            synchronized (this) {
-                nothingSent = state == WAITING || state == CONNECTING;
-            }
-            fail(nothingSent ? new UpstreamConnectException(504, what, null) : new GatewayException(504, what));
+        if (midBody) {
+            events.bodyTimedOut(call.target().upstream(), which);
         }
+        end(error, midBody);
+    }
+
+    private String connectTimeoutName() {
+        return "connect timeout " + Durations.format(Duration.ofNanos(call.connectTimeoutNanos()));
+    }
+
+    private String responseTimeoutName() {
+        return "upstream response timeout " + Durations.format(Duration.ofNanos(call.responseTimeoutNanos()));
     }
 
     /** The response body is not wanted (the client went away, or the pipeline replaced it). */
@@ -345,6 +436,16 @@ final class UpstreamExchange implements BodySink {
 
     /** Ends the exchange with {@code error}; the connection, if any, is closed (it is mid-message). */
     void fail(GatewayException error) {
+        end(error, false);
+    }
+
+    /**
+     * Ends the exchange with {@code error}, closing the connection if any.
+     *
+     * @param cut a response body still queued for the client is dropped and the error reaches the client's side
+     *            at once, even while it is paused by back-pressure
+     */
+    private void end(GatewayException error, boolean cut) {
         PooledConnection c;
         int previous;
         UpstreamResponseBody body;
@@ -367,7 +468,9 @@ final class UpstreamExchange implements BodySink {
         if (c != null) {
             c.close();
         }
-        if (body != null) {
+        if (body != null && cut) {
+            body.cut(error);
+        } else if (body != null) {
             body.fail(error);
         } else {
             future.completeExceptionally(error);
@@ -381,6 +484,7 @@ final class UpstreamExchange implements BodySink {
         PooledConnection c;
         synchronized (this) {
             c = connection;
+            readPaused = true;
         }
         if (c != null) {
             c.pauseReading();
@@ -391,6 +495,13 @@ final class UpstreamExchange implements BodySink {
         PooledConnection c;
         synchronized (this) {
             c = connection;
+            if (readPaused) {
+                readPaused = false;
+                progressNanos = System.nanoTime(); // the upstream's silence counts from now
+                if (state == STREAMING && timeout == null) {
+                    armProgress();
+                }
+            }
         }
         if (c != null) {
             c.resumeReading();

@@ -1,6 +1,7 @@
 package dev.gateway.node.upstream.health;
 
 import dev.gateway.config.ActiveHealth;
+import dev.gateway.config.Durations;
 import dev.gateway.node.http.Body;
 import dev.gateway.node.http.BodySink;
 import dev.gateway.node.http.Exchange;
@@ -47,7 +48,7 @@ public final class ActiveHealthChecker implements AutoCloseable {
         long timeout = active.timeout().toNanos();
         long now = System.nanoTime();
         Exchange exchange = new Exchange("127.0.0.1", "http", now, "health-check");
-        exchange.deadlineNanos(now + timeout);
+        exchange.deadlineNanos(now + timeout, "health check timeout " + Durations.format(active.timeout()));
         Headers headers = new Headers(4)
                 .add("Host", target.hostHeader())
                 .add("User-Agent", "gateway-health-check")
