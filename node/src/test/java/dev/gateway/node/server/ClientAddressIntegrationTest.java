@@ -39,12 +39,14 @@ class ClientAddressIntegrationTest {
     static Path dir;
 
     private static RecordingUpstream recorder;
+    private static RecordingUpstream second;
     private static GatewayNode node;
     private static Path accessLog;
 
     @BeforeAll
     static void start() throws Exception {
         recorder = RecordingUpstream.start();
+        second = RecordingUpstream.start();
         accessLog = dir.resolve("access.log");
         node = GatewayNode.start(TestConfigs.parse("""
                 node:
@@ -58,12 +60,20 @@ class ClientAddressIntegrationTest {
                   tracing: {propagate: "off"}
                 upstreams:
                   rec: {targets: ["http://127.0.0.1:%d"]}
+                  pair: {targets: ["http://127.0.0.1:%d", "http://127.0.0.1:%d"], balancing: ip-hash}
                 rate-limits:
                   per-ip: {limit: 1, per: 1m, key: ip}
+                  per-consumer: {limit: 1, per: 1m, key: consumer}
                 routes:
                   - {id: limited, match: {path: /limited/**}, upstream: rec, rate-limits: [per-ip]}
+                  - {id: anonymous, match: {path: /anonymous/**}, upstream: rec, rate-limits: [per-consumer]}
+                  - {id: hashed, match: {path: /hashed/**}, upstream: pair}
+                  - id: aggregated
+                    match: {path: /aggregated}
+                    aggregate:
+                      part: {upstream: rec, path: /aggregated-part, optional: true}
                   - {id: rec, match: {path: /**}, upstream: rec}
-                """.formatted(accessLog.toString().replace("\\", "/"), recorder.port())));
+                """.formatted(accessLog.toString().replace("\\", "/"), recorder.port(), recorder.port(), second.port())));
     }
 
     @AfterAll
@@ -73,6 +83,9 @@ class ClientAddressIntegrationTest {
         }
         if (recorder != null) {
             recorder.close();
+        }
+        if (second != null) {
+            second.close();
         }
     }
 
@@ -220,6 +233,38 @@ class ClientAddressIntegrationTest {
         assertThat(forwardedFor("/unknown")).isEqualTo("127.0.0.1");
     }
 
+    @Test
+    void anonymousConsumerKeysArePerClient() throws Exception {
+        assertThat(proxied("203.0.113.40", "/anonymous/a")).isEqualTo(200);
+        assertThat(proxied("203.0.113.40", "/anonymous/b")).isEqualTo(429);
+        assertThat(proxied("203.0.113.41", "/anonymous/c")).as("another anonymous client").isEqualTo(200);
+    }
+
+    /** ip-hash spreads the clients behind one balancer over the targets, and keeps each on one. */
+    @Test
+    void ipHashUsesTheClient() throws Exception {
+        for (int i = 1; i <= 16; i++) {
+            for (int round = 0; round < 2; round++) {
+                assertThat(proxied("203.0.113." + (100 + i), "/hashed/c" + i + "-" + round)).isEqualTo(200);
+            }
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> targets(recorder, "/hashed/").size() + targets(second, "/hashed/").size() == 32);
+        List<String> first = targets(recorder, "/hashed/");
+        List<String> other = targets(second, "/hashed/");
+        assertThat(first).as("some clients on the first target").isNotEmpty();
+        assertThat(other).as("some clients on the second target").isNotEmpty();
+        for (int i = 1; i <= 16; i++) {
+            assertThat(first.contains("/hashed/c" + i + "-0")).as("client %d stays on one target", i)
+                    .isEqualTo(first.contains("/hashed/c" + i + "-1"));
+        }
+    }
+
+    @Test
+    void aggregationPartsCarryTheClient() throws Exception {
+        proxied("203.0.113.60", "/aggregated");
+        assertThat(forwardedFor("/aggregated-part")).isEqualTo("203.0.113.60");
+    }
+
     /** The header and the request, each byte in its own write: read the same. */
     @Test
     void aHeaderDribbledByteByByte() throws Exception {
@@ -233,6 +278,18 @@ class ClientAddressIntegrationTest {
     }
 
     // ---- helpers ----------------------------------------------------------------------------
+
+    /** One request on a new connection from the balancer, for {@code client}: its status. */
+    private static int proxied(String client, String path) throws IOException {
+        try (RawHttp http = RawHttp.connect(node.proxyPort())) {
+            return http.send("PROXY TCP4 " + client + " 10.0.0.1 40000 80\r\nGET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n")
+                    .readResponse().status();
+        }
+    }
+
+    private static List<String> targets(RecordingUpstream upstream, String prefix) {
+        return upstream.requests().stream().map(RecordingUpstream.Recorded::target).filter(t -> t.startsWith(prefix)).toList();
+    }
 
     private static String forwardedFor(String target) {
         await().atMost(Duration.ofSeconds(5))
