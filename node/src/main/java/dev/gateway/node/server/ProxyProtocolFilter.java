@@ -63,7 +63,11 @@ final class ProxyProtocolFilter extends BaseFilter {
     public NextAction handleRead(FilterChainContext ctx) throws IOException {
         Connection<?> c = ctx.getConnection();
         Progress p = progress.get(c);
-        if (p == null || p.settled) {
+        if (p == null) { // accepted before this chain was the connection's (listeners starting): judged now
+            p = new Progress(addresses.trustsSocketPeer(c));
+            progress.set(c, p);
+        }
+        if (p.settled) {
             return ctx.getInvokeAction();
         }
         if (p.refused) {
