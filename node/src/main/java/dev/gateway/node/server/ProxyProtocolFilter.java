@@ -24,7 +24,8 @@ import org.glassfish.grizzly.filterchain.NextAction;
  *       (the JSON error) and closed ({@code proxy-protocol-untrusted}); any other is passed on
  *       untouched, held back only while its first bytes (at most 12) could still be a signature.</li>
  * </ul>
- * The header is read under the guard's {@code header-timeout}, which runs from the connect.
+ * The header is read under the guard's {@code header-timeout}, which runs from the connect: a
+ * header still incomplete then gets the guard's 408 and the connection closes ({@code header-timeout}).
  * Every reason goes to the listener's {@code rejected} counter.
  */
 final class ProxyProtocolFilter extends BaseFilter {
