@@ -8,9 +8,10 @@ import dev.gateway.config.internal.Check;
  * @param stateDir where the node keeps its last applied shared config (null: nowhere, so a node restarted
  *                 while its whole cluster is down comes back with its file's config); the command line
  *                 defaults it to {@code state/<name>}
+ * @param clientAddress how the real client of a connection is found behind a balancer ({@code node.client-address})
  */
 public record NodeSettings(String name, HostPort listen, TlsListenerConfig tls, AdminSettings admin,
-                           ListenerLimits limits, String stateDir) {
+                           ListenerLimits limits, String stateDir, ClientAddressConfig clientAddress) {
     public static final String DEFAULT_NAME = "gateway";
     public static final HostPort DEFAULT_LISTEN = new HostPort("127.0.0.1", 8080);
 
@@ -20,14 +21,24 @@ public record NodeSettings(String name, HostPort listen, TlsListenerConfig tls, 
         Check.notNull(admin, "admin");
         Check.notNull(limits, "limits");
         Check.that(stateDir == null || !stateDir.isBlank(), "stateDir", stateDir, "a directory path");
+        Check.notNull(clientAddress, "clientAddress");
+    }
+
+    /** Settings with the default {@code client-address} (every client is its socket address). */
+    public NodeSettings(String name, HostPort listen, TlsListenerConfig tls, AdminSettings admin,
+                        ListenerLimits limits, String stateDir) {
+        this(name, listen, tls, admin, limits, stateDir, ClientAddressConfig.defaults());
     }
 
     /** These settings with {@code stateDir} as the state directory. */
     public NodeSettings withStateDir(String dir) {
-        return new NodeSettings(name, listen, tls, admin, limits, dir);
+        return new NodeSettings(name, listen, tls, admin, limits, dir, clientAddress);
     }
 
-    /** Name {@code gateway}, listen 127.0.0.1:8080, admin 127.0.0.1:9901, no TLS, default limits, no state directory. */
+    /**
+     * Name {@code gateway}, listen 127.0.0.1:8080, admin 127.0.0.1:9901, no TLS, default limits, no state
+     * directory, the default client address.
+     */
     public static NodeSettings defaults() {
         return new NodeSettings(DEFAULT_NAME, DEFAULT_LISTEN, null, AdminSettings.defaults(), ListenerLimits.defaults(), null);
     }

@@ -142,7 +142,30 @@ final class DockerGateway implements AutoCloseable {
                     });
             upstreams.put(u, new DockerNode("upstream-" + u, c, network.getId(), http));
         }
-        String config = nodeConfig(spec);
+        GenericContainer<?> h = new GenericContainer<>(DockerImageName.parse(DockerEnv.BASE_IMAGE))
+                .withNetwork(network)
+                .withNetworkAliases("haproxy")
+                .withCopyToContainer(Transferable.of(haproxyConfig(spec.nodes)), "/etc/gateway-haproxy/haproxy.cfg")
+                .withCommand("haproxy", "-W", "-db", "-f", "/etc/gateway-haproxy/haproxy.cfg")
+                .withLabel("dev.gateway.chaos", scenario)
+                .waitingFor(noWait())
+                .withCreateContainerCmdModifier(cmd -> {
+                    cmd.withName("chaos-" + scenario + "-" + runId + "-haproxy");
+                    publishOnLoopback(cmd, 8080, 8404);
+                });
+        haproxy = new DockerNode("haproxy", h, network.getId(), http);
+        for (DockerNode u : upstreams.values()) {
+            u.container().start();
+            u.refresh();
+        }
+        // HAProxy first: the nodes trust its address for PROXY headers, so their config needs it. It starts
+        // with its servers DOWN and unresolved (init-addr none) and finds them through Docker's DNS.
+        haproxy.container().start();
+        haproxy.refresh();
+        if (haproxy.ip() == null) {
+            throw new IllegalStateException("HAProxy has no address on the test network");
+        }
+        String config = nodeConfig(spec, haproxy.ip());
         for (int i = 1; i <= spec.nodes; i++) {
             String name = "gw-" + i;
             GenericContainer<?> c = new GenericContainer<>(DockerEnv.nodeImage())
@@ -162,29 +185,11 @@ final class DockerGateway implements AutoCloseable {
                     });
             nodes.add(new DockerNode(name, c, network.getId(), http));
         }
-        GenericContainer<?> h = new GenericContainer<>(DockerImageName.parse(DockerEnv.BASE_IMAGE))
-                .withNetwork(network)
-                .withNetworkAliases("haproxy")
-                .withCopyToContainer(Transferable.of(haproxyConfig(spec.nodes)), "/etc/gateway-haproxy/haproxy.cfg")
-                .withCommand("haproxy", "-W", "-db", "-f", "/etc/gateway-haproxy/haproxy.cfg")
-                .withLabel("dev.gateway.chaos", scenario)
-                .waitingFor(noWait())
-                .withCreateContainerCmdModifier(cmd -> {
-                    cmd.withName("chaos-" + scenario + "-" + runId + "-haproxy");
-                    publishOnLoopback(cmd, 8080, 8404);
-                });
-        haproxy = new DockerNode("haproxy", h, network.getId(), http);
-        for (DockerNode u : upstreams.values()) {
-            u.container().start();
-            u.refresh();
-        }
         startedNanos = System.nanoTime();
         for (DockerNode n : nodes) {
             n.container().start();
             n.refresh();
         }
-        haproxy.container().start();
-        haproxy.refresh();
     }
 
     private static void publishOnLoopback(com.github.dockerjava.api.command.CreateContainerCmd cmd, int... ports) {
@@ -207,8 +212,11 @@ final class DockerGateway implements AutoCloseable {
         };
     }
 
-    /** The node config: {@code docker/compose/gateway.yaml}'s node and cluster sections, the given shared config. */
-    private String nodeConfig(Spec spec) {
+    /**
+     * The node config: {@code docker/compose/gateway.yaml}'s node and cluster sections (trusting
+     * {@code haproxyIp} to send PROXY headers), the given shared config.
+     */
+    private String nodeConfig(Spec spec, String haproxyIp) {
         String members = java.util.stream.IntStream.rangeClosed(1, spec.nodes)
                 .mapToObj(i -> "gw-" + i + ":5701").collect(Collectors.joining(", "));
         String discovery = spec.multicast ? "multicast: {group: 224.2.2.3, port: 54327}" : "static: [" + members + "]";
@@ -220,6 +228,7 @@ final class DockerGateway implements AutoCloseable {
                     listen: 0.0.0.0:9901
                     token: ${GW_ADMIN_TOKEN}
                   limits: {max-header-bytes: 16384, max-body-bytes: 10485760, header-timeout: 10s, idle-timeout: 60s}
+                  client-address: {proxy-protocol: true, trusted: [%s/32]}
                 cluster:
                   name: chaos-%s-%s
                   listen: 0.0.0.0:5701
@@ -228,8 +237,8 @@ final class DockerGateway implements AutoCloseable {
                   expected-size: %d
                   min-size: %d
                   allow-minority: %s
-                """.formatted(scenario, runId, discovery, spec.nodes, spec.minSize, spec.minSize <= spec.nodes / 2)
-                + spec.shared;
+                """.formatted(haproxyIp, scenario, runId, discovery, spec.nodes, spec.minSize,
+                spec.minSize <= spec.nodes / 2) + spec.shared;
     }
 
     /** {@code docker/compose/haproxy.cfg} with one {@code server gw-N} line per node, as its gw-1 line. */

@@ -2,6 +2,8 @@ package dev.gateway.config.internal;
 
 import dev.gateway.config.AdminSettings;
 import dev.gateway.config.CertificatePair;
+import dev.gateway.config.Cidr;
+import dev.gateway.config.ClientAddressConfig;
 import dev.gateway.config.ClusterSettings;
 import dev.gateway.config.Discovery;
 import dev.gateway.config.HostPort;
@@ -22,7 +24,7 @@ public final class NodeSectionReader {
             return NodeSettings.defaults();
         }
         int mark = n.errors().mark();
-        if (!n.object("name", "listen", "tls", "admin", "limits", "state-dir")) {
+        if (!n.object("name", "listen", "tls", "admin", "limits", "state-dir", "client-address")) {
             return null;
         }
         String name = n.at("name").text(NodeSettings.DEFAULT_NAME);
@@ -31,7 +33,22 @@ public final class NodeSectionReader {
         AdminSettings admin = admin(n.at("admin"));
         ListenerLimits limits = limits(n.at("limits"));
         String stateDir = n.at("state-dir").text();
-        return n.build(mark, () -> new NodeSettings(name, listen, tls, admin, limits, stateDir));
+        ClientAddressConfig clientAddress = clientAddress(n.at("client-address"));
+        return n.build(mark, () -> new NodeSettings(name, listen, tls, admin, limits, stateDir, clientAddress));
+    }
+
+    private static ClientAddressConfig clientAddress(Node n) {
+        if (!n.present()) {
+            return ClientAddressConfig.defaults();
+        }
+        int mark = n.errors().mark();
+        if (!n.object("proxy-protocol", "trusted", "forwarded-header")) {
+            return null;
+        }
+        boolean proxyProtocol = n.at("proxy-protocol").bool(false);
+        List<Cidr> trusted = n.at("trusted").list(c -> c.parse(Cidr::parse, null));
+        String header = n.at("forwarded-header").text();
+        return n.build(mark, () -> new ClientAddressConfig(proxyProtocol, trusted, header));
     }
 
     private static TlsListenerConfig tls(Node n) {

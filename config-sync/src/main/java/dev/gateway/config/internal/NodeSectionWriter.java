@@ -31,7 +31,11 @@ final class NodeSectionWriter {
                         .put("idle-timeout", n.limits().idleTimeout())
                         .put("max-connections", n.limits().maxConnections())
                         .put("drain-timeout", n.limits().drainTimeout()))
-                .put("state-dir", n.stateDir());
+                .put("state-dir", n.stateDir())
+                .put("client-address", Json.object()
+                        .put("proxy-protocol", n.clientAddress().proxyProtocol())
+                        .put("trusted", n.clientAddress().trusted())
+                        .put("forwarded-header", n.clientAddress().forwardedHeader()));
     }
 
     static Json cluster(ClusterSettings c) {

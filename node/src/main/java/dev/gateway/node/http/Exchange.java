@@ -29,6 +29,13 @@ public final class Exchange {
         this.requestId = requestId;
     }
 
+    /**
+     * The client's IP address as the node determined it ({@code node.client-address}): a trusted
+     * balancer's PROXY header or forwarded header, else the socket peer. Every feature that keys
+     * on the client reads it here: {@code ip} rate-limit keys and anonymous consumer keys,
+     * {@code ip-hash} and the consistent-hash fallback, {@code X-Forwarded-For}, the access log's
+     * {@code client_ip}, aggregation parts.
+     */
     public String clientAddress() {
         return clientAddress;
     }

@@ -31,7 +31,10 @@ import org.glassfish.grizzly.http.server.NetworkListener;
  * Once refused, a connection's further bytes are dropped until it closes.
  * One filter before the HTTP codec follows every request on the connection through the raw
  * bytes ({@link HeadScanner}): each head and where its body ends, pipelined or not.
- * Idle keep-alive connections are Grizzly's keep-alive timeout's.
+ * Idle keep-alive connections are Grizzly's keep-alive timeout's. With
+ * {@code node.client-address.proxy-protocol}, {@link ProxyProtocolFilter} sits below this guard
+ * (and below TLS) and has consumed the PROXY header before any byte reaches it; the header
+ * timeout, which runs from the connect, covers that header too.
  */
 final class ListenerGuard implements AddOn {
     static final long SWEEP_MILLIS = 250;

@@ -29,14 +29,17 @@ final class ProxyHttpHandler extends HttpHandler {
     private final FinishedRequests finished;
     private final String hsts;
     private final java.util.function.BooleanSupplier draining;
+    private final ClientAddresses addresses;
 
     /**
      * @param hsts     the {@code Strict-Transport-Security} value of every answer over TLS; null for none
      * @param draining true once the node stops: answers then close their connections
+     * @param addresses the client address of each request: every feature that needs one reads it from the exchange
      */
     ProxyHttpHandler(RuntimeHolder runtimes, Supplier<String> requestIds, long maxBodyBytes, FinishedRequests finished,
-                     String hsts, java.util.function.BooleanSupplier draining) {
+                     String hsts, java.util.function.BooleanSupplier draining, ClientAddresses addresses) {
         this.draining = draining;
+        this.addresses = addresses;
         this.runtimes = runtimes;
         this.requestIds = requestIds;
         this.maxBodyBytes = maxBodyBytes;
@@ -47,7 +50,7 @@ final class ProxyHttpHandler extends HttpHandler {
     @Override
     public void service(Request request, Response response) {
         long start = System.nanoTime();
-        Exchange exchange = new Exchange(request.getRemoteAddr(), request.getScheme(), start, requestIds.get());
+        Exchange exchange = new Exchange(addresses.clientOf(request), request.getScheme(), start, requestIds.get());
         if (hsts != null && request.isSecure()) {
             response.setHeader("Strict-Transport-Security", hsts);
         }

@@ -49,21 +49,22 @@ final class Servers {
     }
 
     static HttpServer proxy(HostPort listen, ListenerLimits limits, TCPNIOTransport transport, HttpHandler handler,
-                            ListenerGuard guard) {
+                            ListenerGuard guard, ClientAddresses addresses) {
         HttpServer server = new HttpServer();
-        server.addListener(proxyListener(PROXY, listen, limits, transport, guard));
+        server.addListener(proxyListener(PROXY, listen, limits, transport, guard, addresses));
         configure(server.getServerConfiguration(), handler);
         return server;
     }
 
     /**
      * Adds the {@code node.tls.listen} listener to the proxy server, before it starts: the same
-     * transport (so the same selector threads), handler, limits and guard as the plain listener,
-     * with Grizzly's SSL filter in front of the HTTP codec.
+     * transport (so the same selector threads), handler, limits, guard and client addresses as the
+     * plain listener, with Grizzly's SSL filter in front of the HTTP codec (and a PROXY header reader
+     * in front of the SSL filter).
      */
     static void addTls(HttpServer proxy, HostPort listen, ListenerLimits limits, TCPNIOTransport transport,
-                       ListenerGuard guard, TlsTermination tls) {
-        NetworkListener listener = proxyListener(TLS, listen, limits, transport, guard);
+                       ListenerGuard guard, ClientAddresses addresses, TlsTermination tls) {
+        NetworkListener listener = proxyListener(TLS, listen, limits, transport, guard, addresses);
         listener.setSecure(true);
         listener.setSSLEngineConfig(tls.engineConfigurator());
         listener.registerAddOn(tls.addOn());
@@ -72,12 +73,14 @@ final class Servers {
     }
 
     private static NetworkListener proxyListener(String name, HostPort listen, ListenerLimits limits,
-                                                 TCPNIOTransport transport, ListenerGuard guard) {
+                                                 TCPNIOTransport transport, ListenerGuard guard,
+                                                 ClientAddresses addresses) {
         NetworkListener listener = new NetworkListener(name, listen.host(), listen.port());
         listener.setTransport(transport);
         // The guard answers 431 at max-header-bytes; Grizzly's own limit is only a backstop.
         listener.setMaxHttpHeaderSize(limits.maxHeaderBytes() + 1024);
         listener.registerAddOn(guard);
+        listener.registerAddOn(addresses.addOn());
         listener.setMaxPendingBytes(MAX_PENDING_WRITE_BYTES);
         listener.getKeepAlive().setIdleTimeoutInSeconds(seconds(limits.idleTimeout().toMillis()));
         listener.getKeepAlive().setMaxRequestsCount(-1);

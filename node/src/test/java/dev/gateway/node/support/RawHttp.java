@@ -45,6 +45,24 @@ public final class RawHttp implements Closeable {
         return new RawHttp(socket);
     }
 
+    /**
+     * Connects from a chosen local address ({@code 127.0.0.5}: any address of 127.0.0.0/8 is this
+     * machine's), so that a node sees a client other than 127.0.0.1.
+     */
+    public static RawHttp connectFrom(String localAddress, int port) throws IOException {
+        Socket socket = new Socket();
+        try {
+            socket.bind(new java.net.InetSocketAddress(InetAddress.getByName(localAddress), 0));
+            socket.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
+            socket.setSoTimeout(5000);
+            socket.setTcpNoDelay(true);
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
+        return new RawHttp(socket);
+    }
+
     /** Opens a connection, sends {@code request}, reads one response, closes. */
     public static Response exchange(int port, String request) throws IOException {
         try (RawHttp http = connect(port)) {
