@@ -7,6 +7,7 @@ import dev.gateway.node.http.GatewayRequest;
 import dev.gateway.node.http.GatewayResponse;
 import dev.gateway.node.http.Headers;
 import dev.gateway.node.observability.FinishedRequests;
+import dev.gateway.node.pipeline.HopByHop;
 import dev.gateway.node.routing.PathNormalizer;
 import dev.gateway.node.runtime.GatewayRuntime;
 import dev.gateway.node.runtime.RuntimeHolder;
@@ -113,11 +114,25 @@ final class ProxyHttpHandler extends HttpHandler {
         return new GrizzlyRequestBody(request.getNIOInputStream(), length, maxBodyBytes);
     }
 
-    private static Headers copyHeaders(MimeHeaders mime) {
+    /**
+     * The client's headers, less the fields its {@code Connection} header names (RFC 9110 7.6.1): those are
+     * hop-by-hop options of the client's own connection, removed here on arrival so that they can never
+     * remove a field the pipeline sets later ({@code X-Consumer-Id}, {@code traceparent}, ...).
+     */
+    static Headers copyHeaders(MimeHeaders mime) {
         int n = mime.size();
         Headers headers = new Headers(n + 6);
+        String connection = null;
         for (int i = 0; i < n; i++) {
-            headers.add(HeaderText.of(mime.getName(i)), HeaderText.of(mime.getValue(i)));
+            String name = HeaderText.of(mime.getName(i));
+            String value = HeaderText.of(mime.getValue(i));
+            if (name.length() == 10 && name.equalsIgnoreCase("Connection")) {
+                connection = connection == null ? value : connection + "," + value;
+            }
+            headers.add(name, value);
+        }
+        if (connection != null) {
+            HopByHop.removeListed(headers, connection);
         }
         return headers;
     }
