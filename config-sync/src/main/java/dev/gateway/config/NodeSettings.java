@@ -5,12 +5,13 @@ import dev.gateway.config.internal.Check;
 /**
  * This node's own bootstrap settings (the {@code node:} section); not shared with the cluster.
  *
+ * @param paths    how request paths are normalized before routing ({@code node.paths})
  * @param stateDir where the node keeps its last applied shared config (null: nowhere, so a node restarted
  *                 while its whole cluster is down comes back with its file's config); the command line
  *                 defaults it to {@code state/<name>}
  */
 public record NodeSettings(String name, HostPort listen, TlsListenerConfig tls, AdminSettings admin,
-                           ListenerLimits limits, String stateDir) {
+                           ListenerLimits limits, String stateDir, PathSettings paths) {
     public static final String DEFAULT_NAME = "gateway";
     public static final HostPort DEFAULT_LISTEN = new HostPort("127.0.0.1", 8080);
 
@@ -20,15 +21,23 @@ public record NodeSettings(String name, HostPort listen, TlsListenerConfig tls, 
         Check.notNull(admin, "admin");
         Check.notNull(limits, "limits");
         Check.that(stateDir == null || !stateDir.isBlank(), "stateDir", stateDir, "a directory path");
+        Check.notNull(paths, "paths");
+    }
+
+    /** With the default {@link PathSettings}. */
+    public NodeSettings(String name, HostPort listen, TlsListenerConfig tls, AdminSettings admin,
+                        ListenerLimits limits, String stateDir) {
+        this(name, listen, tls, admin, limits, stateDir, PathSettings.defaults());
     }
 
     /** These settings with {@code stateDir} as the state directory. */
     public NodeSettings withStateDir(String dir) {
-        return new NodeSettings(name, listen, tls, admin, limits, dir);
+        return new NodeSettings(name, listen, tls, admin, limits, dir, paths);
     }
 
     /** Name {@code gateway}, listen 127.0.0.1:8080, admin 127.0.0.1:9901, no TLS, default limits, no state directory. */
     public static NodeSettings defaults() {
-        return new NodeSettings(DEFAULT_NAME, DEFAULT_LISTEN, null, AdminSettings.defaults(), ListenerLimits.defaults(), null);
+        return new NodeSettings(DEFAULT_NAME, DEFAULT_LISTEN, null, AdminSettings.defaults(), ListenerLimits.defaults(), null,
+                PathSettings.defaults());
     }
 }

@@ -8,6 +8,7 @@ import dev.gateway.config.HostPort;
 import dev.gateway.config.ListenerLimits;
 import dev.gateway.config.Multicast;
 import dev.gateway.config.NodeSettings;
+import dev.gateway.config.PathSettings;
 import dev.gateway.config.TlsListenerConfig;
 import java.util.List;
 
@@ -22,7 +23,7 @@ public final class NodeSectionReader {
             return NodeSettings.defaults();
         }
         int mark = n.errors().mark();
-        if (!n.object("name", "listen", "tls", "admin", "limits", "state-dir")) {
+        if (!n.object("name", "listen", "tls", "admin", "limits", "state-dir", "paths")) {
             return null;
         }
         String name = n.at("name").text(NodeSettings.DEFAULT_NAME);
@@ -31,12 +32,27 @@ public final class NodeSectionReader {
         AdminSettings admin = admin(n.at("admin"));
         ListenerLimits limits = limits(n.at("limits"));
         String stateDir = n.at("state-dir").text();
-        return n.build(mark, () -> new NodeSettings(name, listen, tls, admin, limits, stateDir));
+        PathSettings paths = paths(n.at("paths"));
+        return n.build(mark, () -> new NodeSettings(name, listen, tls, admin, limits, stateDir, paths));
+    }
+
+    private static PathSettings paths(Node n) {
+        if (!n.present()) {
+            return PathSettings.defaults();
+        }
+        int mark = n.errors().mark();
+        if (!n.object("merge-slashes", "escaped-slashes")) {
+            return null;
+        }
+        boolean merge = n.at("merge-slashes").bool(true);
+        PathSettings.EscapedSlashes escaped = n.at("escaped-slashes").parse(PathSettings.EscapedSlashes::parse,
+                PathSettings.EscapedSlashes.REJECT);
+        return n.build(mark, () -> new PathSettings(merge, escaped));
     }
 
     private static TlsListenerConfig tls(Node n) {
         int mark = n.errors().mark();
-        if (!n.object("listen", "certificates", "hsts")) {
+        if (!n.object("listen", "certificates", "hsts", "redirect-host")) {
             return null;
         }
         HostPort listen = n.at("listen").required() ? n.at("listen").parse(HostPort::parse, null) : null;
@@ -52,7 +68,8 @@ public final class NodeSectionReader {
             return c.build(m, () -> new CertificatePair(cert, key));
         });
         TlsListenerConfig.Hsts hsts = hsts(n.at("hsts"));
-        return n.build(mark, () -> new TlsListenerConfig(listen, pairs, hsts));
+        String redirectHost = n.at("redirect-host").text();
+        return n.build(mark, () -> new TlsListenerConfig(listen, pairs, hsts, redirectHost));
     }
 
     private static TlsListenerConfig.Hsts hsts(Node n) {

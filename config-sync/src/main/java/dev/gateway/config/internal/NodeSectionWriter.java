@@ -18,6 +18,7 @@ final class NodeSectionWriter {
                         .put("include-subdomains", n.tls().hsts().includeSubdomains())
                         .put("preload", n.tls().hsts().preload()));
             }
+            tls.put("redirect-host", n.tls().redirectHost());
         }
         return Json.object()
                 .put("name", n.name())
@@ -31,7 +32,9 @@ final class NodeSectionWriter {
                         .put("idle-timeout", n.limits().idleTimeout())
                         .put("max-connections", n.limits().maxConnections())
                         .put("drain-timeout", n.limits().drainTimeout()))
-                .put("state-dir", n.stateDir());
+                .put("state-dir", n.stateDir())
+                .put("paths", Json.object().put("merge-slashes", n.paths().mergeSlashes())
+                        .put("escaped-slashes", n.paths().escapedSlashes().configName()));
     }
 
     static Json cluster(ClusterSettings c) {
