@@ -30,14 +30,17 @@ final class ProxyHttpHandler extends HttpHandler {
     private final FinishedRequests finished;
     private final String hsts;
     private final java.util.function.BooleanSupplier draining;
+    private final PathNormalizer paths;
 
     /**
      * @param hsts     the {@code Strict-Transport-Security} value of every answer over TLS; null for none
      * @param draining true once the node stops: answers then close their connections
+     * @param paths    normalizes each request's path; the path it gives is routed and forwarded alike
      */
     ProxyHttpHandler(RuntimeHolder runtimes, Supplier<String> requestIds, long maxBodyBytes, FinishedRequests finished,
-                     String hsts, java.util.function.BooleanSupplier draining) {
+                     String hsts, java.util.function.BooleanSupplier draining, PathNormalizer paths) {
         this.draining = draining;
+        this.paths = paths;
         this.runtimes = runtimes;
         this.requestIds = requestIds;
         this.maxBodyBytes = maxBodyBytes;
@@ -63,7 +66,8 @@ final class ProxyHttpHandler extends HttpHandler {
             return;
         }
         String method = request.getRequest().getMethod().getMethodString();
-        String rawPath = request.getRequestURI();
+        // one char per byte, as received: the access log shows it, the normalizer judges it
+        String rawPath = HeaderText.of(request.getRequest().getRequestURIRef().getRequestURIBC());
         ResponseWriter writer = new ResponseWriter(response, (status, bytes) -> {
             try {
                 finished.finished(exchange, method, rawPath, status, bytes, runtime.accessLogEnabled());
@@ -71,8 +75,8 @@ final class ProxyHttpHandler extends HttpHandler {
                 runtime.exit();
             }
         });
-        String path = PathNormalizer.normalize(request.getRequestURI());
-        GatewayResponse early = checkRequest(request, path, exchange);
+        String path = paths.normalize(rawPath);
+        GatewayResponse early = checkRequest(request, rawPath, path, exchange);
         if (early != null) {
             writer.write(early);
             return;
@@ -87,13 +91,13 @@ final class ProxyHttpHandler extends HttpHandler {
     }
 
     /**
-     * Refuses what the pipeline must not see: a target that is not an absolute path, and a
+     * Refuses what the pipeline must not see: a path the {@link PathNormalizer} refuses, and a
      * declared body over the limit (the connection then closes: its body is not read). Ambiguous
      * framing never gets here: {@link ListenerGuard} refuses it on the raw bytes.
      */
-    private GatewayResponse checkRequest(Request request, String path, Exchange exchange) {
+    private GatewayResponse checkRequest(Request request, String rawPath, String path, Exchange exchange) {
         if (path == null) {
-            return ErrorResponses.of(400, "request target must be an absolute path", exchange.requestId());
+            return ErrorResponses.of(400, paths.refusal(rawPath), exchange.requestId());
         }
         if (request.getContentLengthLong() > maxBodyBytes) {
             return closing(ErrorResponses.of(413, "request body larger than " + maxBodyBytes + " bytes", exchange.requestId()));
