@@ -13,6 +13,10 @@ import dev.gateway.node.runtime.GatewayRuntime;
 import dev.gateway.node.runtime.RuntimeHolder;
 import java.util.function.Supplier;
 import org.glassfish.grizzly.http.HttpRequestPacket;
+import org.glassfish.grizzly.http.Protocol;
+import org.glassfish.grizzly.http.io.NIOInputStream;
+import org.glassfish.grizzly.http.util.Header;
+import org.glassfish.grizzly.http.util.HttpStatus;
 import org.glassfish.grizzly.http.server.HttpHandler;
 import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.grizzly.http.server.Response;
@@ -24,6 +28,8 @@ import org.glassfish.grizzly.http.util.MimeHeaders;
  * selector thread it runs on.
  */
 final class ProxyHttpHandler extends HttpHandler {
+    /** Of a request body left unread by an early answer, at most this much is read and dropped to keep the connection. */
+    static final long MAX_DRAIN_BYTES = 64 * 1024;
     private final RuntimeHolder runtimes;
     private final Supplier<String> requestIds;
     private final long maxBodyBytes;
@@ -75,19 +81,45 @@ final class ProxyHttpHandler extends HttpHandler {
                 runtime.exit();
             }
         });
+        HttpRequestPacket packet = request.getRequest();
+        GrizzlyRequestBody body = bodyOf(request, packet, response);
         String path = paths.normalize(rawPath);
         GatewayResponse early = checkRequest(request, rawPath, path, exchange);
         if (early != null) {
-            writer.write(early);
+            answer(writer, early, body);
             return;
         }
-        HttpRequestPacket packet = request.getRequest();
         String query = request.getQueryString();
         GatewayRequest gatewayRequest = new GatewayRequest(exchange, method,
                 path, query == null || query.isEmpty() ? null : query,
-                copyHeaders(packet.getHeaders()), bodyOf(request, packet));
+                copyHeaders(packet.getHeaders()), body == null ? Body.empty() : body);
         runtime.handle(gatewayRequest).whenComplete((r, failure) ->
-                writer.write(failure == null ? r : ErrorResponses.fromFailure(failure, exchange)));
+                answer(writer, failure == null ? r : ErrorResponses.fromFailure(failure, exchange), body));
+    }
+
+    /**
+     * The 100 Continue of a Content-Length body is the gateway's to send, once the request is admitted (see
+     * {@link GrizzlyRequestBody}): Grizzly's default sends it before the handler runs, so that a client would
+     * upload its body to a request about to be refused. Other expectations keep Grizzly's 417.
+     */
+    @Override
+    protected boolean sendAcknowledgment(Request request, Response response) throws java.io.IOException {
+        if ("100-continue".equalsIgnoreCase(request.getHeader(Header.Expect))) {
+            return true;
+        }
+        return super.sendAcknowledgment(request, response);
+    }
+
+    /**
+     * Writes an answer; one given while the request body is still unread by the pipeline closes the connection
+     * when the client still waits for its 100 Continue or more than {@link #MAX_DRAIN_BYTES} would have to be
+     * drained (see {@link GrizzlyRequestBody#leavesTooMuchUnread}).
+     */
+    private static void answer(ResponseWriter writer, GatewayResponse response, GrizzlyRequestBody body) {
+        if (body != null && body.leavesTooMuchUnread(MAX_DRAIN_BYTES)) {
+            writer.closeWhenDone();
+        }
+        writer.write(response);
     }
 
     /**
@@ -110,12 +142,26 @@ final class ProxyHttpHandler extends HttpHandler {
         return response;
     }
 
-    private Body bodyOf(Request request, HttpRequestPacket packet) {
+    /** The request's body, null when it has none; it owes a 100 Continue when the client asked and has not started it. */
+    private GrizzlyRequestBody bodyOf(Request request, HttpRequestPacket packet, Response response) {
         long length = request.getContentLengthLong();
         if (length == 0 || (length < 0 && !packet.isChunked())) {
-            return Body.empty();
+            return null;
         }
-        return new GrizzlyRequestBody(request.getNIOInputStream(), length, maxBodyBytes);
+        NIOInputStream input = request.getNIOInputStream();
+        // A chunked request reaches this handler only once its first chunk is in, which the client sends after a
+        // 100: Grizzly's codec sends that one itself, at once. Only a Content-Length body's 100 is the gateway's.
+        boolean owesContinue = length > 0 && packet.getProtocol() == Protocol.HTTP_1_1
+                && "100-continue".equalsIgnoreCase(packet.getHeader(Header.Expect))
+                && input.readyData() == 0 && !input.isFinished();
+        return new GrizzlyRequestBody(input, length, maxBodyBytes, owesContinue ? () -> sendContinue(response) : null);
+    }
+
+    /** The interim 100, through Grizzly's codec; it need not have marked the request as awaiting it. */
+    private static void sendContinue(Response response) throws java.io.IOException {
+        response.setStatus(HttpStatus.CONINTUE_100);
+        response.getResponse().setAcknowledgement(true);
+        response.getOutputBuffer().acknowledge();
     }
 
     /**
