@@ -95,6 +95,15 @@ class HeaderAbuseTest {
         assertThat(recorder.lastRequest().header("X-Kept")).isEqualTo("1");
     }
 
+    @Test
+    void hostIsNeverRemovedByConnection() throws Exception {
+        RawHttp.Response response = RawHttp.exchange(node.proxyPort(), "GET /a HTTP/1.1\r\nHost: client.example\r\n"
+                + "Connection: Host, close\r\n\r\n");
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(recorder.lastRequest().header("X-Forwarded-Host")).isEqualTo("client.example");
+    }
+
     // ---- Host: exactly one, valid, and the same as an absolute-form target's authority -----------------
 
     @Test
