@@ -214,6 +214,31 @@ public final class PathNormalizer {
         return true;
     }
 
+    /**
+     * {@code path} without its path parameters ({@code /a;v=1/b;x} gives {@code /a/b}): the path Tomcat and Spring
+     * route, whatever the parameters say. The same instance when it has none.
+     */
+    public static String withoutParameters(String path) {
+        int semicolon = path.indexOf(';');
+        if (semicolon < 0) {
+            return path;
+        }
+        StringBuilder bare = new StringBuilder(path.length());
+        boolean skipping = false;
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c == '/') {
+                skipping = false;
+            } else if (c == ';') {
+                skipping = true;
+            }
+            if (!skipping) {
+                bare.append(c);
+            }
+        }
+        return bare.toString();
+    }
+
     private static boolean unreserved(char c) {
         return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
                 || c == '-' || c == '.' || c == '_' || c == '~';

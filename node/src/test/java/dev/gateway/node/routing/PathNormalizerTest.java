@@ -136,6 +136,12 @@ class PathNormalizerTest {
         assertThat(PathNormalizer.defaults().normalize("/a|b{c}")).isEqualTo("/a%7Cb%7Bc%7D");
     }
 
+    @ParameterizedTest(name = "{0} without parameters is {1}")
+    @CsvSource({"/a;v=1/b;x, /a/b", "/a/b, /a/b", "/;x/, //", "/a;, /a", "/admin;x=1/secret, /admin/secret"})
+    void pathParametersAreLeftOutAsTomcatAndSpringDo(String path, String bare) {
+        assertThat(PathNormalizer.withoutParameters(path)).isEqualTo(bare);
+    }
+
     @ParameterizedTest(name = "''{0}'' is not an origin-form path")
     @NullAndEmptySource
     @ValueSource(strings = {"*", "a/b", "http://example.com/a", "%2Fa", " /a"})
