@@ -65,10 +65,12 @@ final class ProxyHttpHandler extends HttpHandler {
             response.getResponse().getProcessingState().setKeepAlive(false);
         }
         response.suspend();
+        HttpRequestPacket packet = request.getRequest();
+        GrizzlyRequestBody body = bodyOf(request, packet, response);
         GatewayRuntime runtime = runtimes.enter();
         if (runtime == null) {
-            new ResponseWriter(response, (status, bytes) -> { })
-                    .write(ErrorResponses.of(503, "gateway not ready", exchange.requestId()));
+            answer(new ResponseWriter(response, (status, bytes) -> { }),
+                    ErrorResponses.of(503, "gateway not ready", exchange.requestId()), body);
             return;
         }
         String method = request.getRequest().getMethod().getMethodString();
@@ -81,8 +83,6 @@ final class ProxyHttpHandler extends HttpHandler {
                 runtime.exit();
             }
         });
-        HttpRequestPacket packet = request.getRequest();
-        GrizzlyRequestBody body = bodyOf(request, packet, response);
         String path = paths.normalize(rawPath);
         GatewayResponse early = checkRequest(request, rawPath, path, exchange);
         if (early != null) {
