@@ -168,7 +168,8 @@ public final class GatewayNode implements AutoCloseable {
         RuntimeCompiler compiler = new RuntimeCompiler(servers.upstreamClient(), config.node().name(),
                 RequestIds::random128, new HealthRegistry(), timer,
                 new RateLimiting(shared, local, metrics, expectedSize), breakers, resilienceMetrics).withCaches(caches)
-                .withHttpsPort(servers.tlsPort());
+                .withHttpsPort(servers.tlsPort())
+                .withRedirectHost(config.node().tls() == null ? null : config.node().tls().redirectHost());
         RuntimeApplier applier = new RuntimeApplier(compiler, runtimes,
                 runtime -> {
                     registerUpstreamGauges(metrics, runtime, servers);

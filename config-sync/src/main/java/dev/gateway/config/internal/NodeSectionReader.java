@@ -10,6 +10,7 @@ import dev.gateway.config.HostPort;
 import dev.gateway.config.ListenerLimits;
 import dev.gateway.config.Multicast;
 import dev.gateway.config.NodeSettings;
+import dev.gateway.config.PathSettings;
 import dev.gateway.config.TlsListenerConfig;
 import java.util.List;
 
@@ -24,7 +25,7 @@ public final class NodeSectionReader {
             return NodeSettings.defaults();
         }
         int mark = n.errors().mark();
-        if (!n.object("name", "listen", "tls", "admin", "limits", "state-dir", "client-address")) {
+        if (!n.object("name", "listen", "tls", "admin", "limits", "state-dir", "client-address", "paths")) {
             return null;
         }
         String name = n.at("name").text(NodeSettings.DEFAULT_NAME);
@@ -34,7 +35,8 @@ public final class NodeSectionReader {
         ListenerLimits limits = limits(n.at("limits"));
         String stateDir = n.at("state-dir").text();
         ClientAddressConfig clientAddress = clientAddress(n.at("client-address"));
-        return n.build(mark, () -> new NodeSettings(name, listen, tls, admin, limits, stateDir, clientAddress));
+        PathSettings paths = paths(n.at("paths"));
+        return n.build(mark, () -> new NodeSettings(name, listen, tls, admin, limits, stateDir, clientAddress, paths));
     }
 
     private static ClientAddressConfig clientAddress(Node n) {
@@ -51,9 +53,23 @@ public final class NodeSectionReader {
         return n.build(mark, () -> new ClientAddressConfig(proxyProtocol, trusted, header));
     }
 
+    private static PathSettings paths(Node n) {
+        if (!n.present()) {
+            return PathSettings.defaults();
+        }
+        int mark = n.errors().mark();
+        if (!n.object("merge-slashes", "escaped-slashes")) {
+            return null;
+        }
+        boolean merge = n.at("merge-slashes").bool(true);
+        PathSettings.EscapedSlashes escaped = n.at("escaped-slashes").parse(PathSettings.EscapedSlashes::parse,
+                PathSettings.EscapedSlashes.REJECT);
+        return n.build(mark, () -> new PathSettings(merge, escaped));
+    }
+
     private static TlsListenerConfig tls(Node n) {
         int mark = n.errors().mark();
-        if (!n.object("listen", "certificates", "hsts")) {
+        if (!n.object("listen", "certificates", "hsts", "redirect-host")) {
             return null;
         }
         HostPort listen = n.at("listen").required() ? n.at("listen").parse(HostPort::parse, null) : null;
@@ -69,7 +85,8 @@ public final class NodeSectionReader {
             return c.build(m, () -> new CertificatePair(cert, key));
         });
         TlsListenerConfig.Hsts hsts = hsts(n.at("hsts"));
-        return n.build(mark, () -> new TlsListenerConfig(listen, pairs, hsts));
+        String redirectHost = n.at("redirect-host").text();
+        return n.build(mark, () -> new TlsListenerConfig(listen, pairs, hsts, redirectHost));
     }
 
     private static TlsListenerConfig.Hsts hsts(Node n) {

@@ -18,6 +18,7 @@ final class NodeSectionWriter {
                         .put("include-subdomains", n.tls().hsts().includeSubdomains())
                         .put("preload", n.tls().hsts().preload()));
             }
+            tls.put("redirect-host", n.tls().redirectHost());
         }
         return Json.object()
                 .put("name", n.name())
@@ -35,7 +36,9 @@ final class NodeSectionWriter {
                 .put("client-address", Json.object()
                         .put("proxy-protocol", n.clientAddress().proxyProtocol())
                         .put("trusted", n.clientAddress().trusted())
-                        .put("forwarded-header", n.clientAddress().forwardedHeader()));
+                        .put("forwarded-header", n.clientAddress().forwardedHeader()))
+                .put("paths", Json.object().put("merge-slashes", n.paths().mergeSlashes())
+                        .put("escaped-slashes", n.paths().escapedSlashes().configName()));
     }
 
     static Json cluster(ClusterSettings c) {

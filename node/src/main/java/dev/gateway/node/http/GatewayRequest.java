@@ -8,7 +8,7 @@ import java.util.Objects;
  * is the request's own multimap, so change a {@link Headers#copy()} and pass it with
  * {@link #withHeaders}.
  *
- * @param path  the normalized path, still percent-encoded as received
+ * @param path  the normalized path (see {@code routing.PathNormalizer}): routed and forwarded alike
  * @param query the raw query string without {@code ?}, or null
  */
 public record GatewayRequest(Exchange exchange, String method, String path, String query,

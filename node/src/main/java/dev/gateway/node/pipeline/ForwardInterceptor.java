@@ -113,14 +113,15 @@ public final class ForwardInterceptor implements Interceptor {
     }
 
     /**
-     * The upstream request's headers, built in one pass over the client's: hop-by-hop fields,
+     * The upstream request's headers, built in one pass over the client's: hop-by-hop fields (the fields the
+     * client's {@code Connection} named are gone already: removed on arrival, so that they cannot remove what
+     * the pipeline added),
      * framing ({@code Content-Length}: the client frames the body itself), {@code Expect} (the
      * gateway has answered 100-continue already) and the fields the gateway sets are left out.
      */
     private Headers proxiedHeaders(GatewayRequest request, UpstreamTarget target) {
         Headers in = request.headers();
         Headers out = new Headers(in.size() + 6);
-        String connection = null;
         String originalHost = null;
         String forwardedFor = null;
         String previousVia = null;
@@ -128,10 +129,7 @@ public final class ForwardInterceptor implements Interceptor {
             String name = in.name(i);
             String value = in.value(i);
             if (HopByHop.isHopByHop(name)) {
-                if (name.length() == 10 && name.equalsIgnoreCase("Connection")) {
-                    connection = connection == null ? value : connection + "," + value;
-                }
-                continue;
+                continue; // the fields Connection named went on arrival, before the pipeline added its own
             }
             switch (name.length()) {
                 case 4 -> {
@@ -176,9 +174,6 @@ public final class ForwardInterceptor implements Interceptor {
                 }
             }
             out.add(name, value);
-        }
-        if (connection != null) {
-            HopByHop.removeListed(out, connection);
         }
         Exchange exchange = request.exchange();
         out.add("Host", preserveHost && originalHost != null ? originalHost : target.hostHeader());

@@ -33,14 +33,17 @@ public final class HopByHop {
         }
     }
 
-    /** Removes the fields a {@code Connection} value names ({@code close} and {@code keep-alive} name none that remain). */
-    static void removeListed(Headers headers, String connection) {
+    /**
+     * Removes the fields a {@code Connection} value names ({@code close} and {@code keep-alive} name none that
+     * remain). {@code Host} is never removed: it names the target, not a connection option, and routing reads it.
+     */
+    public static void removeListed(Headers headers, String connection) {
         int start = 0;
         while (start < connection.length()) {
             int comma = connection.indexOf(',', start);
             int end = comma < 0 ? connection.length() : comma;
             String token = connection.substring(start, end).trim();
-            if (!token.isEmpty()) {
+            if (!token.isEmpty() && !token.equalsIgnoreCase("Host")) {
                 headers.remove(token);
             }
             start = end + 1;

@@ -9,6 +9,7 @@ import dev.gateway.node.http.GatewayRequest;
 import dev.gateway.node.http.GatewayResponse;
 import dev.gateway.node.http.Headers;
 import dev.gateway.node.pipeline.RealChain;
+import dev.gateway.node.routing.PathNormalizer;
 import dev.gateway.node.routing.Route;
 import dev.gateway.node.routing.Router;
 import dev.gateway.node.upstream.UpstreamGroup;
@@ -70,12 +71,19 @@ public final class GatewayRuntime implements AutoCloseable {
     /**
      * Routes and runs one request. Never fails: every failure becomes the gateway's JSON error
      * response (404 no route, 405 with {@code Allow}, statuses of {@code GatewayException}s,
-     * 500 for bugs).
+     * 500 for bugs). A path whose route changes when its path parameters ({@code ;...}) are left out is
+     * refused (400): an upstream that drops them (Tomcat, Spring) would serve another route than the one matched.
      */
     public CompletionStage<GatewayResponse> handle(GatewayRequest request) {
         Exchange exchange = request.exchange();
         Route route = router.match(request.method(), request.headers().get("Host"), request.path(),
                 request.headers(), request.query());
+        if (request.path().indexOf(';') >= 0 && route != router.match(request.method(), request.headers().get("Host"),
+                PathNormalizer.withoutParameters(request.path()), request.headers(), request.query())) {
+            // Tomcat and Spring drop path parameters before routing: /admin;x/a would reach their /admin/a
+            return CompletableFuture.completedFuture(ErrorResponses.of(400, "path parameters (;) change the route of "
+                    + request.path() + ": send the path without them", exchange.requestId()));
+        }
         if (route == null) {
             return CompletableFuture.completedFuture(noRoute(request));
         }

@@ -58,6 +58,7 @@ public final class RuntimeCompiler {
     private final ResilienceEvents resilienceEvents;
     private ResponseCaches caches;
     private int httpsPort = -1;
+    private String redirectHost;
 
     public RuntimeCompiler(UpstreamClient client, String nodeName, Supplier<String> correlationIds,
                            HealthRegistry health, ScheduledExecutorService timer, RateLimiting rateLimiting) {
@@ -88,6 +89,15 @@ public final class RuntimeCompiler {
      */
     public RuntimeCompiler withHttpsPort(int port) {
         this.httpsPort = port;
+        return this;
+    }
+
+    /**
+     * {@code node.tls.redirect-host}: where {@code redirect-to-https} routes without a host condition send plain
+     * requests; null (the default) makes them answer 421 rather than redirect to a host the client named.
+     */
+    public RuntimeCompiler withRedirectHost(String host) {
+        this.redirectHost = host;
         return this;
     }
 
@@ -160,7 +170,7 @@ public final class RuntimeCompiler {
                                       Interceptor rateLimits) {
         List<Interceptor> chain = new ArrayList<>();
         if (route.redirectToHttps() && httpsPort > 0) {
-            chain.add(new RedirectToHttpsInterceptor(httpsPort));
+            chain.add(new RedirectToHttpsInterceptor(httpsPort, route.match().host(), redirectHost));
         }
         if (tracing) {
             chain.add(traceContext);

@@ -7,6 +7,8 @@ import java.nio.ByteBuffer;
 import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.ReadHandler;
 import org.glassfish.grizzly.http.io.NIOInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A client's request body, read as it arrives (never whole) through Grizzly's non-blocking
@@ -18,11 +20,21 @@ import org.glassfish.grizzly.http.io.NIOInputStream;
  * of known length ends with the chunk that completes it (its {@code last} set), whether or not
  * Grizzly's own end signal follows: sinks that finish a request on {@code last} (and release a
  * pooled upstream connection then) must not depend on that signal.
+ *
+ * <p>A client that sent {@code Expect: 100-continue} with a Content-Length body gets its {@code 100 Continue}
+ * when the body is first subscribed: only once authentication, rate limits and the rest of the pipeline have let
+ * the request through to its upstream. A request refused before never gets one, and its body is never read. (A
+ * chunked body's 100 is Grizzly's, sent at once: Grizzly passes a chunked request on only with its first chunk.)
  */
 final class GrizzlyRequestBody implements Body, ReadHandler {
+    private static final Logger log = LoggerFactory.getLogger(GrizzlyRequestBody.class);
+
     private final NIOInputStream input;
     private final long length;
     private final long maxBytes;
+    /** Sends {@code 100 Continue}; null when the client did not ask for one (or has started its body). */
+    private Continuation continuation;
+    private boolean discarded;
     private BodySink sink;
     private long received;
     private boolean paused;
@@ -30,10 +42,42 @@ final class GrizzlyRequestBody implements Body, ReadHandler {
     /** The end of the input, reported while paused: delivered on {@link #resume()}. */
     private Buffer endWhilePaused;
 
-    GrizzlyRequestBody(NIOInputStream input, long length, long maxBytes) {
+    /** Writes the interim {@code 100 Continue} on the request's connection. */
+    interface Continuation {
+        void sendContinue() throws java.io.IOException;
+    }
+
+    /**
+     * @param continuation sends {@code 100 Continue} when the body is first subscribed (the request has been
+     *                     admitted and is being forwarded); null when no 100 is owed
+     */
+    GrizzlyRequestBody(NIOInputStream input, long length, long maxBytes, Continuation continuation) {
         this.input = input;
         this.length = length;
         this.maxBytes = maxBytes;
+        this.continuation = continuation;
+    }
+
+    /**
+     * Whether answering now, with this body not read by the pipeline, should close the connection: the client
+     * still waits for a {@code 100 Continue} (its body never comes: RFC 9110 10.1.1), or more than
+     * {@code maxDrain} bytes of it have not arrived yet (a chunked body whose end has not arrived counts as
+     * more). Otherwise Grizzly drains what remains and the connection serves the next request.
+     */
+    synchronized boolean leavesTooMuchUnread(long maxDrain) {
+        if (sink != null && !discarded) {
+            return false; // read by the pipeline, whole or as it streams
+        }
+        if (continuation != null) {
+            return true;
+        }
+        if (input.isFinished()) {
+            return false;
+        }
+        if (length < 0) {
+            return true;
+        }
+        return length - received - input.readyData() > maxDrain;
     }
 
     @Override
@@ -47,6 +91,16 @@ final class GrizzlyRequestBody implements Body, ReadHandler {
             throw new IllegalStateException("body already subscribed");
         }
         sink = newSink;
+        Continuation owed = continuation;
+        continuation = null;
+        if (owed != null) {
+            try {
+                owed.sendContinue();
+            } catch (java.io.IOException | RuntimeException e) {
+                // the client gets its answer or a closed connection all the same; nothing to undo here
+                log.debug("100 Continue not sent", e);
+            }
+        }
         input.notifyAvailable(this);
     }
 
@@ -67,6 +121,7 @@ final class GrizzlyRequestBody implements Body, ReadHandler {
     @Override
     public synchronized void discard() {
         done = true; // Grizzly skips what remains of the body before the next request.
+        discarded = true;
     }
 
     @Override

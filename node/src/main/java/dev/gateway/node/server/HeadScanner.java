@@ -1,5 +1,6 @@
 package dev.gateway.node.server;
 
+import java.nio.charset.StandardCharsets;
 import org.glassfish.grizzly.Buffer;
 
 /**
@@ -10,7 +11,10 @@ import org.glassfish.grizzly.Buffer;
  * or ambiguous framing (Content-Length beside Transfer-Encoding, or Content-Length twice: the
  * request smuggling vectors of RFC 9112 6.3 and 11.2), or a Transfer-Encoding other than plain
  * {@code chunked} in HTTP/1.1 (RFC 9112 6.1, 6.3: whose body's end a codec may not find where
- * the client meant).
+ * the client meant). The Host header is judged here too (RFC 9112 3.2, 3.2.2): exactly one in HTTP/1.1, a
+ * valid {@code host[:port]}, the same authority as an absolute-form target (which Grizzly would otherwise put
+ * silently in Host's place); and header values may hold no control character but HTAB (a bare CR or a NUL
+ * is read differently by different parsers).
  */
 final class HeadScanner {
     static final int MORE = 0;
@@ -26,6 +30,18 @@ final class HeadScanner {
     static final int UNSUPPORTED_TRANSFER_CODING = 8;
     /** A chunk-size line that is not hex digits (RFC 9112 7.1), or a chunk not followed by CRLF. */
     static final int BAD_CHUNK = 9;
+    /** More than one Host field line (RFC 9112 3.2). */
+    static final int DUPLICATE_HOST = 10;
+    /** An HTTP/1.1 request without Host (RFC 9112 3.2). */
+    static final int MISSING_HOST = 11;
+    /** A Host value that is not {@code host[:port]} (RFC 9110 7.2): no '/', '@', '?', '#', '\\', white space. */
+    static final int BAD_HOST = 12;
+    /** A Host that names another authority than the absolute-form request target (RFC 9112 3.2.2). */
+    static final int HOST_MISMATCH = 13;
+    /** An absolute-form request target that is not {@code http(s)://host[:port]...}, or has userinfo (RFC 9110 4.2.4). */
+    static final int BAD_TARGET_AUTHORITY = 14;
+    /** A control character (CTL other than HTAB: NUL, a bare CR, ESC, DEL...) in a header field value (RFC 9110 5.5). */
+    static final int CONTROL_CHARACTER = 15;
 
     /** Phases of {@link HeadState#phase}. */
     static final int HEAD = 0;
@@ -41,6 +57,18 @@ final class HeadScanner {
     private static final byte[] CONTENT_LENGTH = "content-length:".getBytes();
     private static final byte[] TRANSFER_ENCODING = "transfer-encoding:".getBytes();
     private static final byte[] CHUNKED = "chunked".getBytes();
+    private static final byte[] HOST = "host:".getBytes();
+    private static final byte[] HTTP = "http".getBytes();
+    private static final byte[] HTTP_SCHEME = "http://".getBytes();
+    private static final byte[] HTTPS_SCHEME = "https://".getBytes();
+    /** Bytes of a Host value: unreserved, pct-encoded and sub-delims (reg-name), ':' (port), '[' ']' (IP-literal). */
+    private static final boolean[] HOST_CHARS = new boolean[128];
+
+    static {
+        for (char c : "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~%!$&'()*+,;=:[]".toCharArray()) {
+            HOST_CHARS[c] = true;
+        }
+    }
 
     private HeadScanner() {
     }
@@ -195,9 +223,12 @@ final class HeadScanner {
             }
             s.pastRequestLine = true;
             s.http10 = line[length - 1] == '0';
-            return MORE;
+            return requestTarget(s, line, length);
         }
         if (length == 0) {
+            if (s.hosts == 0 && !s.http10) {
+                return MISSING_HOST;
+            }
             if (s.contentLengths > 1 || (s.contentLengths == 1 && s.transferEncoding)) {
                 return AMBIGUOUS_FRAMING;
             }
@@ -219,18 +250,118 @@ final class HeadScanner {
         if (colon == 0 || colon >= length || line[colon] != ':') {
             return BAD_HEADER_LINE; // no field name, or white space or junk before the colon
         }
+        for (int i = colon + 1; i < length; i++) {
+            byte b = line[i];
+            if ((b >= 0 && b < 0x20 && b != '\t') || b == 0x7f) {
+                return CONTROL_CHARACTER;
+            }
+        }
+        if (colon == 4 && startsWithIgnoreCase(line, length, HOST)) {
+            return host(s, line, colon + 1, length);
+        }
         if (startsWithIgnoreCase(line, length, CONTENT_LENGTH)) {
             if (!digitsOnly(line, colon + 1, length)) {
                 return BAD_HEADER_LINE;
             }
             s.contentLengths++;
             s.contentLength = Long.parseLong(new String(line, colon + 1, length - colon - 1,
-                    java.nio.charset.StandardCharsets.ISO_8859_1).trim());
+                    StandardCharsets.ISO_8859_1).trim());
         } else if (startsWithIgnoreCase(line, length, TRANSFER_ENCODING)) {
             s.transferEncoding = true;
             transferCodings(s, line, colon + 1, length);
         }
         return MORE;
+    }
+
+    /**
+     * Notes the authority of an absolute-form target ({@code http://host[:port]/...}, RFC 9112 3.2.2), which
+     * Grizzly would silently put in place of the Host header. A target that Grizzly would take for absolute-form
+     * ({@code http...://}) with another scheme, an empty or invalid host, or userinfo is refused.
+     */
+    private static int requestTarget(HeadState s, byte[] line, int length) {
+        int start = 0;
+        while (line[start] != ' ') {
+            start++;
+        }
+        start++;
+        int end = start;
+        while (line[end] != ' ') {
+            end++;
+        }
+        if (line[start] == '/' || !startsWithIgnoreCase(line, start, end, HTTP)) {
+            return MORE;
+        }
+        int authority;
+        if (startsWithIgnoreCase(line, start, end, HTTP_SCHEME)) {
+            authority = start + HTTP_SCHEME.length;
+        } else if (startsWithIgnoreCase(line, start, end, HTTPS_SCHEME)) {
+            authority = start + HTTPS_SCHEME.length;
+            s.targetHttps = true;
+        } else {
+            return indexOf(line, start, end, (byte) ':') >= 0 ? BAD_TARGET_AUTHORITY : MORE;
+        }
+        int authorityEnd = authority;
+        while (authorityEnd < end && line[authorityEnd] != '/' && line[authorityEnd] != '?' && line[authorityEnd] != '#') {
+            authorityEnd++;
+        }
+        if (authorityEnd == authority || !validHost(line, authority, authorityEnd)) {
+            return BAD_TARGET_AUTHORITY;
+        }
+        s.targetAuthority = new String(line, authority, authorityEnd - authority, StandardCharsets.ISO_8859_1);
+        return MORE;
+    }
+
+    /** A Host line: the first and only one, a valid value, the same authority as an absolute-form target. */
+    private static int host(HeadState s, byte[] line, int from, int to) {
+        if (++s.hosts > 1) {
+            return DUPLICATE_HOST;
+        }
+        while (from < to && (line[from] == ' ' || line[from] == '\t')) {
+            from++;
+        }
+        while (to > from && (line[to - 1] == ' ' || line[to - 1] == '\t')) {
+            to--;
+        }
+        if (!validHost(line, from, to)) {
+            return BAD_HOST;
+        }
+        if (s.targetAuthority != null && !sameAuthority(s.targetAuthority,
+                new String(line, from, to - from, StandardCharsets.ISO_8859_1), s.targetHttps ? ":443" : ":80")) {
+            return HOST_MISMATCH;
+        }
+        return MORE;
+    }
+
+    /** {@code uri-host [":" port]} as bytes: reg-name, IPv4 or IP-literal characters and a colon; empty allowed. */
+    private static boolean validHost(byte[] line, int from, int to) {
+        for (int i = from; i < to; i++) {
+            byte c = line[i];
+            if (c < 0 || !HOST_CHARS[c]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Equal ignoring case, a default port written on one side and not the other included. */
+    private static boolean sameAuthority(String a, String b, String defaultPort) {
+        if (a.equalsIgnoreCase(b)) {
+            return true;
+        }
+        return withoutSuffix(a, defaultPort).equalsIgnoreCase(withoutSuffix(b, defaultPort));
+    }
+
+    private static String withoutSuffix(String s, String suffix) {
+        return s.endsWith(suffix) ? s.substring(0, s.length() - suffix.length()) : s;
+    }
+
+    private static int indexOf(byte[] line, int from, int to, byte b) {
+        for (int i = from; i < to; i++) {
+            if (line[i] == b) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Counts the comma-separated codings of a Transfer-Encoding value and notes whether the last is chunked. */

@@ -37,6 +37,15 @@ final class HeadState {
     int transferCodings;
     /** The last transfer coding listed so far is {@code chunked}. */
     boolean lastCodingChunked;
+    /** Host header lines in the head so far. */
+    int hosts;
+    /**
+     * The authority of an absolute-form request target ({@code http://a.example:8080/x} gives
+     * {@code a.example:8080}), null for any other form. Rare: only then is a string made.
+     */
+    String targetAuthority;
+    /** The absolute-form target's scheme is https (default port 443, else 80). */
+    boolean targetHttps;
     /** The line being read, without its line end. */
     byte[] line = new byte[128];
     int lineLength;
@@ -52,6 +61,9 @@ final class HeadState {
         http10 = false;
         transferCodings = 0;
         lastCodingChunked = false;
+        hosts = 0;
+        targetAuthority = null;
+        targetHttps = false;
         lineLength = 0;
     }
 

@@ -26,7 +26,9 @@ import org.glassfish.grizzly.http.server.NetworkListener;
  *       408 and close, found by a sweep every {@link #SWEEP_MILLIS} ms (slowloris);</li>
  *   <li>a malformed request line, obsolete line folding or ambiguous framing: 400 and close
  *       (see {@link HeadScanner}), so that such a request is never forwarded; a transfer coding
- *       before chunked: 501 and close.</li>
+ *       before chunked: 501 and close;</li>
+ *   <li>a Host header missing (HTTP/1.1), repeated, invalid or disagreeing with an absolute-form target, and a
+ *       control character in a header value: 400 and close (metric reasons {@code bad-host}, {@code malformed}).</li>
  * </ul>
  * Once refused, a connection's further bytes are dropped until it closes.
  * One filter before the HTTP codec follows every request on the connection through the raw
@@ -124,6 +126,18 @@ final class ListenerGuard implements AddOn {
                 case HeadScanner.BAD_CHUNK -> refuse(c, 400, "Bad Request", "malformed chunked body", "malformed");
                 case HeadScanner.AMBIGUOUS_FRAMING -> refuse(c, 400, "Bad Request",
                         "ambiguous framing: Content-Length with Transfer-Encoding, or Content-Length twice", "malformed");
+                case HeadScanner.DUPLICATE_HOST -> refuse(c, 400, "Bad Request", "more than one Host header", "bad-host");
+                case HeadScanner.MISSING_HOST -> refuse(c, 400, "Bad Request", "missing Host header (required in HTTP/1.1)",
+                        "bad-host");
+                case HeadScanner.BAD_HOST -> refuse(c, 400, "Bad Request",
+                        "invalid Host header (expected: host[:port])", "bad-host");
+                case HeadScanner.HOST_MISMATCH -> refuse(c, 400, "Bad Request",
+                        "Host header disagrees with the authority of the request target", "bad-host");
+                case HeadScanner.BAD_TARGET_AUTHORITY -> refuse(c, 400, "Bad Request",
+                        "absolute-form request target must be http:// or https:// and a host[:port], without userinfo",
+                        "malformed");
+                case HeadScanner.CONTROL_CHARACTER -> refuse(c, 400, "Bad Request",
+                        "control character in a header field value", "malformed");
                 default -> {
                     return ctx.getInvokeAction();
                 }

@@ -7,6 +7,7 @@ import dev.gateway.node.admin.Health;
 import dev.gateway.node.admin.MetricsEndpoint;
 import dev.gateway.node.admin.UpstreamsView;
 import dev.gateway.node.observability.FinishedRequests;
+import dev.gateway.node.routing.PathNormalizer;
 import dev.gateway.node.runtime.RuntimeHolder;
 import dev.gateway.node.server.tls.TlsTermination;
 import dev.gateway.node.upstream.UpstreamClient;
@@ -78,7 +79,7 @@ public final class NodeServers implements AutoCloseable {
         HttpServer proxy = Servers.proxy(node.listen(), node.limits(), transport,
                 new ProxyHttpHandler(runtimes, requestIds, node.limits().maxBodyBytes(), finished,
                         node.tls() == null || node.tls().hsts() == null ? null : node.tls().hsts().headerValue(),
-                        draining::get, addresses), guard, addresses);
+                        draining::get, addresses, new PathNormalizer(node.paths())), guard, addresses);
         if (tls != null) {
             Servers.addTls(proxy, node.tls().listen(), node.limits(), transport, guard, addresses, tls);
         }

@@ -7,11 +7,16 @@ import dev.gateway.node.http.GatewayRequest;
 import dev.gateway.node.http.GatewayResponse;
 import dev.gateway.node.http.Headers;
 import dev.gateway.node.observability.FinishedRequests;
+import dev.gateway.node.pipeline.HopByHop;
 import dev.gateway.node.routing.PathNormalizer;
 import dev.gateway.node.runtime.GatewayRuntime;
 import dev.gateway.node.runtime.RuntimeHolder;
 import java.util.function.Supplier;
 import org.glassfish.grizzly.http.HttpRequestPacket;
+import org.glassfish.grizzly.http.Protocol;
+import org.glassfish.grizzly.http.io.NIOInputStream;
+import org.glassfish.grizzly.http.util.Header;
+import org.glassfish.grizzly.http.util.HttpStatus;
 import org.glassfish.grizzly.http.server.HttpHandler;
 import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.grizzly.http.server.Response;
@@ -23,6 +28,8 @@ import org.glassfish.grizzly.http.util.MimeHeaders;
  * selector thread it runs on.
  */
 final class ProxyHttpHandler extends HttpHandler {
+    /** Of a request body left unread by an early answer, at most this much is read and dropped to keep the connection. */
+    static final long MAX_DRAIN_BYTES = 64 * 1024;
     private final RuntimeHolder runtimes;
     private final Supplier<String> requestIds;
     private final long maxBodyBytes;
@@ -30,16 +37,20 @@ final class ProxyHttpHandler extends HttpHandler {
     private final String hsts;
     private final java.util.function.BooleanSupplier draining;
     private final ClientAddresses addresses;
+    private final PathNormalizer paths;
 
     /**
      * @param hsts     the {@code Strict-Transport-Security} value of every answer over TLS; null for none
      * @param draining true once the node stops: answers then close their connections
      * @param addresses the client address of each request: every feature that needs one reads it from the exchange
+     * @param paths     normalizes each request's path; the path it gives is routed and forwarded alike
      */
     ProxyHttpHandler(RuntimeHolder runtimes, Supplier<String> requestIds, long maxBodyBytes, FinishedRequests finished,
-                     String hsts, java.util.function.BooleanSupplier draining, ClientAddresses addresses) {
+                     String hsts, java.util.function.BooleanSupplier draining, ClientAddresses addresses,
+                     PathNormalizer paths) {
         this.draining = draining;
         this.addresses = addresses;
+        this.paths = paths;
         this.runtimes = runtimes;
         this.requestIds = requestIds;
         this.maxBodyBytes = maxBodyBytes;
@@ -58,14 +69,17 @@ final class ProxyHttpHandler extends HttpHandler {
             response.getResponse().getProcessingState().setKeepAlive(false);
         }
         response.suspend();
+        HttpRequestPacket packet = request.getRequest();
+        GrizzlyRequestBody body = bodyOf(request, packet, response);
         GatewayRuntime runtime = runtimes.enter();
         if (runtime == null) {
-            new ResponseWriter(response, (status, bytes) -> { })
-                    .write(ErrorResponses.of(503, "gateway not ready", exchange.requestId()));
+            answer(new ResponseWriter(response, (status, bytes) -> { }),
+                    ErrorResponses.of(503, "gateway not ready", exchange.requestId()), body);
             return;
         }
         String method = request.getRequest().getMethod().getMethodString();
-        String rawPath = request.getRequestURI();
+        // one char per byte, as received: the access log shows it, the normalizer judges it
+        String rawPath = HeaderText.of(request.getRequest().getRequestURIRef().getRequestURIBC());
         ResponseWriter writer = new ResponseWriter(response, (status, bytes) -> {
             try {
                 finished.finished(exchange, method, rawPath, status, bytes, runtime.accessLogEnabled());
@@ -73,29 +87,53 @@ final class ProxyHttpHandler extends HttpHandler {
                 runtime.exit();
             }
         });
-        String path = PathNormalizer.normalize(request.getRequestURI());
-        GatewayResponse early = checkRequest(request, path, exchange);
+        String path = paths.normalize(rawPath);
+        GatewayResponse early = checkRequest(request, rawPath, path, exchange);
         if (early != null) {
-            writer.write(early);
+            answer(writer, early, body);
             return;
         }
-        HttpRequestPacket packet = request.getRequest();
         String query = request.getQueryString();
         GatewayRequest gatewayRequest = new GatewayRequest(exchange, method,
                 path, query == null || query.isEmpty() ? null : query,
-                copyHeaders(packet.getHeaders()), bodyOf(request, packet));
+                copyHeaders(packet.getHeaders()), body == null ? Body.empty() : body);
         runtime.handle(gatewayRequest).whenComplete((r, failure) ->
-                writer.write(failure == null ? r : ErrorResponses.fromFailure(failure, exchange)));
+                answer(writer, failure == null ? r : ErrorResponses.fromFailure(failure, exchange), body));
     }
 
     /**
-     * Refuses what the pipeline must not see: a target that is not an absolute path, and a
+     * The 100 Continue of a Content-Length body is the gateway's to send, once the request is admitted (see
+     * {@link GrizzlyRequestBody}): Grizzly's default sends it before the handler runs, so that a client would
+     * upload its body to a request about to be refused. Other expectations keep Grizzly's 417.
+     */
+    @Override
+    protected boolean sendAcknowledgment(Request request, Response response) throws java.io.IOException {
+        if ("100-continue".equalsIgnoreCase(request.getHeader(Header.Expect))) {
+            return true;
+        }
+        return super.sendAcknowledgment(request, response);
+    }
+
+    /**
+     * Writes an answer; one given while the request body is still unread by the pipeline closes the connection
+     * when the client still waits for its 100 Continue or more than {@link #MAX_DRAIN_BYTES} would have to be
+     * drained (see {@link GrizzlyRequestBody#leavesTooMuchUnread}).
+     */
+    private static void answer(ResponseWriter writer, GatewayResponse response, GrizzlyRequestBody body) {
+        if (body != null && body.leavesTooMuchUnread(MAX_DRAIN_BYTES)) {
+            writer.closeWhenDone();
+        }
+        writer.write(response);
+    }
+
+    /**
+     * Refuses what the pipeline must not see: a path the {@link PathNormalizer} refuses, and a
      * declared body over the limit (the connection then closes: its body is not read). Ambiguous
      * framing never gets here: {@link ListenerGuard} refuses it on the raw bytes.
      */
-    private GatewayResponse checkRequest(Request request, String path, Exchange exchange) {
+    private GatewayResponse checkRequest(Request request, String rawPath, String path, Exchange exchange) {
         if (path == null) {
-            return ErrorResponses.of(400, "request target must be an absolute path", exchange.requestId());
+            return ErrorResponses.of(400, paths.refusal(rawPath), exchange.requestId());
         }
         if (request.getContentLengthLong() > maxBodyBytes) {
             return closing(ErrorResponses.of(413, "request body larger than " + maxBodyBytes + " bytes", exchange.requestId()));
@@ -108,19 +146,47 @@ final class ProxyHttpHandler extends HttpHandler {
         return response;
     }
 
-    private Body bodyOf(Request request, HttpRequestPacket packet) {
+    /** The request's body, null when it has none; it owes a 100 Continue when the client asked and has not started it. */
+    private GrizzlyRequestBody bodyOf(Request request, HttpRequestPacket packet, Response response) {
         long length = request.getContentLengthLong();
         if (length == 0 || (length < 0 && !packet.isChunked())) {
-            return Body.empty();
+            return null;
         }
-        return new GrizzlyRequestBody(request.getNIOInputStream(), length, maxBodyBytes);
+        NIOInputStream input = request.getNIOInputStream();
+        // A chunked request reaches this handler only once its first chunk is in, which the client sends after a
+        // 100: Grizzly's codec sends that one itself, at once. Only a Content-Length body's 100 is the gateway's.
+        boolean owesContinue = length > 0 && packet.getProtocol() == Protocol.HTTP_1_1
+                && "100-continue".equalsIgnoreCase(packet.getHeader(Header.Expect))
+                && input.readyData() == 0 && !input.isFinished();
+        return new GrizzlyRequestBody(input, length, maxBodyBytes, owesContinue ? () -> sendContinue(response) : null);
     }
 
-    private static Headers copyHeaders(MimeHeaders mime) {
+    /** The interim 100, through Grizzly's codec; it need not have marked the request as awaiting it. */
+    private static void sendContinue(Response response) throws java.io.IOException {
+        response.setStatus(HttpStatus.CONINTUE_100);
+        response.getResponse().setAcknowledgement(true);
+        response.getOutputBuffer().acknowledge();
+    }
+
+    /**
+     * The client's headers, less the fields its {@code Connection} header names (RFC 9110 7.6.1): those are
+     * hop-by-hop options of the client's own connection, removed here on arrival so that they can never
+     * remove a field the pipeline sets later ({@code X-Consumer-Id}, {@code traceparent}, ...).
+     */
+    static Headers copyHeaders(MimeHeaders mime) {
         int n = mime.size();
         Headers headers = new Headers(n + 6);
+        String connection = null;
         for (int i = 0; i < n; i++) {
-            headers.add(HeaderText.of(mime.getName(i)), HeaderText.of(mime.getValue(i)));
+            String name = HeaderText.of(mime.getName(i));
+            String value = HeaderText.of(mime.getValue(i));
+            if (name.length() == 10 && name.equalsIgnoreCase("Connection")) {
+                connection = connection == null ? value : connection + "," + value;
+            }
+            headers.add(name, value);
+        }
+        if (connection != null) {
+            HopByHop.removeListed(headers, connection);
         }
         return headers;
     }

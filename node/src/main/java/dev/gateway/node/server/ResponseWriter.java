@@ -28,6 +28,8 @@ final class ResponseWriter implements BodySink, WriteHandler {
     private int status;
     private long bytes;
     private boolean finished;
+    /** The connection to close once this answer is out; null to keep it. */
+    private volatile org.glassfish.grizzly.Connection<?> closeWhenDone;
 
     /** Told once, when the response is complete or aborted, with what went out. */
     interface Finished {
@@ -38,6 +40,15 @@ final class ResponseWriter implements BodySink, WriteHandler {
         this.response = response;
         this.out = response.getOutputBuffer();
         this.onFinished = onFinished;
+    }
+
+    /**
+     * This answer ends its connection: {@code Connection: close} goes out with it, and once it is written the
+     * connection is closed, whatever of the request body the client still sends.
+     */
+    void closeWhenDone() {
+        response.getResponse().getProcessingState().setKeepAlive(false);
+        closeWhenDone = response.getRequest().getContext().getConnection(); // the request is recycled on resume
     }
 
     void write(GatewayResponse r) {
@@ -109,7 +120,11 @@ final class ResponseWriter implements BodySink, WriteHandler {
             finished = true;
         }
         try {
+            org.glassfish.grizzly.Connection<?> connection = closeWhenDone;
             response.resume();
+            if (connection != null) {
+                connection.closeSilently(); // a graceful close: after the answer's bytes
+            }
         } finally {
             onFinished.finished(status, bytes);
         }

@@ -53,6 +53,8 @@ final class Servers {
         HttpServer server = new HttpServer();
         server.addListener(proxyListener(PROXY, listen, limits, transport, guard, addresses));
         configure(server.getServerConfiguration(), handler);
+        // after an early answer, a body's unread rest is drained up to this much; beyond, the connection closes
+        server.getServerConfiguration().setMaxPayloadRemainderToSkip(ProxyHttpHandler.MAX_DRAIN_BYTES);
         return server;
     }
 

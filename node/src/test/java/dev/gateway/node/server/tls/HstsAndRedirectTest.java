@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gateway.node.GatewayNode;
 import dev.gateway.node.server.demo.DemoUpstream;
+import dev.gateway.node.support.RawHttp;
 import dev.gateway.node.support.TestConfigs;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -33,6 +34,7 @@ class HstsAndRedirectTest {
                     listen: 127.0.0.1:%d
                     certificates:%s
                     hsts: {max-age: 180d, include-subdomains: true}
+                    redirect-host: 127.0.0.1
                 """.formatted(tlsPort, TlsListenerIntegrationTest.certificates("api")) + TestConfigs.OBSERVABILITY + """
                 upstreams:
                   echo: {targets: ["http://127.0.0.1:%d"]}
@@ -80,5 +82,15 @@ class HstsAndRedirectTest {
                 .contains("https://127.0.0.1:" + tlsPort + "/secure/a?b=1");
         assertThat(tls("/secure/a?b=1").statusCode()).isEqualTo(200);
         assertThat(plain("/other").statusCode()).isEqualTo(200);
+    }
+
+    /** The route has no host condition: the configured node.tls.redirect-host, never the client's Host. */
+    @Test
+    void aRedirectGoesToTheConfiguredRedirectHostWhateverTheHostHeaderSays() throws Exception {
+        RawHttp.Response redirected = RawHttp.exchange(node.proxyPort(),
+                "GET /secure/a HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n");
+
+        assertThat(redirected.status()).isEqualTo(308);
+        assertThat(redirected.header("Location")).isEqualTo("https://127.0.0.1:" + tlsPort + "/secure/a");
     }
 }
