@@ -281,21 +281,11 @@ final class ClusterBreaker implements Breaker {
     }
 
     /** The one call of this node that may go while half-open, under the owner's lease until {@code leaseUntilMillis}. */
-    private final class ProbeTicket implements Ticket {
+    private final class ProbeTicket extends AllowedTicket {
         private final long leaseUntilMillis;
 
         ProbeTicket(long leaseUntilMillis) {
             this.leaseUntilMillis = leaseUntilMillis;
-        }
-
-        @Override
-        public boolean allowed() {
-            return true;
-        }
-
-        @Override
-        public long retryAfterMillis() {
-            return 0;
         }
 
         @Override
@@ -338,23 +328,26 @@ final class ClusterBreaker implements Breaker {
         if (!local.allowed()) {
             return local;
         }
-        return new Ticket() {
-            @Override
-            public boolean allowed() {
-                return true;
-            }
-
-            @Override
-            public long retryAfterMillis() {
-                return 0;
-            }
-
+        return new AllowedTicket() {
             @Override
             public void complete(boolean failure, long durationNanos) {
                 local.complete(failure, durationNanos);
                 record(failure, durationNanos);
             }
         };
+    }
+
+    /** A ticket that lets its call go; what its outcome does is the subclass's. */
+    private abstract static class AllowedTicket implements Ticket {
+        @Override
+        public boolean allowed() {
+            return true;
+        }
+
+        @Override
+        public long retryAfterMillis() {
+            return 0;
+        }
     }
 
     private static Ticket refused(long retryAfterMillis) {
