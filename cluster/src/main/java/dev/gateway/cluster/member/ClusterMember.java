@@ -121,6 +121,7 @@ public final class ClusterMember implements AutoCloseable {
             throw new IllegalStateException("cluster member '" + nodeName + "' on " + settings.listen()
                     + " did not start: " + e.getMessage(), e);
         }
+        UnansweredDials.watch(hazelcast, nodeName);
         return new ClusterMember(hazelcast, settings, nodeName);
     }
 
