@@ -1,6 +1,9 @@
 package dev.gateway.cluster.member;
 
 import com.hazelcast.cluster.Address;
+import com.hazelcast.cluster.Cluster;
+import com.hazelcast.cluster.Member;
+import com.hazelcast.core.HazelcastInstanceNotActiveException;
 import com.hazelcast.config.properties.PropertyDefinition;
 import com.hazelcast.logging.ILogger;
 import com.hazelcast.spi.discovery.AbstractDiscoveryStrategy;
@@ -19,12 +22,17 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * The static member list ({@code cluster.discovery.static}) as a Hazelcast discovery strategy that leaves out the
  * peers that do not answer the cluster protocol right now ({@link ClusterProtocolProbe}), and this member itself.
  * Hazelcast asks for it when it joins and then, on the master, on every merge search (5 s after start, then every
- * 5 s), and dials only the addresses it returns.
+ * 5 s), and dials only the addresses it returns. Current members are returned without a probe (Hazelcast leaves
+ * them out of the search anyway), so a healthy cluster sees no probe connections at all.
  *
  * <p>Why not Hazelcast's TCP/IP joiner with the same list: its merge search dials every listed address that is not
  * a member, and a frozen member (SIGSTOP, a long pause: its kernel still accepts connections) never answers the
@@ -39,18 +47,23 @@ final class AnsweringPeers extends AbstractDiscoveryStrategy {
     private final List<HostPort> peers;
     private final HostPort listen;
     private final ClusterProtocolProbe probe;
+    private final Supplier<Set<InetSocketAddress>> members;
 
-    AnsweringPeers(ILogger logger, List<HostPort> peers, HostPort listen, ClusterProtocolProbe probe) {
+    /** @param members the addresses of the current members, empty before this member has started */
+    AnsweringPeers(ILogger logger, List<HostPort> peers, HostPort listen, ClusterProtocolProbe probe,
+                   Supplier<Set<InetSocketAddress>> members) {
         super(logger, Map.of());
         this.peers = List.copyOf(peers);
         this.listen = Objects.requireNonNull(listen, "listen");
         this.probe = Objects.requireNonNull(probe, "probe");
+        this.members = Objects.requireNonNull(members, "members");
     }
 
     /** Blocks for up to two probe timeouts per listed peer that is not a member of this cluster. */
     @Override
     public Iterable<DiscoveryNode> discoverNodes() {
         List<DiscoveryNode> answering = new ArrayList<>();
+        Set<InetSocketAddress> current = members.get();
         for (HostPort peer : peers) {
             InetAddress address;
             try {
@@ -62,7 +75,8 @@ final class AnsweringPeers extends AbstractDiscoveryStrategy {
             if (isSelf(address, peer.port())) {
                 continue;
             }
-            if (probe.answers(new InetSocketAddress(address, peer.port()))) {
+            InetSocketAddress socketAddress = new InetSocketAddress(address, peer.port());
+            if (current.contains(socketAddress) || probe.answers(socketAddress)) {
                 answering.add(new SimpleDiscoveryNode(new Address(peer.host(), address, peer.port())));
             } else {
                 getLogger().fine("static member " + peer + " does not answer the cluster protocol");
@@ -87,11 +101,15 @@ final class AnsweringPeers extends AbstractDiscoveryStrategy {
         }
     }
 
-    /** Creates the strategy for {@link MemberConfig}; it has no Hazelcast-side properties. */
+    /**
+     * Creates the strategy for {@link MemberConfig}; it has no Hazelcast-side properties. {@link #membersOf}
+     * tells it the running member, once there is one.
+     */
     static final class Factory implements DiscoveryStrategyFactory {
         private final List<HostPort> peers;
         private final HostPort listen;
         private final ClusterProtocolProbe probe;
+        private final AtomicReference<Cluster> cluster = new AtomicReference<>();
 
         Factory(List<HostPort> peers, HostPort listen, ClusterProtocolProbe probe) {
             this.peers = List.copyOf(peers);
@@ -103,6 +121,23 @@ final class AnsweringPeers extends AbstractDiscoveryStrategy {
             return peers;
         }
 
+        /** From now on, the members of {@code running} are returned without a probe. */
+        void membersOf(Cluster running) {
+            cluster.set(Objects.requireNonNull(running, "running"));
+        }
+
+        private Set<InetSocketAddress> members() {
+            Cluster running = cluster.get();
+            if (running == null) {
+                return Set.of();
+            }
+            try {
+                return running.getMembers().stream().map(Member::getSocketAddress).collect(Collectors.toSet());
+            } catch (HazelcastInstanceNotActiveException e) {
+                return Set.of();
+            }
+        }
+
         @Override
         public Class<? extends DiscoveryStrategy> getDiscoveryStrategyType() {
             return AnsweringPeers.class;
@@ -111,7 +146,7 @@ final class AnsweringPeers extends AbstractDiscoveryStrategy {
         @Override
         public DiscoveryStrategy newDiscoveryStrategy(DiscoveryNode local, ILogger logger,
                                                       Map<String, Comparable> properties) {
-            return new AnsweringPeers(logger, peers, listen, probe);
+            return new AnsweringPeers(logger, peers, listen, probe, this::members);
         }
 
         @Override

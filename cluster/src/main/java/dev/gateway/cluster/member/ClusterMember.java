@@ -5,6 +5,7 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.Config;
+import com.hazelcast.config.DiscoveryStrategyConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
@@ -122,6 +123,10 @@ public final class ClusterMember implements AutoCloseable {
                     + " did not start: " + e.getMessage(), e);
         }
         UnansweredDials.watch(hazelcast, nodeName);
+        config.getNetworkConfig().getJoin().getDiscoveryConfig().getDiscoveryStrategyConfigs().stream()
+                .map(DiscoveryStrategyConfig::getDiscoveryStrategyFactory)
+                .filter(AnsweringPeers.Factory.class::isInstance)
+                .forEach(factory -> ((AnsweringPeers.Factory) factory).membersOf(hazelcast.getCluster()));
         return new ClusterMember(hazelcast, settings, nodeName);
     }
 

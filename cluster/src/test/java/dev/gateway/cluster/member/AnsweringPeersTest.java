@@ -15,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -60,12 +61,25 @@ class AnsweringPeersTest {
                 HostPort.parse("no-such-host.invalid:5974"));
         // this member listens on 5977 (not started: it is the one asking)
         AnsweringPeers peers = new AnsweringPeers(Logger.getLogger(AnsweringPeers.class), listed,
-                HostPort.parse("127.0.0.1:5977"), new ClusterProtocolProbe(TIMEOUT));
+                HostPort.parse("127.0.0.1:5977"), new ClusterProtocolProbe(TIMEOUT), Set::of);
 
         List<Address> found = StreamSupport.stream(peers.discoverNodes().spliterator(), false)
                 .map(DiscoveryNode::getPrivateAddress).toList();
 
         assertThat(found).containsExactly(new Address("127.0.0.1", 5974));
+    }
+
+    @Test
+    void aCurrentMemberIsReturnedWithoutAProbe() throws IOException {
+        // the "member" is the frozen socket: a probe would leave it out, membership keeps it
+        frozen = new ServerSocket(5978, 50, InetAddress.getLoopbackAddress());
+        InetSocketAddress member = new InetSocketAddress("127.0.0.1", 5978);
+        AnsweringPeers peers = new AnsweringPeers(Logger.getLogger(AnsweringPeers.class),
+                List.of(HostPort.parse("127.0.0.1:5978")), HostPort.parse("127.0.0.1:5979"),
+                new ClusterProtocolProbe(TIMEOUT), () -> Set.of(member));
+
+        assertThat(peers.discoverNodes()).extracting(DiscoveryNode::getPrivateAddress)
+                .containsExactly(new Address("127.0.0.1", 5978));
     }
 
     @Test
