@@ -5,6 +5,7 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.Config;
+import com.hazelcast.config.DiscoveryStrategyConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
@@ -121,6 +122,11 @@ public final class ClusterMember implements AutoCloseable {
             throw new IllegalStateException("cluster member '" + nodeName + "' on " + settings.listen()
                     + " did not start: " + e.getMessage(), e);
         }
+        UnansweredDials.watch(hazelcast, nodeName);
+        config.getNetworkConfig().getJoin().getDiscoveryConfig().getDiscoveryStrategyConfigs().stream()
+                .map(DiscoveryStrategyConfig::getDiscoveryStrategyFactory)
+                .filter(AnsweringPeers.Factory.class::isInstance)
+                .forEach(factory -> ((AnsweringPeers.Factory) factory).membersOf(hazelcast.getCluster()));
         return new ClusterMember(hazelcast, settings, nodeName);
     }
 

@@ -2,6 +2,7 @@ package dev.gateway.cluster.member;
 
 import com.hazelcast.config.ClassFilter;
 import com.hazelcast.config.Config;
+import com.hazelcast.config.DiscoveryStrategyConfig;
 import com.hazelcast.config.JavaSerializationFilterConfig;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MulticastConfig;
@@ -15,6 +16,7 @@ import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -26,13 +28,18 @@ import java.util.function.UnaryOperator;
  * more than the configured peers is closed. {@link ClusterMember#start} is the only caller.
  */
 final class MemberConfig {
+    /** On for a static list with peers ({@link AnsweringPeers}), off otherwise. */
+    static final String DISCOVERY_SPI = "hazelcast.discovery.enabled";
+
     /**
      * Hazelcast properties, with the reason for each value. Failure detection: a killed member misses
      * heartbeats (1 s apart) and is removed after 5 s (default 60 s), so quorum and readiness reflect a
-     * dead node within seconds; a closed TCP connection is noticed sooner by the connection monitor. Merge: after a partition heals,
-     * the two sides look for each other after 5 s and then every 5 s (defaults 300 s / 120 s would leave
-     * quotas split for minutes). Join: a master batches join requests for 1 s, at most 5 s (defaults 5 s / 20 s),
-     * so a restarted node is back in the cluster, and ready, within seconds. Shutdown: the JVM shutdown hook
+     * dead node within seconds; a closed TCP connection is noticed sooner by the connection monitor. Merge: after
+     * a partition heals, the two sides look for each other after 5 s and then every 5 s (defaults 300 s / 120 s
+     * would leave quotas split for minutes); with a static list, each round dials only the listed peers that
+     * answer a probe ({@link AnsweringPeers}: dialling a frozen peer made the master's output I/O thread spin and
+     * the master lose its cluster). Join: a master batches join requests for 1 s, at most 5 s (defaults 5 s /
+     * 20 s), so a restarted node is back in the cluster, and ready, within seconds. Shutdown: the JVM shutdown hook
      * migrates partitions away (GRACEFUL) for at most 30 s, instead of Hazelcast's 600 s, so a SIGTERM cannot
      * hang a node for ten minutes. Retries: an operation that meets its partition in migration (a member joining
      * or leaving) is retried after 50 ms, not 500 ms, so a rate-limit check still answers within its 500 ms
@@ -40,7 +47,6 @@ final class MemberConfig {
      */
     static final Map<String, String> PROPERTIES = Map.ofEntries(
             Map.entry("hazelcast.phone.home.enabled", "false"),
-            Map.entry("hazelcast.discovery.enabled", "false"),
             Map.entry("hazelcast.heartbeat.interval.seconds", "1"),
             Map.entry("hazelcast.max.no.heartbeat.seconds", "5"),
             Map.entry("hazelcast.merge.first.run.delay.seconds", "5"),
@@ -51,6 +57,13 @@ final class MemberConfig {
             Map.entry("hazelcast.shutdownhook.policy", "GRACEFUL"),
             Map.entry("hazelcast.graceful.shutdown.max.wait", "30"),
             Map.entry("hazelcast.invocation.retry.pause.millis", "50"));
+
+    /**
+     * How long a static peer gets to accept the probe connection, and then to answer the cluster protocol, before
+     * {@link AnsweringPeers} leaves it out of a join or merge round. A live member answers within milliseconds;
+     * the round waits this long twice at most for each listed peer that is not a member.
+     */
+    static final Duration PEER_PROBE_TIMEOUT = Duration.ofSeconds(1);
 
     /** Up to this many processors (as the JVM sees them: a {@code taskset} counts), a machine is small. */
     static final int SMALL_MACHINE_PROCESSORS = 2;
@@ -122,14 +135,15 @@ final class MemberConfig {
         if (bind instanceof Inet6Address) {
             config.setProperty("hazelcast.prefer.ipv4.stack", "false");
         }
-        network(config.getNetworkConfig(), settings, bind);
+        network(config, settings, bind);
         config.getSerializationConfig().setJavaSerializationFilterConfig(deserializationFilter());
         config.addSplitBrainProtectionConfig(quorum(settings.minSize()));
         config.getJetConfig().setEnabled(false);
         return config;
     }
 
-    private static void network(NetworkConfig network, ClusterSettings settings, InetAddress bind) {
+    private static void network(Config config, ClusterSettings settings, InetAddress bind) {
+        NetworkConfig network = config.getNetworkConfig();
         int port = settings.listen().port();
         network.setPort(port).setPortAutoIncrement(false).setPortCount(1);
         if (!bind.isAnyLocalAddress()) {
@@ -148,6 +162,9 @@ final class MemberConfig {
         MulticastConfig multicast = join.getMulticastConfig().setEnabled(false);
         TcpIpConfig tcpIp = join.getTcpIpConfig().setEnabled(false);
         var discovery = settings.discovery();
+        // a member listed with port 0 cannot be dialled: {listen: 127.0.0.1:0, static: [self]} runs alone
+        List<HostPort> dialable = discovery.staticMembers().stream().filter(member -> member.port() > 0).toList();
+        List<HostPort> peers = dialable.stream().filter(member -> !member.equals(settings.listen())).toList();
         if (discovery.multicast() != null) {
             multicast.setEnabled(true)
                     .setMulticastGroup(discovery.multicast().group())
@@ -155,12 +172,18 @@ final class MemberConfig {
                     // stay on the local link; across subnets, use a static member list
                     .setMulticastTimeToLive(1)
                     .setLoopbackModeEnabled(bind.isLoopbackAddress());
-        } else {
+            config.setProperty(DISCOVERY_SPI, "false");
+        } else if (peers.isEmpty()) {
+            // nobody else to dial: Hazelcast's TCP/IP joiner makes this member its own master at once
             tcpIp.setEnabled(true);
-            // a member listed with port 0 cannot be dialled: {listen: 127.0.0.1:0, static: [self]} runs alone
-            discovery.staticMembers().stream()
-                    .filter(member -> member.port() > 0)
-                    .forEach(member -> tcpIp.addMember(member.toString()));
+            dialable.forEach(member -> tcpIp.addMember(member.toString()));
+            config.setProperty(DISCOVERY_SPI, "false");
+        } else {
+            // the static list, minus the peers that do not answer the cluster protocol: see AnsweringPeers for
+            // why Hazelcast's TCP/IP joiner must not dial a frozen peer
+            join.getDiscoveryConfig().addDiscoveryStrategyConfig(new DiscoveryStrategyConfig(
+                    new AnsweringPeers.Factory(peers, settings.listen(), new ClusterProtocolProbe(PEER_PROBE_TIMEOUT))));
+            config.setProperty(DISCOVERY_SPI, "true");
         }
     }
 

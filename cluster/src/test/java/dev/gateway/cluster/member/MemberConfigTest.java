@@ -60,10 +60,13 @@ class MemberConfigTest {
         JoinConfig join = MemberConfig.build(STATIC, "gw-1").getNetworkConfig().getJoin();
 
         join.verify();
-        assertThat(join.getTcpIpConfig().isEnabled()).isTrue();
-        assertThat(join.getTcpIpConfig().getMembers())
-                .containsExactly("127.0.0.1:5701", "127.0.0.1:5702", "127.0.0.1:5703");
-        assertOnlyOneDiscoveryMechanism(join);
+        // the list goes to Hazelcast as a discovery strategy that probes each peer (see AnsweringPeers)
+        assertThat(join.getTcpIpConfig().isEnabled()).isFalse();
+        assertThat(join.getDiscoveryConfig().getDiscoveryStrategyConfigs()).singleElement()
+                .extracting(strategy -> ((AnsweringPeers.Factory) strategy.getDiscoveryStrategyFactory()).peers())
+                .isEqualTo(List.of(HostPort.parse("127.0.0.1:5702"), HostPort.parse("127.0.0.1:5703")));
+        assertThat(MemberConfig.build(STATIC, "gw-1").getProperty(MemberConfig.DISCOVERY_SPI)).isEqualTo("true");
+        assertOnlyOneDiscoveryMechanism(join, 1);
         assertThat(join.getMulticastConfig().isEnabled()).isFalse();
     }
 
@@ -80,7 +83,7 @@ class MemberConfigTest {
         assertThat(join.getMulticastConfig().getMulticastTimeToLive()).isEqualTo(1);
         assertThat(join.getMulticastConfig().getLoopbackModeEnabled()).isTrue();
         assertThat(join.getTcpIpConfig().isEnabled()).isFalse();
-        assertOnlyOneDiscoveryMechanism(join);
+        assertOnlyOneDiscoveryMechanism(join, 0);
     }
 
     @Test
@@ -104,6 +107,8 @@ class MemberConfigTest {
         assertThat(config.getNetworkConfig().getPublicAddress()).isNull();
         assertThat(config.getNetworkConfig().getJoin().getTcpIpConfig().getMembers()).isEmpty();
         assertThat(config.getNetworkConfig().getJoin().getMulticastConfig().isEnabled()).isFalse();
+        assertOnlyOneDiscoveryMechanism(config.getNetworkConfig().getJoin(), 0);
+        assertThat(config.getProperty(MemberConfig.DISCOVERY_SPI)).isEqualTo("false");
     }
 
     @Test
@@ -181,13 +186,13 @@ class MemberConfigTest {
                 .hasMessage("nodeName: ' ' (expected: a non-blank name)");
     }
 
-    private static void assertOnlyOneDiscoveryMechanism(JoinConfig join) {
+    private static void assertOnlyOneDiscoveryMechanism(JoinConfig join, int strategies) {
         assertThat(join.getAutoDetectionConfig().isEnabled()).isFalse();
         assertThat(join.getAwsConfig().isEnabled()).isFalse();
         assertThat(join.getGcpConfig().isEnabled()).isFalse();
         assertThat(join.getAzureConfig().isEnabled()).isFalse();
         assertThat(join.getKubernetesConfig().isEnabled()).isFalse();
         assertThat(join.getEurekaConfig().isEnabled()).isFalse();
-        assertThat(join.getDiscoveryConfig().getDiscoveryStrategyConfigs()).isEmpty();
+        assertThat(join.getDiscoveryConfig().getDiscoveryStrategyConfigs()).hasSize(strategies);
     }
 }
