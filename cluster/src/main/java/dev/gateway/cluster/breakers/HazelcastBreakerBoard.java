@@ -91,9 +91,11 @@ public final class HazelcastBreakerBoard implements BreakerBoard, BreakerViews, 
     }
 
     @Override
-    public SharedBreakerView report(String upstream, BreakerSpec spec, String node, Evidence evidence, long nowMillis) {
+    public SharedBreakerView report(String upstream, BreakerSpec spec, String node, Evidence evidence,
+                                    long knownGeneration, long nowMillis) {
         Objects.requireNonNull(evidence, "evidence");
-        return call(upstream, "report", new ReportProcessor(checked(spec, node), node, evidence, nowMillis))
+        return call(upstream, "report", new ReportProcessor(checked(spec, node), node, evidence, knownGeneration,
+                nowMillis))
                 .state().view();
     }
 

@@ -17,9 +17,17 @@ public interface BreakerBoard {
 
     /**
      * Replaces {@code node}'s evidence for {@code upstream} with {@code evidence} (its local window now) and
-     * lets the breaker decide: see {@link SharedBreakerPolicy#onReport}.
+     * lets the breaker decide: see {@link SharedBreakerPolicy#onReport}. {@code knownGeneration} is the
+     * generation of the view {@code node} holds (0 for none): a state older than that (the entry was lost, or
+     * replaced in a split's heal) is renumbered above it, so that generations never go back for any node.
      */
-    SharedBreakerView report(String upstream, BreakerSpec spec, String node, Evidence evidence, long nowMillis);
+    SharedBreakerView report(String upstream, BreakerSpec spec, String node, Evidence evidence, long knownGeneration,
+                             long nowMillis);
+
+    /** {@link #report(String, BreakerSpec, String, Evidence, long, long)} from a node that holds no view yet. */
+    default SharedBreakerView report(String upstream, BreakerSpec spec, String node, Evidence evidence, long nowMillis) {
+        return report(upstream, spec, node, evidence, 0, nowMillis);
+    }
 
     /**
      * Asks for a probe lease for {@code node}: see {@link SharedBreakerPolicy#onProbeRequest}. Moves an

@@ -22,9 +22,10 @@ public final class InMemoryBreakerBoard implements BreakerBoard, BreakerViews {
 
     @Override
     public synchronized SharedBreakerView report(String upstream, BreakerSpec spec, String node, Evidence evidence,
-            long nowMillis) {
+            long knownGeneration, long nowMillis) {
         SharedBreakerState s = current(upstream, nowMillis);
-        return store(upstream, s, new SharedBreakerPolicy(spec).onReport(s, node, evidence, nowMillis)).view();
+        return store(upstream, s, new SharedBreakerPolicy(spec).onReport(s, node, evidence, knownGeneration, nowMillis))
+                .view();
     }
 
     @Override

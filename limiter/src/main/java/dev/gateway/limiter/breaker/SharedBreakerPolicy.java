@@ -100,6 +100,24 @@ public final class SharedBreakerPolicy {
     }
 
     /**
+     * {@link #onReport(SharedBreakerState, String, Evidence, long)} from a node that holds a view of generation
+     * {@code knownGeneration}: when that is later than the resulting state's, the state was lost (its owner and
+     * backups died) or replaced in a split's heal and its generations started again; it is renumbered to
+     * {@code knownGeneration + 1}, the same decision under a later generation, so that generations never go back
+     * for any node and every node takes the state as the newest.
+     */
+    public SharedBreakerState onReport(SharedBreakerState s, String node, Evidence evidence, long knownGeneration,
+                                       long now) {
+        SharedBreakerState t = onReport(s, node, evidence, now);
+        BreakerSnapshot x = t.snapshot();
+        if (knownGeneration <= x.generation()) {
+            return t;
+        }
+        return new SharedBreakerState(new BreakerSnapshot(x.state(), x.sinceMillis(), x.openUntilMillis(),
+                x.probesGranted(), x.probesSucceeded(), knownGeneration + 1), t.evidence(), t.probeHolders());
+    }
+
+    /**
      * {@code node} asks to send a probe at {@code now}: after {@link #onTime} (which moves an elapsed
      * {@code OPEN} to {@code HALF_OPEN} and releases expired leases), {@link BreakerPolicy#tryGrantProbe}
      * decides, and a granted lease is recorded as {@code node}'s. Nothing is granted unless {@code HALF_OPEN}.

@@ -62,6 +62,17 @@ public abstract class BreakerBoardContract {
     }
 
     @Test
+    void aNodeHoldingALaterGenerationNeverSeesTheGenerationGoBack() {
+        String up = upstream("renumbered");
+        // no entry (a lost one): the first report comes from a node that held generation 5
+        SharedBreakerView fresh = board().report(up, SPEC, "node-a", new Evidence(1, 0), 5, T0);
+        assertThat(fresh.snapshot().state()).isEqualTo(CLOSED);
+        assertThat(fresh.snapshot().generation()).isEqualTo(6);
+        SharedBreakerView seen = otherNode().report(up, SPEC, "node-b", new Evidence(1, 0), 6, T0 + 1);
+        assertThat(seen.snapshot().generation()).as("nothing older was held: unchanged").isEqualTo(6);
+    }
+
+    @Test
     void aTripIsVisibleFromTheOtherHandle() {
         String up = upstream("visible");
         SharedBreakerView open = board().report(up, SPEC, "node-a", new Evidence(10, 10), T0);

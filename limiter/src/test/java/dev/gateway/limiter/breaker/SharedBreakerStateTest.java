@@ -66,6 +66,22 @@ class SharedBreakerStateTest {
     }
 
     @Test
+    void aReportFromANodeHoldingALaterGenerationRenumbersTheState() {
+        // the entry was lost: a fresh, closed state; the reporting node still holds generation 7
+        SharedBreakerState s = policy.onReport(SharedBreakerState.initial(T0), "a", ev(1, 0), 7, T0 + 1);
+        assertThat(s.snapshot()).isEqualTo(new BreakerSnapshot(CLOSED, T0, 0, 0, 0, 8));
+        assertThat(s.evidence()).containsOnlyKeys("a");
+        // a node that holds an older or the same generation changes nothing
+        SharedBreakerState t = policy.onReport(s, "b", ev(1, 0), 8, T0 + 2);
+        assertThat(t.snapshot().generation()).isEqualTo(8);
+        // and a trip from there goes on from the renumbered generation
+        SharedBreakerState open = policy.onReport(t, "a", ev(10, 10), 8, T0 + 3);
+        open = policy.onReport(open, "b", ev(10, 10), 8, T0 + 4);
+        assertThat(open.snapshot().state()).isEqualTo(OPEN);
+        assertThat(open.snapshot().generation()).isEqualTo(9);
+    }
+
+    @Test
     void oneNodeWithABrokenPathCannotOpenTheBreakerForEveryone() {
         SharedBreakerState s = SharedBreakerState.initial(T0);
         s = policy.onReport(s, "b", ev(20, 0), T0 + 1);

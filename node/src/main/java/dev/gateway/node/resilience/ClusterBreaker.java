@@ -198,7 +198,8 @@ final class ClusterBreaker implements Breaker {
             return;
         }
         try {
-            adopt(board.report(upstream, spec, node, evidence, now));
+            SharedBreakerView held = view;
+            adopt(board.report(upstream, spec, node, evidence, held == null ? 0 : held.snapshot().generation(), now));
             lastReported = evidence;
             lastReportMillis = now;
         } catch (BreakerBoardUnavailableException e) {

@@ -103,6 +103,7 @@ class ClusterBreakerTest {
 
     @Test
     void aNodeFollowsTheClusterAgainWhenTheBreakersEntryWasLost() throws Exception {
+        // (the report carries the generation the node holds: the new entry is renumbered above it at once)
         SwappableBoard board = new SwappableBoard(new InMemoryBreakerBoard());
         ClusterBreaker breaker = breaker(board, 5_000);
         openAndExpire(breaker);
@@ -120,8 +121,9 @@ class ClusterBreakerTest {
             millis.addAndGet(250); // the node's periodic reports
             breaker.report();
         }
-        assertThat(millis.get() - lostAt).as("re-synced within 3 s").isLessThanOrEqualTo(3_000);
+        assertThat(millis.get() - lostAt).as("re-synced at the first report").isLessThanOrEqualTo(250);
         assertThat(breaker.view()).as("one view: the cluster's").isEqualTo(board.delegate.all().get("app"));
+        assertThat(breaker.view().snapshot().generation()).as("generations never go back").isGreaterThan(held);
         assertThat(breaker.state()).isEqualTo(BreakerState.CLOSED);
         // the upstream still fails: the calls let through trip the new entry, and this node follows it
         for (int i = 0; i < 2; i++) {
@@ -133,17 +135,48 @@ class ClusterBreakerTest {
         assertThat(breaker.tryAcquire().allowed()).isFalse();
     }
 
+    @Test
+    void aNodeTakesTheClustersWordAfterTwoSecondsOfOlderViews() throws Exception {
+        SwappableBoard board = new SwappableBoard(new InMemoryBreakerBoard());
+        ClusterBreaker breaker = breaker(board, 5_000);
+        openAndExpire(breaker);
+        Breaker.Ticket probe = await(breaker);
+        probe.complete(true, 1_000);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> breaker.view().snapshot().state() == BreakerState.OPEN);
+        long held = breaker.view().snapshot().generation();
+
+        // a board that cannot renumber (the entry came back from the other side of a split, say): every view it
+        // answers is older than the one held
+        board.forgetful = true;
+        board.delegate = new InMemoryBreakerBoard();
+        long lostAt = millis.get();
+        millis.addAndGet(1_000);
+        breaker.report();
+        assertThat(breaker.view().snapshot().generation()).as("1 s of older views: maybe out-of-order events")
+                .isEqualTo(held);
+        while (breaker.view().snapshot().generation() == held && millis.get() - lostAt < 10_000) {
+            millis.addAndGet(250);
+            breaker.report();
+        }
+        assertThat(millis.get() - lostAt).as("re-synced within 3 s").isLessThanOrEqualTo(3_000);
+        assertThat(breaker.view()).isEqualTo(board.delegate.all().get("app"));
+    }
+
     /** A board whose store can be replaced, as the loss of an entry replaces it with nothing. */
     private static final class SwappableBoard implements BreakerBoard {
         volatile InMemoryBreakerBoard delegate;
+        /** Reports without the generation the node holds, so that nothing is renumbered. */
+        volatile boolean forgetful;
 
         SwappableBoard(InMemoryBreakerBoard delegate) {
             this.delegate = delegate;
         }
 
         @Override
-        public SharedBreakerView report(String upstream, BreakerSpec spec, String node, Evidence evidence, long now) {
-            return delegate.report(upstream, spec, node, evidence, now);
+        public SharedBreakerView report(String upstream, BreakerSpec spec, String node, Evidence evidence,
+                                        long known, long now) {
+            return delegate.report(upstream, spec, node, evidence, forgetful ? 0 : known, now);
         }
 
         @Override
@@ -163,8 +196,9 @@ class ClusterBreakerTest {
         InMemoryBreakerBoard memory = new InMemoryBreakerBoard();
         BreakerBoard slow = new BreakerBoard() {
             @Override
-            public SharedBreakerView report(String upstream, BreakerSpec spec, String node, Evidence evidence, long now) {
-                return memory.report(upstream, spec, node, evidence, now);
+            public SharedBreakerView report(String upstream, BreakerSpec spec, String node, Evidence evidence,
+                                            long known, long now) {
+                return memory.report(upstream, spec, node, evidence, known, now);
             }
 
             @Override
