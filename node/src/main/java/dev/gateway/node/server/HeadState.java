@@ -15,6 +15,11 @@ final class HeadState {
      * never judged as a new head nor passed to the codec. Set by the selector thread or the sweeper.
      */
     volatile boolean refused;
+    /**
+     * While the connection lingers after an answer that ends it ({@link ListenerGuard#linger}): the
+     * {@link System#nanoTime()} after which the sweep closes it; 0 otherwise. Read by the sweeper.
+     */
+    volatile long lingerUntilNanos;
     /** Bytes of the head so far. */
     int bytes;
     /** Where in the message the next byte falls: the head, or one of the body's framing states. */

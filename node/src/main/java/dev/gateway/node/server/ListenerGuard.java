@@ -4,6 +4,7 @@ import dev.gateway.config.ListenerLimits;
 import java.io.IOException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.glassfish.grizzly.Buffer;
@@ -40,6 +41,8 @@ import org.glassfish.grizzly.http.server.NetworkListener;
  */
 final class ListenerGuard implements AddOn {
     static final long SWEEP_MILLIS = 250;
+    /** How long a connection ended by an early answer keeps reading (and dropping) what the client sends. */
+    static final long LINGER_MILLIS = 2_000;
 
     private final ListenerLimits limits;
     private final Consumer<String> rejected;
@@ -64,6 +67,24 @@ final class ListenerGuard implements AddOn {
         return count.get();
     }
 
+    /**
+     * A lingering close, for an answer that ends its connection while the client may still be sending the
+     * request's body: from now on every byte the client sends is read and dropped (so the kernel never resets
+     * the connection for unread data, which would destroy the answer on its way), the answer says
+     * {@code Connection: close}, and the connection closes when the client closes its side or after
+     * {@link #LINGER_MILLIS}, whichever comes first.
+     */
+    void linger(Connection<?> c) {
+        HeadState s = state.get(c);
+        if (s == null) {
+            c.closeSilently();
+            return;
+        }
+        s.refused = true;
+        s.startNanos = 0;
+        s.lingerUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LINGER_MILLIS);
+    }
+
     /** Refuses connections whose head has taken longer than the header timeout. Called by a timer. */
     void sweep() {
         long now = System.nanoTime();
@@ -71,6 +92,12 @@ final class ListenerGuard implements AddOn {
         for (Connection<?> c : open) {
             HeadState s = state.get(c);
             if (s != null) {
+                long linger = s.lingerUntilNanos;
+                if (linger != 0 && now - linger > 0) {
+                    s.lingerUntilNanos = 0;
+                    c.closeSilently();
+                    continue;
+                }
                 long start = s.startNanos;
                 if (start != 0 && now - start > timeout) {
                     s.refused = true;

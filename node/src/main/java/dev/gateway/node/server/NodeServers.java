@@ -79,7 +79,7 @@ public final class NodeServers implements AutoCloseable {
         HttpServer proxy = Servers.proxy(node.listen(), node.limits(), transport,
                 new ProxyHttpHandler(runtimes, requestIds, node.limits().maxBodyBytes(), finished,
                         node.tls() == null || node.tls().hsts() == null ? null : node.tls().hsts().headerValue(),
-                        draining::get, addresses, new PathNormalizer(node.paths())), guard, addresses);
+                        draining::get, addresses, new PathNormalizer(node.paths()), guard::linger), guard, addresses);
         if (tls != null) {
             Servers.addTls(proxy, node.tls().listen(), node.limits(), transport, guard, addresses, tls);
         }

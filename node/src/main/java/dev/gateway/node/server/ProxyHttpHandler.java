@@ -37,6 +37,8 @@ final class ProxyHttpHandler extends HttpHandler {
     private final String hsts;
     private final java.util.function.BooleanSupplier draining;
     private final ClientAddresses addresses;
+    /** Ends a connection whose answer leaves its request body unread: a lingering close ({@link ListenerGuard#linger}). */
+    private final java.util.function.Consumer<org.glassfish.grizzly.Connection<?>> linger;
     private final PathNormalizer paths;
 
     /**
@@ -47,7 +49,8 @@ final class ProxyHttpHandler extends HttpHandler {
      */
     ProxyHttpHandler(RuntimeHolder runtimes, Supplier<String> requestIds, long maxBodyBytes, FinishedRequests finished,
                      String hsts, java.util.function.BooleanSupplier draining, ClientAddresses addresses,
-                     PathNormalizer paths) {
+                     PathNormalizer paths, java.util.function.Consumer<org.glassfish.grizzly.Connection<?>> linger) {
+        this.linger = linger;
         this.draining = draining;
         this.addresses = addresses;
         this.paths = paths;
@@ -73,7 +76,7 @@ final class ProxyHttpHandler extends HttpHandler {
         GrizzlyRequestBody body = bodyOf(request, packet, response);
         GatewayRuntime runtime = runtimes.enter();
         if (runtime == null) {
-            answer(new ResponseWriter(response, (status, bytes) -> { }),
+            answer(new ResponseWriter(response, (status, bytes) -> { }, linger),
                     ErrorResponses.of(503, "gateway not ready", exchange.requestId()), body);
             return;
         }
@@ -86,7 +89,7 @@ final class ProxyHttpHandler extends HttpHandler {
             } finally {
                 runtime.exit();
             }
-        });
+        }, linger);
         String path = paths.normalize(rawPath);
         GatewayResponse early = checkRequest(request, rawPath, path, exchange);
         if (early != null) {

@@ -24,6 +24,7 @@ final class ResponseWriter implements BodySink, WriteHandler {
     private final Response response;
     private final OutputBuffer out;
     private final Finished onFinished;
+    private final java.util.function.Consumer<org.glassfish.grizzly.Connection<?>> linger;
     private Body body;
     private int status;
     private long bytes;
@@ -36,7 +37,10 @@ final class ResponseWriter implements BodySink, WriteHandler {
         void finished(int status, long bytes);
     }
 
-    ResponseWriter(Response response, Finished onFinished) {
+    /** @param linger ends a connection whose request body is left unread, without resetting it (see {@link #closeWhenDone}) */
+    ResponseWriter(Response response, Finished onFinished,
+                   java.util.function.Consumer<org.glassfish.grizzly.Connection<?>> linger) {
+        this.linger = linger;
         this.response = response;
         this.out = response.getOutputBuffer();
         this.onFinished = onFinished;
@@ -44,7 +48,9 @@ final class ResponseWriter implements BodySink, WriteHandler {
 
     /**
      * This answer ends its connection: {@code Connection: close} goes out with it, and once it is written the
-     * connection is closed, whatever of the request body the client still sends.
+     * connection lingers: what the client still sends of the request body is read and dropped until it closes its
+     * side, or for at most 2 s ({@link ListenerGuard#linger}). A plain close with unread bytes would reset the
+     * connection, and a client still sending could lose the answer.
      */
     void closeWhenDone() {
         response.getResponse().getProcessingState().setKeepAlive(false);
@@ -123,7 +129,7 @@ final class ResponseWriter implements BodySink, WriteHandler {
             org.glassfish.grizzly.Connection<?> connection = closeWhenDone;
             response.resume();
             if (connection != null) {
-                connection.closeSilently(); // a graceful close: after the answer's bytes
+                linger.accept(connection); // the client may still be sending: read and drop, then close
             }
         } finally {
             onFinished.finished(status, bytes);

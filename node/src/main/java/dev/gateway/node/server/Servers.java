@@ -53,8 +53,10 @@ final class Servers {
         HttpServer server = new HttpServer();
         server.addListener(proxyListener(PROXY, listen, limits, transport, guard, addresses));
         configure(server.getServerConfiguration(), handler);
-        // after an early answer, a body's unread rest is drained up to this much; beyond, the connection closes
-        server.getServerConfiguration().setMaxPayloadRemainderToSkip(ProxyHttpHandler.MAX_DRAIN_BYTES);
+        // After an early answer Grizzly drains a body's unread rest, never closing on its own: the handler decides
+        // (up to ProxyHttpHandler.MAX_DRAIN_BYTES drained, beyond that a lingering close through the guard), since
+        // Grizzly's close with the client's bytes still unread resets the connection, destroying the answer.
+        server.getServerConfiguration().setMaxPayloadRemainderToSkip(-1);
         return server;
     }
 

@@ -184,6 +184,24 @@ class AuthIntegrationTest {
         assertThat(upstream.heads()).isZero();
     }
 
+    /**
+     * An early answer that ends its connection while the client is still sending a large body reaches the client
+     * every time: the connection lingers (reading and dropping the body) instead of closing with unread bytes,
+     * which resets it and can destroy the answer ("header parser received no bytes" within 60 tries before).
+     */
+    @Test
+    void everyRefusalOfALargeUploadArrives() throws Exception {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpRequest post = HttpRequest.newBuilder(SimpleHttp.uri(node.proxyPort(), "/rsa/upload"))
+                .timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[256 * 1024])).build();
+        for (int i = 0; i < 60; i++) {
+            HttpResponse<String> refused = client.send(post, HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.statusCode()).as("try %d", i).isEqualTo(401);
+        }
+        assertThat(upstream.heads()).isZero();
+    }
+
     @Test
     void noTokenIs401WithAPlainChallenge() {
         HttpResponse<String> none = http.get(node.proxyPort(), "/rsa/x");
