@@ -37,9 +37,7 @@ class GatewayNodeTest {
         }
 
         for (int port : List.of(proxyPort, adminPort)) {
-            try (ServerSocket again = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-                assertThat(again.getLocalPort()).isEqualTo(port);
-            }
+            dev.gateway.node.support.Ports.assertNothingListens(port);
         }
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(nodeThreadsStartedSince(before)).isEmpty());
     }
