@@ -58,17 +58,6 @@ final class HeadScanner {
     private static final byte[] TRANSFER_ENCODING = "transfer-encoding:".getBytes();
     private static final byte[] CHUNKED = "chunked".getBytes();
     private static final byte[] HOST = "host:".getBytes();
-    private static final byte[] HTTP = "http".getBytes();
-    private static final byte[] HTTP_SCHEME = "http://".getBytes();
-    private static final byte[] HTTPS_SCHEME = "https://".getBytes();
-    /** Bytes of a Host value: unreserved, pct-encoded and sub-delims (reg-name), ':' (port), '[' ']' (IP-literal). */
-    private static final boolean[] HOST_CHARS = new boolean[128];
-
-    static {
-        for (char c : "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~%!$&'()*+,;=:[]".toCharArray()) {
-            HOST_CHARS[c] = true;
-        }
-    }
 
     private HeadScanner() {
     }
@@ -223,7 +212,7 @@ final class HeadScanner {
             }
             s.pastRequestLine = true;
             s.http10 = line[length - 1] == '0';
-            return requestTarget(s, line, length);
+            return HostChecks.requestTarget(s, line, length);
         }
         if (length == 0) {
             if (s.hosts == 0 && !s.http10) {
@@ -257,7 +246,7 @@ final class HeadScanner {
             }
         }
         if (colon == 4 && startsWithIgnoreCase(line, length, HOST)) {
-            return host(s, line, colon + 1, length);
+            return HostChecks.host(s, line, colon + 1, length);
         }
         if (startsWithIgnoreCase(line, length, CONTENT_LENGTH)) {
             if (!digitsOnly(line, colon + 1, length)) {
@@ -273,96 +262,7 @@ final class HeadScanner {
         return MORE;
     }
 
-    /**
-     * Notes the authority of an absolute-form target ({@code http://host[:port]/...}, RFC 9112 3.2.2), which
-     * Grizzly would silently put in place of the Host header. A target that Grizzly would take for absolute-form
-     * ({@code http...://}) with another scheme, an empty or invalid host, or userinfo is refused.
-     */
-    private static int requestTarget(HeadState s, byte[] line, int length) {
-        int start = 0;
-        while (line[start] != ' ') {
-            start++;
-        }
-        start++;
-        int end = start;
-        while (line[end] != ' ') {
-            end++;
-        }
-        if (line[start] == '/' || !startsWithIgnoreCase(line, start, end, HTTP)) {
-            return MORE;
-        }
-        int authority;
-        if (startsWithIgnoreCase(line, start, end, HTTP_SCHEME)) {
-            authority = start + HTTP_SCHEME.length;
-        } else if (startsWithIgnoreCase(line, start, end, HTTPS_SCHEME)) {
-            authority = start + HTTPS_SCHEME.length;
-            s.targetHttps = true;
-        } else {
-            return indexOf(line, start, end, (byte) ':') >= 0 ? BAD_TARGET_AUTHORITY : MORE;
-        }
-        int authorityEnd = authority;
-        while (authorityEnd < end && line[authorityEnd] != '/' && line[authorityEnd] != '?' && line[authorityEnd] != '#') {
-            authorityEnd++;
-        }
-        if (authorityEnd == authority || !validHost(line, authority, authorityEnd)) {
-            return BAD_TARGET_AUTHORITY;
-        }
-        s.targetAuthority = new String(line, authority, authorityEnd - authority, StandardCharsets.ISO_8859_1);
-        return MORE;
-    }
 
-    /** A Host line: the first and only one, a valid value, the same authority as an absolute-form target. */
-    private static int host(HeadState s, byte[] line, int from, int to) {
-        if (++s.hosts > 1) {
-            return DUPLICATE_HOST;
-        }
-        while (from < to && (line[from] == ' ' || line[from] == '\t')) {
-            from++;
-        }
-        while (to > from && (line[to - 1] == ' ' || line[to - 1] == '\t')) {
-            to--;
-        }
-        if (!validHost(line, from, to)) {
-            return BAD_HOST;
-        }
-        if (s.targetAuthority != null && !sameAuthority(s.targetAuthority,
-                new String(line, from, to - from, StandardCharsets.ISO_8859_1), s.targetHttps ? ":443" : ":80")) {
-            return HOST_MISMATCH;
-        }
-        return MORE;
-    }
-
-    /** {@code uri-host [":" port]} as bytes: reg-name, IPv4 or IP-literal characters and a colon; empty allowed. */
-    private static boolean validHost(byte[] line, int from, int to) {
-        for (int i = from; i < to; i++) {
-            byte c = line[i];
-            if (c < 0 || !HOST_CHARS[c]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Equal ignoring case, a default port written on one side and not the other included. */
-    private static boolean sameAuthority(String a, String b, String defaultPort) {
-        if (a.equalsIgnoreCase(b)) {
-            return true;
-        }
-        return withoutSuffix(a, defaultPort).equalsIgnoreCase(withoutSuffix(b, defaultPort));
-    }
-
-    private static String withoutSuffix(String s, String suffix) {
-        return s.endsWith(suffix) ? s.substring(0, s.length() - suffix.length()) : s;
-    }
-
-    private static int indexOf(byte[] line, int from, int to, byte b) {
-        for (int i = from; i < to; i++) {
-            if (line[i] == b) {
-                return i;
-            }
-        }
-        return -1;
-    }
 
     /** Counts the comma-separated codings of a Transfer-Encoding value and notes whether the last is chunked. */
     private static void transferCodings(HeadState s, byte[] line, int from, int to) {
@@ -442,7 +342,7 @@ final class HeadScanner {
         return startsWithIgnoreCase(line, 0, length, lowerPrefix);
     }
 
-    private static boolean startsWithIgnoreCase(byte[] line, int from, int to, byte[] lowerPrefix) {
+    static boolean startsWithIgnoreCase(byte[] line, int from, int to, byte[] lowerPrefix) {
         if (to - from < lowerPrefix.length) {
             return false;
         }
