@@ -13,8 +13,6 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.WriteHandler;
 import org.glassfish.grizzly.http.HttpContent;
@@ -49,26 +47,15 @@ final class UpstreamExchange implements BodySink {
     private static final int STREAMING = 3;
     private static final int DONE = 4;
     private static final int MAX_STALE_RETRIES = 2;
-    /** What the armed timer stands for. */
-    private static final int CONNECT_TIMEOUT = 0;
-    private static final int RESPONSE_TIMEOUT = 1;
-    private static final int DEADLINE = 2;
 
     private final UpstreamCall call;
     private final TargetPool pool;
-    private final ScheduledExecutorService timer;
     private final CompletableFuture<GatewayResponse> future = new CompletableFuture<>();
     private final UpstreamClientEvents events;
-    /** The exchange's deadline (the route's timeout), {@code Long.MAX_VALUE} when there is none. */
-    private final long deadlineNanos;
+    /** The exchange's one timer; used under this exchange's monitor. */
+    private final ExchangeTimer timer;
     private int state = WAITING;
-    /** The last sign of progress; the response timeout counts from here. */
-    private long progressNanos;
-    /** The response body's reading is paused by back-pressure: the response timeout does not run. */
-    private boolean readPaused;
-    private int armedFor;
     private PooledConnection connection;
-    private ScheduledFuture<?> timeout;
     private UpstreamResponseBody responseBody;
     private HttpRequestPacket packet;
     private boolean requestSent;
@@ -79,10 +66,9 @@ final class UpstreamExchange implements BodySink {
     UpstreamExchange(UpstreamCall call, TargetPool pool, ScheduledExecutorService timer, UpstreamClientEvents events) {
         this.call = call;
         this.pool = pool;
-        this.timer = timer;
         this.events = events;
-        this.deadlineNanos = call.exchange().deadlineNanos();
-        this.progressNanos = System.nanoTime();
+        this.timer = new ExchangeTimer(timer, this::onTimeout, call.exchange().deadlineNanos(),
+                call.responseTimeoutNanos(), System.nanoTime());
     }
 
     CompletableFuture<GatewayResponse> future() {
@@ -91,7 +77,7 @@ final class UpstreamExchange implements BodySink {
 
     void start() {
         synchronized (this) {
-            armProgress();
+            timer.armProgress();
         }
         // a caller that no longer wants the answer (a hedge that lost) cancels: the connection closes
         future.whenComplete((response, error) -> {
@@ -107,10 +93,7 @@ final class UpstreamExchange implements BodySink {
     synchronized void onConnecting() {
         if (state == WAITING) {
             state = CONNECTING;
-            long connectDeadline = System.nanoTime() + call.connectTimeoutNanos();
-            if (timeout == null || connectDeadline < armedDeadlineNanos) {
-                arm(connectDeadline, CONNECT_TIMEOUT);
-            }
+            timer.armConnect(System.nanoTime() + call.connectTimeoutNanos());
         }
     }
 
@@ -121,7 +104,7 @@ final class UpstreamExchange implements BodySink {
                 return false;
             }
             if (state == CONNECTING) {
-                armProgress();
+                timer.armProgress();
             }
             state = SENT;
             connection = c;
@@ -199,7 +182,7 @@ final class UpstreamExchange implements BodySink {
             if (state == SENT) {
                 // The response timeout counts from the last sign of progress: each uploaded
                 // chunk restarts it, so a slow upload is not an upstream timeout, a stalled one is.
-                progressNanos = System.nanoTime();
+                timer.progress(System.nanoTime());
             }
         }
         Buffer content = chunk.hasRemaining() ? Buffers.wrap(c.connection.getMemoryManager(), chunk) : Buffers.EMPTY_BUFFER;
@@ -249,7 +232,7 @@ final class UpstreamExchange implements BodySink {
                     return; // interim response (100 Continue, 103 Early Hints): wait for the real one
                 }
                 state = STREAMING; // the armed timer fires no later than the body's first deadline
-                progressNanos = System.nanoTime();
+                timer.progress(System.nanoTime());
                 boolean noBody = call.method().equals("HEAD") || response.getStatus() == 204
                         || response.getStatus() == 304;
                 long length = noBody ? 0 : response.getContentLength();
@@ -259,11 +242,11 @@ final class UpstreamExchange implements BodySink {
             }
             body = responseBody;
             if (!last && headersArrived == null) {
-                progressNanos = System.nanoTime();
+                timer.progress(System.nanoTime());
             }
             if (last) {
                 state = DONE;
-                cancelTimer();
+                timer.cancel();
                 HttpResponsePacket response = (HttpResponsePacket) content.getHttpHeader();
                 reusable = requestSent && response.getProcessingState().isKeepAlive();
                 c.exchange = null;
@@ -298,7 +281,7 @@ final class UpstreamExchange implements BodySink {
             }
             if (state == STREAMING && endsAtClose) {
                 state = DONE; // RFC 9112 6.3: the close is the end of this body, not a failure
-                cancelTimer();
+                timer.cancel();
                 c.exchange = null;
                 ended = responseBody;
             }
@@ -342,37 +325,6 @@ final class UpstreamExchange implements BodySink {
 
     // ---- timeouts, failure, abort --------------------------------------------------------------
 
-    private long armedDeadlineNanos;
-
-    /** Arms the timer for {@code deadline}; nothing is armed for {@code Long.MAX_VALUE}. Holds the monitor. */
-    private void arm(long deadline, int what) {
-        cancelTimer();
-        if (deadline == Long.MAX_VALUE) {
-            return;
-        }
-        armedDeadlineNanos = deadline;
-        armedFor = what;
-        long delay = Math.max(0, deadline - System.nanoTime());
-        timeout = timer.schedule(this::onTimeout, delay, TimeUnit.NANOSECONDS);
-    }
-
-    /** Arms the timer for the earlier of the deadline and the end of the current response timeout. Holds the monitor. */
-    private void armProgress() {
-        long response = readPaused ? Long.MAX_VALUE : progressNanos + call.responseTimeoutNanos();
-        if (deadlineNanos <= response) {
-            arm(deadlineNanos, DEADLINE);
-        } else {
-            arm(response, RESPONSE_TIMEOUT);
-        }
-    }
-
-    private void cancelTimer() {
-        if (timeout != null) {
-            timeout.cancel(false);
-            timeout = null;
-        }
-    }
-
     /**
      * The timer fired: fails the exchange with the timeout that expired, or re-arms when progress moved the
      * deadline later meanwhile.
@@ -385,29 +337,17 @@ final class UpstreamExchange implements BodySink {
             if (state == DONE) {
                 return;
             }
-            long now = System.nanoTime();
-            int fired;
-            if (state == CONNECTING && armedFor == CONNECT_TIMEOUT && now - armedDeadlineNanos >= 0) {
-                fired = CONNECT_TIMEOUT;
-            } else if (deadlineNanos != Long.MAX_VALUE && now - deadlineNanos >= 0) {
-                fired = DEADLINE;
-            } else if (!readPaused && now - (progressNanos + call.responseTimeoutNanos()) >= 0) {
-                fired = RESPONSE_TIMEOUT;
-            } else {
-                if (state == CONNECTING && armedFor == CONNECT_TIMEOUT) {
-                    arm(armedDeadlineNanos, CONNECT_TIMEOUT); // fired a little early
-                } else {
-                    armProgress();
-                }
+            int fired = timer.expired(System.nanoTime(), state == CONNECTING);
+            if (fired == ExchangeTimer.NONE) {
                 return;
             }
             String name = switch (fired) {
-                case CONNECT_TIMEOUT -> connectTimeoutName();
-                case DEADLINE -> call.exchange().deadlineName();
+                case ExchangeTimer.CONNECT -> connectTimeoutName();
+                case ExchangeTimer.DEADLINE -> call.exchange().deadlineName();
                 default -> responseTimeoutName();
             };
             midBody = state == STREAMING;
-            which = fired == DEADLINE ? "route" : "response";
+            which = fired == ExchangeTimer.DEADLINE ? "route" : "response";
             error = switch (state) {
                 case WAITING -> new UpstreamConnectException(504,
                         "no upstream connection became available in time (" + name + ")", null);
@@ -455,7 +395,7 @@ final class UpstreamExchange implements BodySink {
             }
             previous = state;
             state = DONE;
-            cancelTimer();
+            timer.cancel();
             c = connection;
             body = responseBody;
             if (c != null) {
@@ -484,7 +424,7 @@ final class UpstreamExchange implements BodySink {
         PooledConnection c;
         synchronized (this) {
             c = connection;
-            readPaused = true;
+            timer.pause();
         }
         if (c != null) {
             c.pauseReading();
@@ -495,12 +435,9 @@ final class UpstreamExchange implements BodySink {
         PooledConnection c;
         synchronized (this) {
             c = connection;
-            if (readPaused) {
-                readPaused = false;
-                progressNanos = System.nanoTime(); // the upstream's silence counts from now
-                if (state == STREAMING && timeout == null) {
-                    armProgress();
-                }
+            // the upstream's silence counts from now
+            if (timer.resume(System.nanoTime()) && state == STREAMING && !timer.armed()) {
+                timer.armProgress();
             }
         }
         if (c != null) {
