@@ -2,7 +2,7 @@ package dev.gateway.node.ratelimit;
 
 import dev.gateway.config.RateLimitPolicy;
 import dev.gateway.limiter.LimitSpec;
-import dev.gateway.node.observability.metrics.GatewayMetrics.PolicyMetrics;
+import dev.gateway.node.observability.metrics.PolicyMetrics;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -260,19 +260,6 @@ public final class GatewayMetrics {
                         LatencyHistogram.CHECK_BOUNDS_NANOS)));
     }
 
-    /**
-     * One policy's decision counters and check latency: a summary of the last checks ({@code check}) and a
-     * histogram of all of them ({@code checkBuckets}). Thread-safe.
-     */
-    public record PolicyMetrics(Counter allowed, Counter limited, Counter fallback, Timer check,
-                                LatencyHistogram checkBuckets) {
-        public void decided(boolean wasAllowed, long checkNanos) {
-            (wasAllowed ? allowed : limited).inc();
-            check.update(checkNanos, TimeUnit.NANOSECONDS);
-            checkBuckets.update(checkNanos);
-        }
-    }
-
     /** Writes the Prometheus text exposition format (version 0.0.4) of everything, JVM basics included. */
     public void writePrometheus(OutputStream out) throws IOException {
         exposition.write(out);

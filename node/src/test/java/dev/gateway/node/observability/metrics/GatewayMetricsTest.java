@@ -104,7 +104,7 @@ class GatewayMetricsTest {
 
     @Test
     void rateLimitChecksAreASummaryAndACumulativeHistogramInSeconds() {
-        GatewayMetrics.PolicyMetrics policy = metrics.rateLimitPolicy("per-key");
+        PolicyMetrics policy = metrics.rateLimitPolicy("per-key");
         policy.decided(true, 40_000);      // 40 us: in le=5.0E-5
         policy.decided(true, 300_000);     // exactly 300 us: bounds are inclusive
         policy.decided(false, 301_000);    // just above: le=4.0E-4
@@ -367,7 +367,7 @@ class GatewayMetricsTest {
         assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled(),
                 "this JVM cannot measure per-thread allocation");
         long thread = Thread.currentThread().getId();
-        GatewayMetrics.PolicyMetrics policy = metrics.rateLimitPolicy("per-key");
+        PolicyMetrics policy = metrics.rateLimitPolicy("per-key");
         Runnable requests = () -> {
             for (int i = 0; i < 100_000; i++) {
                 metrics.requestFinished("users", (i & 1) == 0 ? "GET" : "POST", 200, i, "users", i);
