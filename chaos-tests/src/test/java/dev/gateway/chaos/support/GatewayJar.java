@@ -21,7 +21,7 @@ public final class GatewayJar {
         Path jar = moduleDir().resolve("../node/target/gateway-node.jar").normalize();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("the gateway's fat jar is missing: " + jar
-                    + " (build it first: cd " + moduleDir().getParent() + " && mvn -B -o -DskipTests install)");
+                    + " (build it first: cd " + moduleDir().getParent() + " && ./mvnw -B -o -DskipTests install)");
         }
         return jar;
     }
