@@ -38,6 +38,7 @@ final class ChaosReport {
     private final List<String[]> claims = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
     private boolean allHold = true;
+    private boolean written;
 
     ChaosReport(String id, String title) {
         this.id = id;
@@ -91,7 +92,12 @@ final class ChaosReport {
         return b;
     }
 
+    boolean written() {
+        return written;
+    }
+
     void write(ChaosLoad load, List<Sample> samples) {
+        written = true;
         long end = Math.max(load.now(), samples.isEmpty() ? 0 : samples.get(samples.size() - 1).endNanos());
         List<Event> events = load.events();
         int[][] b = buckets(samples, end);
@@ -103,11 +109,13 @@ final class ChaosReport {
         long none = samples.stream().filter(s -> s.outcome() == Outcome.NO_ANSWER).count();
         long slowest = samples.stream().mapToLong(Sample::latencyMillis).max().orElse(0);
         long overOneSecond = samples.stream().filter(s -> s.latencyMillis() > 1000).count();
-        md.append(String.format(Locale.ROOT, "%s, %d client threads through HAProxy at %d req/s offered for %.1f s: "
-                        + "%d answers, %d OK, %d expected refusals, %d errors, %d without answer (%d tickets dropped while "
-                        + "every thread was busy); slowest %d ms, %d slower than 1 s. Plot: `chaos-%s.png`.%n%n",
-                Instant.now().truncatedTo(ChronoUnit.SECONDS), load.threads(), load.rate(), end / 1e9, samples.size(),
-                ok, expected, errors, none, load.dropped(), slowest, overOneSecond, id));
+        md.append(String.format(Locale.ROOT, "%s, open-loop load through HAProxy from %d clients at %d req/s for %.1f s (at most %d in "
+                        + "flight; %d sent more than %d ms late by the generator): %d requests, %d OK, %d expected "
+                        + "refusals, %d errors, %d without answer; p99 %d ms, slowest %d ms (from when each was due), %d "
+                        + "slower than 1 s. Plot: `chaos-%s.png`.%n%n",
+                Instant.now().truncatedTo(ChronoUnit.SECONDS), load.clients(), load.rate(), end / 1e9, load.maxInFlight(), load.late(),
+                ChaosLoad.LATE_NANOS / 1_000_000, samples.size(), ok, expected, errors, none,
+                p99Millis(samples, 0, Long.MAX_VALUE), slowest, overOneSecond, id));
         md.append("| claim | measured | bound | holds |\n|---|---|---|---|\n");
         for (String[] c : claims) {
             md.append("| ").append(String.join(" | ", c)).append(" |\n");
@@ -119,7 +127,8 @@ final class ChaosReport {
         if (!notes.isEmpty()) {
             md.append('\n');
         }
-        md.append("| t (s) | OK | expected refusals | errors | no answer | event |\n|---|---|---|---|---|---|\n");
+        md.append("| t (s) | OK | expected refusals | errors | no answer | due | p99 ms of those due | event |\n"
+                + "|---|---|---|---|---|---|---|---|\n");
         int perSecond = (int) (1_000_000_000L / BUCKET_NANOS);
         for (int s = 0; s * perSecond < b.length; s++) {
             int[] sum = new int[4];
@@ -134,13 +143,60 @@ final class ChaosReport {
                     ev.append(ev.length() == 0 ? "" : "; ").append(String.format(Locale.ROOT, "%.2f s: %s", e.seconds(), e.label()));
                 }
             }
-            md.append(String.format(Locale.ROOT, "| %d-%d | %d | %d | %d | %d | %s |%n", s, s + 1, sum[0], sum[1], sum[2],
-                    sum[3], ev));
+            long from = s * 1_000_000_000L;
+            long due = samples.stream().filter(x -> x.startNanos() >= from && x.startNanos() < from + 1_000_000_000L).count();
+            md.append(String.format(Locale.ROOT, "| %d-%d | %d | %d | %d | %d | %d | %d | %s |%n", s, s + 1, sum[0], sum[1],
+                    sum[2], sum[3], due, p99Millis(samples, from, from + 1_000_000_000L), ev));
         }
         md.append('\n');
         append(md.toString());
         plot(b, events, dir().resolve("chaos-" + id + ".png"));
     }
+
+    /** The 99th percentile latency (ms, from when each was due) of the requests due in [from, to); 0 if none. */
+    static long p99Millis(List<Sample> samples, long fromNanos, long toNanos) {
+        long[] latencies = samples.stream().filter(x -> x.startNanos() >= fromNanos && x.startNanos() < toNanos)
+                .mapToLong(Sample::latencyMillis).sorted().toArray();
+        if (latencies.length == 0) {
+            return 0;
+        }
+        return latencies[(int) Math.min(latencies.length - 1, Math.ceil(latencies.length * 0.99) - 1)];
+    }
+
+    /**
+     * The two failover claims every fault scenario makes. Throughput floor: in every whole second from
+     * {@code settledAt} to {@code endAt}, at least {@value #SERVED_FLOOR_PERCENT}% of the requests due in it were
+     * served (OK or an expected refusal). Latency bound: the p99 of the requests due between {@code faultAt} and
+     * {@code settledAt} is at most {@code p99BoundMs} (a stall, or requests hung on a dead node, break it).
+     */
+    void failover(String fault, List<Sample> samples, long faultAt, long settledAt, long endAt, long p99BoundMs) {
+        // the load's last due request ends the measured time (stop() waited for every answer)
+        long lastDue = samples.stream().mapToLong(Sample::startNanos).max().orElse(0);
+        endAt = Math.min(endAt, lastDue);
+        int worstPercent = 100;
+        String worstSecond = "none";
+        int seconds = 0;
+        for (long from = settledAt; from + 1_000_000_000L <= endAt; from += 1_000_000_000L) {
+            long lo = from;
+            long due = samples.stream().filter(x -> x.startNanos() >= lo && x.startNanos() < lo + 1_000_000_000L).count();
+            long served = samples.stream().filter(x -> x.startNanos() >= lo && x.startNanos() < lo + 1_000_000_000L)
+                    .filter(x -> !x.failed()).count();
+            int percent = due == 0 ? 0 : (int) (100 * served / due);
+            seconds++;
+            if (percent < worstPercent) {
+                worstPercent = percent;
+                worstSecond = String.format(Locale.ROOT, "%.1f-%.1f s: %d of %d", lo / 1e9, lo / 1e9 + 1, served, due);
+            }
+        }
+        claim("served, every second from " + Phases.millis(settledAt - faultAt) + " ms after " + fault + " to the end",
+                seconds == 0 ? "no whole second measured" : "worst " + worstPercent + "% (" + worstSecond + ")",
+                ">= " + SERVED_FLOOR_PERCENT + "% of the requests due", seconds > 0 && worstPercent >= SERVED_FLOOR_PERCENT);
+        long p99 = p99Millis(samples, faultAt, settledAt);
+        claim("p99 latency of the requests due from " + fault + " until then", p99 + " ms", "<= " + p99BoundMs + " ms",
+                p99 <= p99BoundMs);
+    }
+
+    static final int SERVED_FLOOR_PERCENT = 90;
 
     private static synchronized void append(String section) {
         Path file = dir().resolve("chaos-report.md");

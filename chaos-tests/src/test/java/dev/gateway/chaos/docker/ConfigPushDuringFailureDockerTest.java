@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(300)
 class ConfigPushDuringFailureDockerTest extends DockerScenario {
-    static final int THREADS = 8;
+    static final int CLIENTS = 8;
     static final int RATE = 150;
     static final String SHARED = """
             upstreams:
@@ -44,7 +44,7 @@ class ConfigPushDuringFailureDockerTest extends DockerScenario {
         gateway = DockerGateway.spec("config-push").shared(SHARED.formatted("v1")).start();
         ChaosReport report = new ChaosReport("config-push", "5. config push while a node is down, then its restart");
         Target main = Target.plain("/hello");
-        ChaosLoad load = ChaosLoad.start(gateway.proxyPort(), THREADS, RATE, n -> main);
+        ChaosLoad load = track(report, ChaosLoad.start(gateway.proxyPort(), CLIENTS, RATE, n -> main));
         DockerNode down = gateway.node(3);
         List<DockerNode> up = List.of(gateway.node(1), gateway.node(2));
 
@@ -115,7 +115,8 @@ class ConfigPushDuringFailureDockerTest extends DockerScenario {
                 "version first", firstV2 != null && firstReady != null && firstV2.atNanos() <= firstReady.atNanos());
         report.claim("answers through HAProxy after gw-1 and gw-2 served v2 that were not v2",
                 Long.toString(staleThroughHaproxy), "0", staleThroughHaproxy == 0);
-        report.claim("client errors and no-answers", Long.toString(failed), "<= " + THREADS, failed <= THREADS);
+        report.claim("client errors and no-answers", Long.toString(failed), "<= " + CLIENTS
+                + " (a request on each client's connection to the dead node: see KillNodeDockerTest)", failed <= CLIENTS);
         report.note("gw-3 answered its proxy port with v1 while not ready: " + oldBeforeReady + " polls"
                 + "; UP in HAProxy " + (upAt[0] < 0 ? "never" : Phases.millis(upAt[0] - startAt) + " ms after its start")
                 + "; it was out of the cluster " + Phases.millis(outAt[0] - killedAt) + " ms after the kill");

@@ -6,6 +6,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.ExecCreateCmdResponse;
 import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.PortBinding;
@@ -45,6 +46,8 @@ import org.testcontainers.utility.DockerImageName;
  */
 final class DockerGateway implements AutoCloseable {
     static final String ADMIN_TOKEN = "chaos-admin-token";
+    /** On every container and network of the suite (its value: the scenario), to find what a dead run left. */
+    static final String LABEL = "dev.gateway.chaos.scenario";
     static final Duration FORM_TIMEOUT = Duration.ofSeconds(150);
     static final String NODE_JAVA_OPTS = "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError";
 
@@ -62,7 +65,8 @@ final class DockerGateway implements AutoCloseable {
 
     private DockerGateway(String scenario) {
         this.scenario = scenario;
-        this.network = Network.builder().createNetworkCmdModifier(cmd -> cmd.withName("chaos-" + scenario + "-" + runId)).build();
+        this.network = Network.builder().createNetworkCmdModifier(cmd -> cmd.withName("chaos-" + scenario + "-" + runId)
+                .withLabels(Map.of(LABEL, scenario))).build();
         this.reaper = new Thread(this::removeAll, "chaos-docker-reaper");
         Runtime.getRuntime().addShutdownHook(reaper);
     }
@@ -106,6 +110,7 @@ final class DockerGateway implements AutoCloseable {
         /** Starts everything and waits until the cluster is formed (see {@link DockerGateway#awaitFormed}). */
         DockerGateway start() {
             DockerEnv.assumeReady();
+            removeLeftovers(scenario);
             DockerGateway gateway = new DockerGateway(scenario);
             boolean ok = false;
             try {
@@ -121,6 +126,24 @@ final class DockerGateway implements AutoCloseable {
         }
     }
 
+    /**
+     * Removes the containers and networks an earlier run of {@code scenario} left behind (a test JVM killed before
+     * its shutdown hook ran), found by {@link #LABEL}: a scenario starts from nothing.
+     */
+    static void removeLeftovers(String scenario) {
+        DockerClient docker = DockerEnv.client();
+        Map<String, String> label = Map.of(LABEL, scenario);
+        for (Container c : docker.listContainersCmd().withShowAll(true).withLabelFilter(label).exec()) {
+            System.out.println("[" + scenario + "] removing a container left by an earlier run: " + c.getId());
+            docker.removeContainerCmd(c.getId()).withForce(true).withRemoveVolumes(true).exec();
+        }
+        for (com.github.dockerjava.api.model.Network n : docker.listNetworksCmd()
+                .withFilter("label", List.of(LABEL + "=" + scenario)).exec()) {
+            System.out.println("[" + scenario + "] removing a network left by an earlier run: " + n.getName());
+            docker.removeNetworkCmd(n.getId()).exec();
+        }
+    }
+
     static Spec spec(String scenario) {
         return new Spec(scenario);
     }
@@ -129,6 +152,7 @@ final class DockerGateway implements AutoCloseable {
         network.getId();
         for (String u : spec.upstreams) {
             GenericContainer<?> c = new GenericContainer<>(DockerEnv.nodeImage())
+                    .withLabel(LABEL, scenario)
                     .withNetwork(network)
                     .withNetworkAliases("upstream-" + u)
                     .withEnv("JAVA_OPTS", "-Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1")
@@ -143,6 +167,7 @@ final class DockerGateway implements AutoCloseable {
             upstreams.put(u, new DockerNode("upstream-" + u, c, network.getId(), http));
         }
         GenericContainer<?> h = new GenericContainer<>(DockerImageName.parse(DockerEnv.BASE_IMAGE))
+                .withLabel(LABEL, scenario)
                 .withNetwork(network)
                 .withNetworkAliases("haproxy")
                 .withCopyToContainer(Transferable.of(haproxyConfig(spec.nodes)), "/etc/gateway-haproxy/haproxy.cfg")
@@ -169,6 +194,7 @@ final class DockerGateway implements AutoCloseable {
         for (int i = 1; i <= spec.nodes; i++) {
             String name = "gw-" + i;
             GenericContainer<?> c = new GenericContainer<>(DockerEnv.nodeImage())
+                    .withLabel(LABEL, scenario)
                     .withNetwork(network)
                     .withNetworkAliases(name)
                     .withEnv("GW_ADMIN_TOKEN", ADMIN_TOKEN)
@@ -438,6 +464,11 @@ final class DockerGateway implements AutoCloseable {
             saveLog(n, dir);
         }
         removeAll();
+        try {
+            removeLeftovers(scenario); // anything the removal by id missed, by label
+        } catch (RuntimeException e) {
+            System.err.println("[" + scenario + "] cannot sweep containers by label: " + e);
+        }
         try {
             Runtime.getRuntime().removeShutdownHook(reaper);
         } catch (IllegalStateException e) {

@@ -15,14 +15,14 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(240)
 class MulticastDiscoveryDockerTest extends DockerScenario {
-    static final int THREADS = 8;
+    static final int CLIENTS = 8;
     static final int RATE = 150;
 
     @Test
     void threeNodesFindEachOtherByMulticast() {
         gateway = DockerGateway.spec("multicast").multicast().shared(ONE_ROUTE).start();
         ChaosReport report = new ChaosReport("multicast", "7. multicast discovery (no member list)");
-        ChaosLoad load = ChaosLoad.start(gateway.proxyPort(), THREADS, RATE, n -> Target.plain("/hello"));
+        ChaosLoad load = track(report, ChaosLoad.start(gateway.proxyPort(), CLIENTS, RATE, n -> Target.plain("/hello")));
         load.mark("cluster formed " + gateway.formedMillis() + " ms after the nodes' start");
         Phases.hold(Duration.ofSeconds(3));
         Map<String, Integer> sizes = gateway.nodes().stream()
