@@ -510,7 +510,7 @@ table() {
   echo
   if [[ ${STATUS[gateway]:-} == ok && ${STATUS[nginx]:-} == ok ]]; then
     awk -v g="${RPS[gateway]}" -v n="${RPS[nginx]}" -v gp="${P99[gateway]}" -v np="${P99[nginx]}" 'BEGIN {
-      printf "- gateway req/s / nginx req/s: **%.2f** (budget in DESIGN.md: >= 0.80)\n", g / n
+      printf "- gateway req/s / nginx req/s: **%.2f** (budget in docs/architecture.md: >= 0.80)\n", g / n
       printf "- p99 gateway - p99 nginx: **%+.3f ms**\n", gp - np }'
   else
     echo "- gateway req/s / nginx req/s: n/a (needs both gateway and nginx measured)"

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** limiter stays pure Java: no Hazelcast, Grizzly or jjwt (DESIGN.md, dependency direction). */
+/** limiter stays pure Java: no Hazelcast, Grizzly or jjwt (docs/architecture.md, dependency direction). */
 class ModuleBoundaryTest {
     @Test
     void noInfrastructureImports() throws IOException {

@@ -155,7 +155,7 @@ public final class Main implements Callable<Integer> {
         return 0;
     }
 
-    /** Applies the command-line overrides of CONFIG.md to the file's node and cluster sections. */
+    /** Applies the command-line overrides of docs/configuration.md to the file's node and cluster sections. */
     private GatewayConfig withFlags(GatewayConfig file) {
         NodeSettings n = file.node();
         AdminSettings admin = adminListen == null ? n.admin() : new AdminSettings(HostPort.parse(adminListen), n.admin().token());

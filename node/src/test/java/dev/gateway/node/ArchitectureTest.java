@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * DESIGN.md's dependency rules, checked on the source tree: Hazelcast only in {@code cluster},
+ * docs/architecture.md's dependency rules, checked on the source tree: Hazelcast only in {@code cluster},
  * Grizzly only in the node's server and upstream-client packages, and {@code limiter} and
  * {@code config-sync} free of Hazelcast, Grizzly and jjwt. Imports and fully-qualified names in
  * code count; comments and string literals do not.

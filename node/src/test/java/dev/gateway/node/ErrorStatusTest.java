@@ -28,7 +28,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Every status the node answers itself, each with the JSON body of CONFIG.md
+ * Every status the node answers itself, each with the JSON body of docs/configuration.md
  * ({@code {"error","status","request_id"}}, {@code application/json}); errors decided before
  * forwarding never reach the upstream.
  */

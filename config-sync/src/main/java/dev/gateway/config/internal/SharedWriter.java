@@ -10,7 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
 
-/** Writes the shared sections in canonical form (keys in CONFIG.md order, defaults filled in). */
+/** Writes the shared sections in canonical form (keys in docs/configuration.md order, defaults filled in). */
 final class SharedWriter {
     private SharedWriter() {
     }

@@ -42,7 +42,7 @@ import java.util.function.Supplier;
 
 /**
  * Compiles a validated {@link SharedConfig} into a {@link GatewayRuntime}. Each route gets only
- * the links its config asks for, in the order of DESIGN.md's request path.
+ * the links its config asks for, in the order of docs/architecture.md's request path.
  */
 public final class RuntimeCompiler {
     private final UpstreamClient client;

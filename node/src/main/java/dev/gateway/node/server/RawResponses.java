@@ -13,7 +13,7 @@ import org.glassfish.grizzly.memory.Buffers;
 /**
  * Answers a connection below the HTTP codec, for refusals that happen before a request exists
  * (too many connections, a head too large or too slow, a malformed head): the JSON error of
- * CONFIG.md with {@code Connection: close} and a fresh request id (in the body and in
+ * docs/configuration.md with {@code Connection: close} and a fresh request id (in the body and in
  * {@code X-Request-Id}, as every answer of the gateway's own), then the connection is closed.
  */
 final class RawResponses {

@@ -153,7 +153,7 @@ class MalformedRequestTest {
      *
      * <p>Known gap: this 400 comes from Grizzly's chunked decoder ({@code HttpBrokenContentException}),
      * not from the gateway, and has an empty body ({@code Content-Length: 0}, no Content-Type)
-     * instead of the JSON error of CONFIG.md. The test accepts that empty body, and checks the JSON
+     * instead of the JSON error of docs/configuration.md. The test accepts that empty body, and checks the JSON
      * shape as soon as there is a body.
      */
     @Test

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A node refuses to start on a config it cannot honour, naming every such part by its config path. Every
- * section of CONFIG.md is built now; what remains is upstream TLS under the alternative upstream client
+ * section of docs/configuration.md is built now; what remains is upstream TLS under the alternative upstream client
  * ({@code -Dgateway.upstream-client=ahc}), which the tests use as their example.
  */
 class FeatureGateTest {

@@ -9,7 +9,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Checks the shape of every response the gateway answers itself (CONFIG.md). */
+/** Checks the shape of every response the gateway answers itself (docs/configuration.md). */
 public final class JsonErrors {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
