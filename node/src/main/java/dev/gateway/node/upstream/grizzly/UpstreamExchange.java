@@ -56,6 +56,8 @@ final class UpstreamExchange implements BodySink {
     private final ExchangeTimer timer;
     private int state = WAITING;
     private PooledConnection connection;
+    /** Abandons the connect under way for this exchange (closes its pending socket); null when none is. */
+    private Runnable pendingConnect;
     private UpstreamResponseBody responseBody;
     private HttpRequestPacket packet;
     private boolean requestSent;
@@ -97,9 +99,28 @@ final class UpstreamExchange implements BodySink {
         }
     }
 
+    synchronized boolean isConnecting() {
+        return state == CONNECTING;
+    }
+
+    /**
+     * A connect started for this exchange; {@code abandon} closes its pending socket, and is run when the connect
+     * timeout (or the deadline) fires before the connection opens.
+     *
+     * @return false when this exchange no longer wants it (it timed out meanwhile): the caller abandons it
+     */
+    synchronized boolean onConnectStarted(Runnable abandon) {
+        if (state != CONNECTING) {
+            return false;
+        }
+        pendingConnect = abandon;
+        return true;
+    }
+
     /** @return false when this exchange no longer wants the connection (it timed out meanwhile) */
     boolean onConnection(PooledConnection c) {
         synchronized (this) {
+            pendingConnect = null;
             if (state == DONE) {
                 return false;
             }
@@ -333,6 +354,7 @@ final class UpstreamExchange implements BodySink {
         GatewayException error;
         boolean midBody;
         String which;
+        Runnable abandon;
         synchronized (this) {
             if (state == DONE) {
                 return;
@@ -347,6 +369,8 @@ final class UpstreamExchange implements BodySink {
                 default -> responseTimeoutName();
             };
             midBody = state == STREAMING;
+            abandon = state == CONNECTING ? pendingConnect : null;
+            pendingConnect = null;
             which = fired == ExchangeTimer.DEADLINE ? "route" : "response";
             error = switch (state) {
                 case WAITING -> new UpstreamConnectException(504,
@@ -358,7 +382,10 @@ final class UpstreamExchange implements BodySink {
         if (midBody) {
             events.bodyTimedOut(call.target().upstream(), which);
         }
-        end(error, midBody);
+        end(error, midBody); // the call's failure, and so the breaker's evidence, at the timeout itself
+        if (abandon != null) {
+            abandon.run(); // the pending connect would hold its pool slot until the operating system gives up
+        }
     }
 
     private String connectTimeoutName() {

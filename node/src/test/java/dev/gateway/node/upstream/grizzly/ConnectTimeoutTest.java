@@ -1,0 +1,137 @@
+package dev.gateway.node.upstream.grizzly;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.gateway.node.http.Body;
+import dev.gateway.node.http.Exchange;
+import dev.gateway.node.http.GatewayException;
+import dev.gateway.node.http.GatewayResponse;
+import dev.gateway.node.http.Headers;
+import dev.gateway.node.upstream.UpstreamCall;
+import dev.gateway.node.upstream.UpstreamConnectException;
+import dev.gateway.node.upstream.UpstreamTarget;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.glassfish.grizzly.nio.transport.TCPNIOTransport;
+import org.glassfish.grizzly.nio.transport.TCPNIOTransportBuilder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A connect that outlives the connect timeout, against a loopback listener whose accept queue is full and which
+ * never accepts (the kernel drops further SYNs, so a connect stays pending as towards a vanished host): the call
+ * fails as a connect failure at the connect timeout, and the pending connect is let go then, so that its pool slot
+ * goes to the next call at once instead of when the operating system gives up (about two minutes on Linux). A
+ * call queued behind it would otherwise fail only at its response timeout, and its evidence reach the breaker that
+ * much later.
+ */
+class ConnectTimeoutTest {
+    private static final long CONNECT = TimeUnit.MILLISECONDS.toNanos(200);
+    private static final long RESPONSE = TimeUnit.SECONDS.toNanos(5);
+
+    private final List<Socket> filling = new ArrayList<>();
+    private ServerSocket blackhole;
+    private TCPNIOTransport transport;
+    private ScheduledExecutorService timer;
+    private GrizzlyUpstreamClient client;
+    private UpstreamTarget target;
+
+    @BeforeEach
+    void start() throws Exception {
+        blackhole = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        fillAcceptQueue();
+        target = new UpstreamTarget("up", "127.0.0.1", blackhole.getLocalPort(), false, "", "127.0.0.1", 1, "bh");
+        transport = TCPNIOTransportBuilder.newInstance().build();
+        transport.start();
+        timer = Executors.newSingleThreadScheduledExecutor();
+        client = new GrizzlyUpstreamClient(transport, 65536, timer);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (client != null) {
+            client.close();
+        }
+        if (transport != null) {
+            transport.shutdownNow();
+        }
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+        for (Socket s : filling) {
+            s.close();
+        }
+        if (blackhole != null) {
+            blackhole.close();
+        }
+    }
+
+    @Test
+    void aConnectPastTheTimeoutFailsAsAConnectFailureAndLetsGoOfItsSlot() throws Exception {
+        Throwable failure = failureOf(send(1));
+
+        assertThat(failure).isInstanceOf(UpstreamConnectException.class).hasMessage("connect timeout 200ms");
+        assertThat(((GatewayException) failure).status()).isEqualTo(504);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(client.openConnections(target))
+                .as("the pending connect is closed, not left to the operating system").isZero());
+    }
+
+    @Test
+    void aCallQueuedBehindATimedOutConnectMakesItsOwnAttemptAtOnce() throws Exception {
+        CompletableFuture<GatewayResponse> first = send(1);
+        CompletableFuture<GatewayResponse> queued = send(1); // the one slot is the first call's
+
+        assertThat(failureOf(first)).hasMessage("connect timeout 200ms");
+        Throwable second = failureOf(queued);
+        assertThat(second).as("its own connect attempt timed out, not its wait for a slot")
+                .isInstanceOf(UpstreamConnectException.class).hasMessage("connect timeout 200ms");
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------
+
+    /** Connects until a connect does not complete: the listener's accept queue is then full. Bounded. */
+    private void fillAcceptQueue() throws IOException {
+        for (int i = 0; i < 16; i++) {
+            Socket s = new Socket();
+            try {
+                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), blackhole.getLocalPort()), 300);
+                filling.add(s);
+            } catch (SocketTimeoutException e) {
+                s.close();
+                return;
+            }
+        }
+        throw new IllegalStateException("the accept queue of a backlog-1 listener did not fill up");
+    }
+
+    private CompletableFuture<GatewayResponse> send(int maxConnections) {
+        Exchange exchange = new Exchange("127.0.0.1", "http", System.nanoTime(), "test");
+        UpstreamCall call = new UpstreamCall(target, "GET", "/", new Headers(1).add("Host", "bh"), Body.empty(),
+                exchange, CONNECT, RESPONSE, new UpstreamCall.PoolSettings(maxConnections, TimeUnit.SECONDS.toNanos(30),
+                TimeUnit.MINUTES.toNanos(5), TimeUnit.SECONDS.toNanos(30)));
+        return client.send(call);
+    }
+
+    private static Throwable failureOf(CompletableFuture<GatewayResponse> call) throws Exception {
+        try {
+            GatewayResponse response = call.get(10, TimeUnit.SECONDS);
+            throw new AssertionError("expected a failure, got " + response.status());
+        } catch (ExecutionException e) {
+            return e.getCause();
+        }
+    }
+}
