@@ -8,18 +8,11 @@ import dev.gateway.node.http.Exchange;
 import dev.gateway.node.http.GatewayException;
 import dev.gateway.node.http.GatewayResponse;
 import dev.gateway.node.http.Headers;
+import dev.gateway.node.support.Blackhole;
 import dev.gateway.node.upstream.UpstreamCall;
 import dev.gateway.node.upstream.UpstreamConnectException;
 import dev.gateway.node.upstream.UpstreamTarget;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -32,19 +25,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A connect that outlives the connect timeout, against a loopback listener whose accept queue is full and which
- * never accepts (the kernel drops further SYNs, so a connect stays pending as towards a vanished host): the call
- * fails as a connect failure at the connect timeout, and the pending connect is let go then, so that its pool slot
- * goes to the next call at once instead of when the operating system gives up (about two minutes on Linux). A
- * call queued behind it would otherwise fail only at its response timeout, and its evidence reach the breaker that
- * much later.
+ * A connect that outlives the connect timeout, against a {@link Blackhole} (a connect stays pending there, as
+ * towards a vanished host): the call fails as a connect failure at the connect timeout, and the pending connect is
+ * let go then, so that its pool slot goes to the next call at once instead of when the operating system gives up
+ * (about two minutes on Linux). A call queued behind it would otherwise fail only at its response timeout, and its
+ * evidence reach the breaker that much later.
  */
 class ConnectTimeoutTest {
     private static final long CONNECT = TimeUnit.MILLISECONDS.toNanos(200);
     private static final long RESPONSE = TimeUnit.SECONDS.toNanos(5);
 
-    private final List<Socket> filling = new ArrayList<>();
-    private ServerSocket blackhole;
+    private Blackhole blackhole;
     private TCPNIOTransport transport;
     private ScheduledExecutorService timer;
     private GrizzlyUpstreamClient client;
@@ -52,9 +43,8 @@ class ConnectTimeoutTest {
 
     @BeforeEach
     void start() throws Exception {
-        blackhole = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        fillAcceptQueue();
-        target = new UpstreamTarget("up", "127.0.0.1", blackhole.getLocalPort(), false, "", "127.0.0.1", 1, "bh");
+        blackhole = Blackhole.open();
+        target = new UpstreamTarget("up", "127.0.0.1", blackhole.port(), false, "", "127.0.0.1", 1, "bh");
         transport = TCPNIOTransportBuilder.newInstance().build();
         transport.start();
         timer = Executors.newSingleThreadScheduledExecutor();
@@ -71,9 +61,6 @@ class ConnectTimeoutTest {
         }
         if (timer != null) {
             timer.shutdownNow();
-        }
-        for (Socket s : filling) {
-            s.close();
         }
         if (blackhole != null) {
             blackhole.close();
@@ -102,21 +89,6 @@ class ConnectTimeoutTest {
     }
 
     // ---- helpers ------------------------------------------------------------------------------
-
-    /** Connects until a connect does not complete: the listener's accept queue is then full. Bounded. */
-    private void fillAcceptQueue() throws IOException {
-        for (int i = 0; i < 16; i++) {
-            Socket s = new Socket();
-            try {
-                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), blackhole.getLocalPort()), 300);
-                filling.add(s);
-            } catch (SocketTimeoutException e) {
-                s.close();
-                return;
-            }
-        }
-        throw new IllegalStateException("the accept queue of a backlog-1 listener did not fill up");
-    }
 
     private CompletableFuture<GatewayResponse> send(int maxConnections) {
         Exchange exchange = new Exchange("127.0.0.1", "http", System.nanoTime(), "test");
