@@ -88,6 +88,17 @@ class ConnectTimeoutTest {
                 .isInstanceOf(UpstreamConnectException.class).hasMessage("connect timeout 200ms");
     }
 
+    @Test
+    void aCallCancelledWhileConnectingLetsGoOfItsConnect() throws Exception {
+        CompletableFuture<GatewayResponse> hedge = send(1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> client.openConnections(target) == 1);
+
+        hedge.cancel(false); // a hedge that lost, say
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(client.openConnections(target))
+                .as("nothing else would bound its connect").isZero());
+    }
+
     // ---- helpers ------------------------------------------------------------------------------
 
     private CompletableFuture<GatewayResponse> send(int maxConnections) {
