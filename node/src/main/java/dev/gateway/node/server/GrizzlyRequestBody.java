@@ -21,10 +21,10 @@ import org.slf4j.LoggerFactory;
  * Grizzly's own end signal follows: sinks that finish a request on {@code last} (and release a
  * pooled upstream connection then) must not depend on that signal.
  *
- * <p>A client that sent {@code Expect: 100-continue} with a Content-Length body gets its {@code 100 Continue}
- * when the body is first subscribed: only once authentication, rate limits and the rest of the pipeline have let
- * the request through to its upstream. A request refused before never gets one, and its body is never read. (A
- * chunked body's 100 is Grizzly's, sent at once: Grizzly passes a chunked request on only with its first chunk.)
+ * <p>A client that sent {@code Expect: 100-continue} (HTTP/1.1, Content-Length or chunked body) gets its
+ * {@code 100 Continue} when the body is first subscribed: only once authentication, rate limits and the rest of the
+ * pipeline have let the request through to its upstream. A request refused before never gets one, and its body is
+ * never read. (A chunked request reaches the gateway with its head alone thanks to {@link ContinueDeferringCodec}.)
  */
 final class GrizzlyRequestBody implements Body, ReadHandler {
     private static final Logger log = LoggerFactory.getLogger(GrizzlyRequestBody.class);

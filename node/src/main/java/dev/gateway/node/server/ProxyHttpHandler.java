@@ -105,9 +105,10 @@ final class ProxyHttpHandler extends HttpHandler {
     }
 
     /**
-     * The 100 Continue of a Content-Length body is the gateway's to send, once the request is admitted (see
-     * {@link GrizzlyRequestBody}): Grizzly's default sends it before the handler runs, so that a client would
-     * upload its body to a request about to be refused. Other expectations keep Grizzly's 417.
+     * The 100 Continue is the gateway's to send, once the request is admitted (see {@link GrizzlyRequestBody}):
+     * Grizzly's default sends it before the handler runs, so that a client would upload its body to a request about
+     * to be refused (for a chunked body, {@link ContinueDeferringCodec} keeps Grizzly's codec from sending it even
+     * earlier). Other expectations keep Grizzly's 417.
      */
     @Override
     protected boolean sendAcknowledgment(Request request, Response response) throws java.io.IOException {
@@ -156,9 +157,9 @@ final class ProxyHttpHandler extends HttpHandler {
             return null;
         }
         NIOInputStream input = request.getNIOInputStream();
-        // A chunked request reaches this handler only once its first chunk is in, which the client sends after a
-        // 100: Grizzly's codec sends that one itself, at once. Only a Content-Length body's 100 is the gateway's.
-        boolean owesContinue = length > 0 && packet.getProtocol() == Protocol.HTTP_1_1
+        // Chunked or not, the request is here with its head alone when the client waits for a 100: Grizzly's codec
+        // leaves that 100 to the gateway (ContinueDeferringCodec). An HTTP/1.0 expectation is ignored (RFC 9110).
+        boolean owesContinue = packet.getProtocol() == Protocol.HTTP_1_1
                 && "100-continue".equalsIgnoreCase(packet.getHeader(Header.Expect))
                 && input.readyData() == 0 && !input.isFinished();
         return new GrizzlyRequestBody(input, length, maxBodyBytes, owesContinue ? () -> sendContinue(response) : null);

@@ -83,6 +83,8 @@ final class Servers {
         listener.setTransport(transport);
         // The guard answers 431 at max-header-bytes; Grizzly's own limit is only a backstop.
         listener.setMaxHttpHeaderSize(limits.maxHeaderBytes() + 1024);
+        // Grizzly's codec less its own 100 Continue for chunked bodies: the handler sends it once the request is admitted
+        listener.registerAddOn(ContinueDeferringCodec.addOn());
         listener.registerAddOn(guard);
         listener.registerAddOn(addresses.addOn());
         listener.setMaxPendingBytes(MAX_PENDING_WRITE_BYTES);

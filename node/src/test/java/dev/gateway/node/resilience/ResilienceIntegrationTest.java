@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gateway.node.GatewayNode;
+import dev.gateway.node.support.Blackhole;
 import dev.gateway.node.support.TestConfigs;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -132,5 +133,37 @@ class ResilienceIntegrationTest {
                 + node.adminPort() + "/metrics")).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(metrics.body()).contains("gateway_breaker_transitions_total{to=\"open\",upstream=\"up\"} 1.0")
                 .contains("gateway_breaker_short_circuited_total{upstream=\"up\"} 1.0");
+    }
+
+    /**
+     * An upstream that vanished (connects never complete): each attempt of a retried request fails at the connect
+     * timeout and counts then; the retry makes its own attempt at once (the first one's pending connect no longer
+     * holds the pool's one slot), so the breaker has its two failures when the request ends, and opens.
+     */
+    @Test
+    void eachConnectTimeoutOfARetriedRequestCountsAtOnceAndOpensTheBreaker() throws Exception {
+        try (Blackhole hole = Blackhole.open()) {
+            start("""
+                    pool: {max-connections: 1}
+                        timeouts: {connect: 200ms, response: 5s}
+                        retries: {attempts: 1, on: [connect-failure], budget: 100%, backoff: {initial: 1ms, max: 2ms}}
+                        circuit-breaker: {scope: node, failure-rate: 50%, minimum-calls: 2, window: 10s, open-for: 30s}""",
+                    hole.port());
+            long start = System.nanoTime();
+            HttpResponse<String> failed = get("/x");
+            long millis = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            System.out.println("two connect timeouts of 200ms answered in " + millis + " ms");
+
+            assertThat(failed.statusCode()).isEqualTo(504);
+            assertThat(JSON.readTree(failed.body()).get("error").asText())
+                    .as("the retry's own connect timed out; it did not wait for the first one's slot")
+                    .isEqualTo("connect timeout 200ms");
+            HttpResponse<String> admin = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + node.adminPort() + "/admin/breakers")).GET().build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode view = JSON.readTree(admin.body());
+            assertThat(view.at("/breakers/up/this_node/failures").asLong()).as("one failure per attempt").isEqualTo(2);
+            assertThat(view.at("/breakers/up/state").asText()).isEqualTo("open");
+            assertThat(get("/x").statusCode()).isEqualTo(503);
+        }
     }
 }

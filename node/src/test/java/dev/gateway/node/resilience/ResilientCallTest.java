@@ -259,6 +259,77 @@ class ResilientCallTest {
                 .as("a 503 not listed").isEqualTo(BreakerState.CLOSED);
     }
 
+    /**
+     * A connect timeout is a {@code connect-failure} (never a {@code timeout}), and each attempt of a retried call
+     * is its own evidence, reported when that attempt fails: the breaker hears of the first attempt's connect
+     * timeout while the retry is still out, not when the whole call ends.
+     */
+    @Test
+    void eachAttemptsConnectTimeoutReachesTheBreakerWhenThatAttemptFails() throws Exception {
+        RecordingBreaker breaker = new RecordingBreaker();
+        RetryPolicy retry = new RetryPolicy(2, FailureKinds.of(java.util.List.of("connect-failure")), Set.of("GET"),
+                new Backoff(1_000_000, 1_000_000, false, () -> 0.5));
+        UpstreamResilience r = new UpstreamResilience("up", retry, 0, 0, new RetryBudget(1.0, System::nanoTime),
+                breaker, FailureKinds.of(java.util.List.of("connect-failure")), timer, events);
+        for (int i = 0; i < 10; i++) {
+            r.budget.onRequest(); // budget for two retries
+        }
+        List<CompletableFuture<GatewayResponse>> attempts = Collections.synchronizedList(new ArrayList<>());
+        CompletableFuture<GatewayResponse> call = ResilientCall.run(r, "GET", Body.empty(), Long.MAX_VALUE,
+                twoTargets(), (t, body) -> {
+                    CompletableFuture<GatewayResponse> attempt = new CompletableFuture<>();
+                    attempts.add(attempt);
+                    return attempt;
+                });
+
+        attempts.get(0).completeExceptionally(new UpstreamConnectException(504, "connect timeout 1s", null));
+        assertThat(breaker.outcomes).as("the first attempt's evidence, at once").containsExactly(true);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> attempts.size() == 2);
+        assertThat(call).as("the retry is still out").isNotDone();
+
+        attempts.get(1).completeExceptionally(new UpstreamConnectException(504, "connect timeout 1s", null));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> attempts.size() == 3);
+        assertThat(breaker.outcomes).containsExactly(true, true);
+
+        attempts.get(2).complete(answer(200));
+        assertThat(await(call).status()).isEqualTo(200);
+        assertThat(breaker.outcomes).as("one piece of evidence per attempt").containsExactly(true, true, false);
+
+        assertThat(FailureKinds.of(java.util.List.of("timeout")).breakerFailure(Outcome.of(null,
+                new UpstreamConnectException(504, "connect timeout 1s", null))))
+                .as("a connect timeout is not what 'timeout' names").isFalse();
+    }
+
+    /** A breaker that always allows and records each ticket's outcome as it is reported. */
+    private static final class RecordingBreaker implements Breaker {
+        final List<Boolean> outcomes = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public Ticket tryAcquire() {
+            return new Ticket() {
+                @Override
+                public boolean allowed() {
+                    return true;
+                }
+
+                @Override
+                public long retryAfterMillis() {
+                    return 0;
+                }
+
+                @Override
+                public void complete(boolean failure, long durationNanos) {
+                    outcomes.add(failure);
+                }
+            };
+        }
+
+        @Override
+        public BreakerState state() {
+            return BreakerState.CLOSED;
+        }
+    }
+
     private BreakerState breakerAfterFour(int status, java.util.List<String> on) throws Exception {
         LocalBreaker breaker = new LocalBreaker(new CircuitBreaker(
                 new BreakerSpec(50, 4, Duration.ofSeconds(10), Duration.ofSeconds(30), 1), new ManualTicker(),

@@ -45,6 +45,11 @@ public final class RawHttp implements Closeable {
         return new RawHttp(socket);
     }
 
+    /** Speaks over an already connected socket (a handshaken TLS socket, say); closing closes it. */
+    public static RawHttp over(Socket socket) throws IOException {
+        return new RawHttp(socket);
+    }
+
     /**
      * Connects from a chosen local address ({@code 127.0.0.5}: any address of 127.0.0.0/8 is this
      * machine's), so that a node sees a client other than 127.0.0.1.

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLEngine;
 import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.EmptyCompletionHandler;
+import org.glassfish.grizzly.GrizzlyFuture;
 import org.glassfish.grizzly.attributes.Attribute;
 import org.glassfish.grizzly.nio.transport.TCPNIOConnectorHandler;
 
@@ -175,8 +176,13 @@ final class TargetPool {
 
     /** Called once per connection when it closes, for any reason. */
     void onClosed(PooledConnection c) {
-        open.decrementAndGet();
         idle.remove(c);
+        slotFreed();
+    }
+
+    /** A slot was let go (a connection closed, a connect failed or was abandoned): to the first waiter, if any. */
+    private void slotFreed() {
+        open.decrementAndGet();
         if (!waiters.isEmpty() && tryReserve()) {
             UpstreamExchange next = pollWaiter();
             if (next != null) {
@@ -250,15 +256,25 @@ final class TargetPool {
             if (error == null) {
                 connectTo(resolved, exchange);
             } else {
-                open.decrementAndGet();
+                slotFreed();
                 exchange.onUnresolved(host, error);
             }
         });
     }
 
+    /**
+     * Opens a connection for {@code exchange}. The exchange may abandon the connect (its connect timeout fired):
+     * the pending socket is closed then, and its slot goes to the next waiter at once rather than when the
+     * operating system gives up on the connect (minutes, towards a host that vanished).
+     */
     private void connectTo(InetAddress resolved, UpstreamExchange exchange) {
+        if (!exchange.isConnecting()) {
+            slotFreed(); // it timed out while the name was being resolved
+            return;
+        }
         InetSocketAddress address = new InetSocketAddress(resolved, port);
-        connector.connect(address, new EmptyCompletionHandler<>() {
+        GrizzlyFuture<Connection> pending = connector.connect(address);
+        pending.addCompletionHandler(new EmptyCompletionHandler<>() {
             @Override
             public void completed(Connection connection) {
                 // From here the connection is counted down when it closes (UpstreamFilter.handleClose).
@@ -273,10 +289,18 @@ final class TargetPool {
 
             @Override
             public void failed(Throwable error) {
-                open.decrementAndGet();
+                slotFreed();
                 exchange.onConnectFailed(error);
             }
+
+            @Override
+            public void cancelled() {
+                slotFreed(); // abandoned: Grizzly closed the pending socket
+            }
         });
+        if (!exchange.onConnectStarted(() -> pending.cancel(false))) {
+            pending.cancel(false); // it timed out meanwhile
+        }
     }
 
     private void handOver(PooledConnection pooled, UpstreamExchange exchange) {

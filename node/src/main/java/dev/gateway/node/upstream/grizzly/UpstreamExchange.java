@@ -33,7 +33,9 @@ import org.glassfish.grizzly.memory.Buffers;
  * upstream's silence while the gateway is ready to read, and restarts when reading resumes; the deadline
  * keeps running. A timeout before the response head fails {@link #future} with 504; one during the body
  * cuts the body (the client connection is closed without a valid end of the message), closes the upstream
- * connection instead of pooling it, and is reported to {@link UpstreamClientEvents#bodyTimedOut}.
+ * connection instead of pooling it, and is reported to {@link UpstreamClientEvents#bodyTimedOut}. An exchange that
+ * ends while its connection is still opening (a connect timeout: 504 at that moment, as a connect failure) abandons
+ * the connect: its socket is closed and its pool slot freed at once.
  *
  * <p>Events come from the connection's selector thread, the timer thread and the thread of the
  * client's request body, so every state change holds this object's monitor. One timer is armed
@@ -56,6 +58,8 @@ final class UpstreamExchange implements BodySink {
     private final ExchangeTimer timer;
     private int state = WAITING;
     private PooledConnection connection;
+    /** Abandons the connect under way for this exchange (closes its pending socket); null when none is. */
+    private Runnable pendingConnect;
     private UpstreamResponseBody responseBody;
     private HttpRequestPacket packet;
     private boolean requestSent;
@@ -97,9 +101,28 @@ final class UpstreamExchange implements BodySink {
         }
     }
 
+    synchronized boolean isConnecting() {
+        return state == CONNECTING;
+    }
+
+    /**
+     * A connect started for this exchange; {@code abandon} closes its pending socket, and is run when the exchange
+     * ends before the connection opens (its connect timeout or deadline fired, or it was cancelled).
+     *
+     * @return false when this exchange no longer wants it (it timed out meanwhile): the caller abandons it
+     */
+    synchronized boolean onConnectStarted(Runnable abandon) {
+        if (state != CONNECTING) {
+            return false;
+        }
+        pendingConnect = abandon;
+        return true;
+    }
+
     /** @return false when this exchange no longer wants the connection (it timed out meanwhile) */
     boolean onConnection(PooledConnection c) {
         synchronized (this) {
+            pendingConnect = null;
             if (state == DONE) {
                 return false;
             }
@@ -358,7 +381,7 @@ final class UpstreamExchange implements BodySink {
         if (midBody) {
             events.bodyTimedOut(call.target().upstream(), which);
         }
-        end(error, midBody);
+        end(error, midBody); // the call's failure, and so the breaker's evidence, at the timeout itself
     }
 
     private String connectTimeoutName() {
@@ -389,6 +412,7 @@ final class UpstreamExchange implements BodySink {
         PooledConnection c;
         int previous;
         UpstreamResponseBody body;
+        Runnable abandon;
         synchronized (this) {
             if (state == DONE) {
                 return;
@@ -401,6 +425,8 @@ final class UpstreamExchange implements BodySink {
             if (c != null) {
                 c.exchange = null;
             }
+            abandon = pendingConnect;
+            pendingConnect = null;
         }
         if (previous == WAITING) {
             pool.removeWaiter(this);
@@ -417,6 +443,11 @@ final class UpstreamExchange implements BodySink {
         }
         if (previous < STREAMING && !(call.body() instanceof Body.FixedBody)) {
             call.body().discard();
+        }
+        if (abandon != null) {
+            // Ended while connecting (connect timeout, deadline, a hedge that lost): nothing else would bound the
+            // pending connect, which would hold its pool slot until the operating system gives up (minutes).
+            abandon.run();
         }
     }
 
