@@ -166,7 +166,7 @@ final class ChaosReport {
     /**
      * The two failover claims every fault scenario makes. Throughput floor: in every whole second from
      * {@code settledAt} to {@code endAt}, at least {@value #SERVED_FLOOR_PERCENT}% of the requests due in it were
-     * served (OK or an expected refusal). Latency bound: the p99 of the requests due between {@code faultAt} and
+     * served (OK or an expected refusal, within {@value #SERVED_WITHIN_MS} ms of when it was due). Latency bound: the p99 of the requests due between {@code faultAt} and
      * {@code settledAt} is at most {@code p99BoundMs} (a stall, or requests hung on a dead node, break it).
      */
     void failover(String fault, List<Sample> samples, long faultAt, long settledAt, long endAt, long p99BoundMs) {
@@ -180,7 +180,7 @@ final class ChaosReport {
             long lo = from;
             long due = samples.stream().filter(x -> x.startNanos() >= lo && x.startNanos() < lo + 1_000_000_000L).count();
             long served = samples.stream().filter(x -> x.startNanos() >= lo && x.startNanos() < lo + 1_000_000_000L)
-                    .filter(x -> !x.failed()).count();
+                    .filter(x -> !x.failed() && x.latencyMillis() <= SERVED_WITHIN_MS).count();
             int percent = due == 0 ? 0 : (int) (100 * served / due);
             seconds++;
             if (percent < worstPercent) {
@@ -190,13 +190,18 @@ final class ChaosReport {
         }
         claim("served, every second from " + Phases.millis(settledAt - faultAt) + " ms after " + fault + " to the end",
                 seconds == 0 ? "no whole second measured" : "worst " + worstPercent + "% (" + worstSecond + ")",
-                ">= " + SERVED_FLOOR_PERCENT + "% of the requests due", seconds > 0 && worstPercent >= SERVED_FLOOR_PERCENT);
-        long p99 = p99Millis(samples, faultAt, settledAt);
-        claim("p99 latency of the requests due from " + fault + " until then", p99 + " ms", "<= " + p99BoundMs + " ms",
-                p99 <= p99BoundMs);
+                ">= " + SERVED_FLOOR_PERCENT + "% of the requests due, each answered within " + SERVED_WITHIN_MS + " ms",
+                seconds > 0 && worstPercent >= SERVED_FLOOR_PERCENT);
+        // the requests due during the fault: until it settled, or (a fault that must cost nothing) until the end
+        long p99Until = settledAt > faultAt ? settledAt : endAt;
+        long p99 = p99Millis(samples, faultAt, p99Until);
+        claim("p99 latency of the requests due from " + fault + (settledAt > faultAt ? " until then" : " to the end"),
+                p99 + " ms", "<= " + p99BoundMs + " ms", p99 <= p99BoundMs);
     }
 
     static final int SERVED_FLOOR_PERCENT = 90;
+    /** An answer later than this after it was due does not count as served: a stall is not throughput. */
+    static final long SERVED_WITHIN_MS = 1_000;
 
     private static synchronized void append(String section) {
         Path file = dir().resolve("chaos-report.md");
