@@ -17,6 +17,8 @@ final class QuotaWindows {
     static final class Window {
         final long index;
         int shared;
+        /** {@link #shared} by the node that answered. */
+        final Map<String, Integer> sharedBy = new TreeMap<>();
         final Map<String, Integer> local = new TreeMap<>();
         int straddling;
 
@@ -30,6 +32,11 @@ final class QuotaWindows {
 
         int local(String node) {
             return local.getOrDefault(node, 0);
+        }
+
+        /** What the cluster's bucket admitted through {@code nodes}. */
+        int shared(List<String> nodes) {
+            return nodes.stream().mapToInt(n -> sharedBy.getOrDefault(n, 0)).sum();
         }
 
         long startMillis(long periodMillis) {
@@ -58,6 +65,7 @@ final class QuotaWindows {
                 window.straddling++;
             } else if (String.valueOf(sharedLimit).equals(s.limit())) {
                 window.shared++;
+                window.sharedBy.merge(s.node(), 1, Integer::sum);
             } else {
                 window.local.merge(s.node(), 1, Integer::sum); // the fallback's share, whatever it came to
             }

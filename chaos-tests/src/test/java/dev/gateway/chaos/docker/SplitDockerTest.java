@@ -18,17 +18,23 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Issue 18's split test: three nodes cut 2|1 for 20 s under load on a global quota, then healed. The quota is a
  * fixed window of {@value #LIMIT} per 2 s ({@code on-cluster-failure: local}), loaded straight through each node
- * (so each side's admissions can be counted) well past the limit on both sides. The node cut off is the one that
- * holds no copy of the quota's bucket ({@code /admin/limits} names owner and backup): the README's case of a
- * 2|1 partition, where the majority keeps the shared bucket and the minority, not ready, falls back to
- * {@code limit / expected-size} rounded down ({@value #LOCAL}).
- *
- * <p>Per window of the quota: the cluster's bucket never admits more than {@value #LIMIT} (also right after the
- * heal: the merge resets nothing), a node's fallback never more than {@value #LOCAL}, and both sides together
- * never more than {@value #LIMIT} + {@value #LOCAL} while the split lasts, {@value #LIMIT} before it and once the
- * cluster is whole again; two-sided: the majority admits at least half the limit in every window of the split, the
- * minority some of its share, the whole cluster at least half the limit in every stable window. A breaker opened
- * before the split and a config published on the majority during it end up the same on every node after the heal.
+ * (so each side's admissions can be counted) well past the limit on both sides. {@code /admin/limits} names the
+ * bucket's owner and backup, so each test picks the node to cut off:
+ * <ul>
+ *   <li>the one holding no copy of the bucket: the README's case of a 2|1 partition, where the majority keeps the
+ *       shared bucket and the minority, not ready, falls back to {@code limit / expected-size} rounded down
+ *       ({@value #LOCAL}): per window, the cluster's bucket admits at most {@value #LIMIT} and both sides together
+ *       at most {@value #LIMIT} + {@value #LOCAL};</li>
+ *   <li>the bucket's owner: both sides hold a copy for a while (the majority promotes its backup once it has
+ *       dropped the owner; the owner, dropping its peers one at a time, may still count itself in a cluster with
+ *       quorum for a few seconds more and consume from its own copy), so per window each side's copy admits at
+ *       most {@value #LIMIT} and both sides together at most twice that: the README's "one extra limit per key".</li>
+ * </ul>
+ * Either way a node's fallback never admits more than {@value #LOCAL} per window, and once the cluster is whole
+ * again the bucket admits at most {@value #LIMIT} per window with no fallback (the merge resets nothing); two-sided:
+ * the majority admits at least half the limit in every window once the minority is not ready, the minority some of
+ * its share, the whole cluster at least half the limit in every stable window. A breaker opened before the split
+ * and a config published on the majority during it end up the same on every node after the heal.
  */
 @Timeout(300)
 class SplitDockerTest extends DockerScenario {
@@ -66,8 +72,18 @@ class SplitDockerTest extends DockerScenario {
             """;
 
     @Test
-    void aTwoOneSplitAdmitsAtMostTheLimitPlusTheMinoritysShareAndTheHealedClusterAgreesOnEverything() {
-        gateway = DockerGateway.spec("split").shared(SHARED.formatted(LIMIT, "v1")).start();
+    void aSplitOffTheNodeWithoutACopyAdmitsAtMostTheLimitPlusItsShareAndTheHealedClusterAgreesOnEverything() {
+        split(false);
+    }
+
+    @Test
+    void aSplitOffTheBucketsOwnerAdmitsAtMostOneExtraLimitPerWindowAndTheHealedClusterAgreesOnEverything() {
+        split(true);
+    }
+
+    private void split(boolean cutOwner) {
+        String scenario = cutOwner ? "split-owner" : "split";
+        gateway = DockerGateway.spec(scenario).shared(SHARED.formatted(LIMIT, "v1")).start();
         List<DockerNode> nodes = gateway.nodes();
 
         // a breaker opened before the split: 3 connect failures through each node, every node sees it open
@@ -91,7 +107,9 @@ class SplitDockerTest extends DockerScenario {
             }
             return holders.size() == 2;
         });
-        DockerNode minority = nodes.stream().filter(n -> !holders.contains(n.name())).findFirst().orElseThrow();
+        DockerNode minority = nodes.stream().filter(n -> cutOwner ? holders.get(0).equals(n.name())
+                : !holders.contains(n.name())).findFirst().orElseThrow();
+        List<String> majorityNames = nodes.stream().filter(n -> n != minority).map(DockerNode::name).toList();
         List<DockerNode> majority = nodes.stream().filter(n -> n != minority).toList();
         long versionBefore = minority.configVersion();
 
@@ -147,8 +165,8 @@ class SplitDockerTest extends DockerScenario {
         int overall = 0;
         int allowedOverall = 0;
         for (QuotaWindows.Window w : windows.all()) {
+            int allowed = allowed(windows, w, cutAt, mergedAt, cutOwner);
             boolean split = windows.overlaps(w, cutAt, mergedAt);
-            int allowed = LIMIT + (split ? LOCAL : 0);
             overall += w.total() + w.straddling;
             allowedOverall += allowed;
             lines.add(String.format("t=%+.0f s %s: %d (%s)%s", (w.startMillis(PERIOD_MS) - cutAt) / 1000.0,
@@ -157,13 +175,13 @@ class SplitDockerTest extends DockerScenario {
         long answers = samples.stream().filter(s -> s.status() != -1).count();
         Map<Integer, Long> byStatus = new TreeMap<>();
         samples.forEach(s -> byStatus.merge(s.status(), 1L, Long::sum));
-        LimitsReport.line("SplitDockerTest", String.format("2|1 split of %s (holds no copy of quota/*, owner and"
+        LimitsReport.line("SplitDockerTest", String.format("2|1 split of %s (%s of quota/*, owner and"
                         + " backup %s) for %d s under %d req/s per node on a fixed window of %d per 2 s (local share %d):"
                         + " not ready %d ms after the cut; PUT on %s -> version %d (minority stayed on %d, was %d);"
                         + " one cluster of 3 on version %d %d ms after the heal, one breaker view %d ms after that (%s);"
                         + " answers %s; admitted %d in all against %d allowed over %d windows; per window, from the cut:"
                         + "%n    %s",
-                minority.name(), holders, (healAt - cutAt) / 1000, RATE, LIMIT, LOCAL, notReadyAt[0] - cutAt,
+                minority.name(), cutOwner ? "the owner" : "holds no copy", holders, (healAt - cutAt) / 1000, RATE, LIMIT, LOCAL, notReadyAt[0] - cutAt,
                 majority.get(0).name(), newVersion, minorityVersionDuring, versionBefore, newVersion,
                 mergedAt - healAt, breakersAt - mergedAt, breakers.values().iterator().next(), byStatus, overall,
                 allowedOverall, windows.all().size(), String.join("\n    ", lines)));
@@ -176,13 +194,21 @@ class SplitDockerTest extends DockerScenario {
         for (QuotaWindows.Window w : windows.all()) {
             boolean split = windows.overlaps(w, cutAt, mergedAt);
             String when = String.format("window at %+.1f s from the cut (%s)", (w.startMillis(PERIOD_MS) - cutAt) / 1000.0, w);
-            assertThat(w.shared).as("%s: the cluster's bucket admits at most the limit (never reset)", when)
-                    .isLessThanOrEqualTo(LIMIT);
+            if (split && cutOwner) {
+                assertThat(w.shared(majorityNames)).as("%s: the majority's copy admits at most the limit", when)
+                        .isLessThanOrEqualTo(LIMIT);
+                assertThat(w.shared(List.of(minority.name()))).as("%s: the owner's copy admits at most the limit", when)
+                        .isLessThanOrEqualTo(LIMIT);
+            } else {
+                assertThat(w.shared).as("%s: the cluster's bucket admits at most the limit (never reset)", when)
+                        .isLessThanOrEqualTo(LIMIT);
+            }
             for (DockerNode n : nodes) {
                 assertThat(w.local(n.name())).as("%s: %s's local fallback admits at most its share", when, n.name())
                         .isLessThanOrEqualTo(LOCAL);
             }
-            assertThat(w.total()).as("%s: both sides together", when).isLessThanOrEqualTo(LIMIT + (split ? LOCAL : 0));
+            assertThat(w.total()).as("%s: both sides together", when)
+                    .isLessThanOrEqualTo(allowed(windows, w, cutAt, mergedAt, cutOwner));
             if (!split) {
                 assertThat(w.local).as("%s: no fallback while the cluster is whole", when).isEmpty();
             }
@@ -200,13 +226,21 @@ class SplitDockerTest extends DockerScenario {
         assertThat(cut).as("whole windows with the minority cut off and not ready").hasSizeGreaterThanOrEqualTo(3);
         int minorityAdmitted = 0;
         for (QuotaWindows.Window w : cut) {
-            int majorityShared = w.shared;
+            int majorityShared = w.shared(majorityNames);
             assertThat(majorityShared).as("split window %s: the majority keeps at least half the limit", w)
                     .isGreaterThanOrEqualTo(LIMIT / 2);
             minorityAdmitted += w.local(minority.name());
         }
         assertThat(minorityAdmitted).as("the minority's fallback admits some of its share (%d per window, %d windows)",
                 LOCAL, cut.size()).isGreaterThanOrEqualTo(LOCAL * cut.size() / 2);
+    }
+
+    /** What both sides together may admit in window {@code w}: see the class comment. */
+    private static int allowed(QuotaWindows windows, QuotaWindows.Window w, long cutAt, long mergedAt, boolean cutOwner) {
+        if (!windows.overlaps(w, cutAt, mergedAt)) {
+            return LIMIT;
+        }
+        return cutOwner ? 2 * LIMIT : LIMIT + LOCAL;
     }
 
     private static JsonNode clusterBreaker(DockerNode n) {
