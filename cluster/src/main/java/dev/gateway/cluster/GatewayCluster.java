@@ -148,6 +148,15 @@ public final class GatewayCluster implements AutoCloseable {
         return member.ownerOf(bucketKey);
     }
 
+    /**
+     * The nodes holding the shared-state entry {@code key} (a bucket key, or an upstream's name for its breaker),
+     * owner first, then its backups; empty while unknown. The rate-limit and breaker maps keep
+     * {@code cluster.backups} backups, so losing every node listed loses the entry.
+     */
+    public java.util.List<String> replicasOf(String key) {
+        return member.replicasOf(key, member.settings().backups());
+    }
+
     /** Rate-limit checks of this node that travelled to their owner in another check's call (coalesced). */
     public long coalescedRateLimitChecks() {
         return rateLimiter.coalescedChecks();

@@ -151,7 +151,9 @@ public final class GatewayNode implements AutoCloseable {
                 cacheMetrics);
         AdminApi admin = new AdminApi(null, new ClusterView(cluster, config.node().name(), configEndpoints),
                 cluster == null ? new LimitsView(runtimes, shared)
-                        : new LimitsView(runtimes, shared, cluster::rateLimitOwner), configEndpoints, new BreakersView(config.node().name(), breakers),
+                        : new LimitsView(runtimes, shared, cluster::replicasOf), configEndpoints,
+                cluster == null ? new BreakersView(config.node().name(), breakers)
+                        : new BreakersView(config.node().name(), breakers, cluster::replicasOf),
                 new CacheAdmin(caches, runtimes));
         NodeServers servers;
         try {

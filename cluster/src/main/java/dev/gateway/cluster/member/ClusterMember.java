@@ -11,6 +11,10 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceNotActiveException;
 import com.hazelcast.core.LifecycleService;
+import com.hazelcast.instance.impl.HazelcastInstanceProxy;
+import com.hazelcast.internal.partition.InternalPartition;
+import com.hazelcast.internal.partition.InternalPartitionService;
+import com.hazelcast.internal.partition.PartitionReplica;
 import com.hazelcast.logging.ILogger;
 import dev.gateway.config.ClusterSettings;
 import dev.gateway.config.HostPort;
@@ -351,6 +355,39 @@ public final class ClusterMember implements AutoCloseable {
             return owner == null ? Optional.empty() : Optional.of(info(owner).nodeName());
         } catch (HazelcastInstanceNotActiveException e) {
             return Optional.empty();
+        }
+    }
+
+    /**
+     * The node names of the members holding {@code key}'s partition, owner first, then its backups in replica
+     * order (as many as the partition table has, up to {@code backups}); empty while the partition has no owner
+     * or the member is stopped, and possibly for a moment after a member joined or left (the table travels from the
+     * master). For operators and fault tests that must know which members to lose for an entry
+     * to go (say, {@code /admin/breakers}). Reads Hazelcast's internal partition table (the public API names only
+     * the owner), checked against 5.7.0.
+     */
+    public List<String> replicasOf(Object key, int backups) {
+        try {
+            InternalPartitionService partitions = ((HazelcastInstanceProxy) hazelcast).getOriginal().node
+                    .getPartitionService();
+            InternalPartition partition = partitions.getPartition(partitions.getPartitionId(key));
+            List<String> names = new java.util.ArrayList<>();
+            for (int i = 0; i <= backups && i < InternalPartition.MAX_REPLICA_COUNT; i++) {
+                PartitionReplica replica = partition.getReplica(i);
+                if (replica == null) {
+                    if (i == 0) {
+                        return List.of();
+                    }
+                    continue;
+                }
+                Member member = hazelcast.getCluster().getMembers().stream()
+                        .filter(m -> m.getUuid().equals(replica.uuid())).findFirst().orElse(null);
+                names.add(member == null ? replica.address().getHost() + ":" + replica.address().getPort()
+                        : info(member).nodeName());
+            }
+            return List.copyOf(names);
+        } catch (HazelcastInstanceNotActiveException | ClassCastException e) {
+            return List.of();
         }
     }
 

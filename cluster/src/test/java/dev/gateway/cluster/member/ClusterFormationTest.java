@@ -40,6 +40,20 @@ class ClusterFormationTest {
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> members.stream().allMatch(ClusterMember::partitionsSafe));
         assertThat(members).allMatch(ClusterMember::localPartitionsSafe);
+        // who holds an entry: owner first, then one backup on another member, the same answer on every member
+        // (once the partition table reached every member)
+        for (String key : List.of("up", "quota/*", "k-17")) {
+            await(key).atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                List<String> replicas = members.get(0).replicasOf(key, 1);
+                assertThat(replicas).as(key).hasSize(2).doesNotHaveDuplicates()
+                        .allMatch(name -> name.startsWith("gw-590"));
+                assertThat(replicas.get(0)).isEqualTo(members.get(0).ownerOf(key).orElseThrow());
+                for (ClusterMember member : members) {
+                    assertThat(member.replicasOf(key, 1)).as(member.nodeName()).isEqualTo(replicas);
+                    assertThat(member.replicasOf(key, 2)).hasSize(3).startsWith(replicas.toArray(String[]::new));
+                }
+            });
+        }
     }
 
     @Test

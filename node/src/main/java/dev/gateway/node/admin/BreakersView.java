@@ -8,21 +8,33 @@ import dev.gateway.limiter.breaker.NodeEvidence;
 import dev.gateway.node.resilience.BreakerRegistry;
 import dev.gateway.node.resilience.BreakerStatus;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * {@code GET /admin/breakers}: every upstream's breaker (those with a {@code circuit-breaker}), as the cluster
- * sees it (state, open-until, probes, each node's reported evidence) and as this node acts on it.
+ * sees it (state, open-until, probes, each node's reported evidence, and {@code owner} and {@code backups}: the
+ * nodes holding its entry, which a double failure must take both of to lose it) and as this node acts on it.
  */
 public final class BreakersView {
     private final ObjectMapper json = new ObjectMapper();
     private final String nodeName;
     private final BreakerRegistry registry;
 
+    private final Function<String, List<String>> replicasOf;
+
+    /** Without a cluster: no owner shown. */
     public BreakersView(String nodeName, BreakerRegistry registry) {
+        this(nodeName, registry, upstream -> List.of());
+    }
+
+    /** @param replicasOf the nodes holding an upstream's breaker entry, owner first (empty when unknown) */
+    public BreakersView(String nodeName, BreakerRegistry registry, Function<String, List<String>> replicasOf) {
         this.nodeName = nodeName;
         this.registry = registry;
+        this.replicasOf = replicasOf;
     }
 
     public String render() {
@@ -37,6 +49,11 @@ public final class BreakersView {
             b.put("follows_cluster", st.followsCluster());
             if (st.cluster() != null) {
                 ObjectNode cluster = snapshot(b.putObject("cluster"), st.cluster().snapshot());
+                List<String> replicas = replicasOf.apply(e.getKey());
+                if (!replicas.isEmpty()) {
+                    cluster.put("owner", replicas.get(0));
+                    replicas.subList(1, replicas.size()).forEach(cluster.putArray("backups")::add);
+                }
                 ObjectNode nodes = cluster.putObject("nodes");
                 for (Map.Entry<String, NodeEvidence> n : st.cluster().evidence().entrySet()) {
                     evidence(nodes.putObject(n.getKey()), n.getValue().evidence())
