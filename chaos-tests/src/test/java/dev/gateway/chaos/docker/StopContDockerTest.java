@@ -35,10 +35,15 @@ class StopContDockerTest extends DockerScenario {
         gateway.sigstop(victim);
         long[] downAt = {-1};
         long[] removedAt = {-1};
-        Phases.hold(FROZEN, Duration.ofMillis(250), () -> {
-            if (downAt[0] < 0 && gateway.haproxyMarkedDown(victim)) {
+        // HAProxy's view alone, polled every 50 ms: the members' admin calls below can take a while during the freeze
+        Phases.until("HAProxy marks " + victim.name() + " down", Duration.ofSeconds(15), Duration.ofMillis(50), () -> {
+            if (gateway.haproxyMarkedDown(victim)) {
                 downAt[0] = load.mark("HAProxy: " + victim.name() + " " + gateway.haproxyStatus().get(victim.name()));
+                return true;
             }
+            return false;
+        });
+        Phases.hold(FROZEN.minusNanos(load.now() - stoppedAt), Duration.ofMillis(250), () -> {
             if (removedAt[0] < 0 && others.stream().allMatch(n -> n.clusterSize() == 2)) {
                 removedAt[0] = load.mark("gw-1 and gw-3 see 2 members");
             }
