@@ -11,6 +11,7 @@ import dev.gateway.cluster.config.HazelcastConfigFeed;
 import dev.gateway.cluster.limits.HazelcastRateLimiter;
 import dev.gateway.cluster.limits.RateLimitMaps;
 import dev.gateway.cluster.member.ClusterMember;
+import dev.gateway.cluster.member.MemberClock;
 import dev.gateway.cluster.member.MemberInfo;
 import dev.gateway.config.ClusterSettings;
 import dev.gateway.config.feed.AppliedVersions;
@@ -166,6 +167,14 @@ public final class GatewayCluster implements AutoCloseable {
     /** Every upstream's shared breaker as the cluster sees it, and its changes. */
     public BreakerViews breakerViews() {
         return breakers;
+    }
+
+    /**
+     * The cluster's time now (epoch ms): Hazelcast's cluster time, the master's wall clock as this member tracks
+     * it, the clock every shared bucket, window and breaker is decided by ({@link MemberClock}).
+     */
+    public long clusterTimeMillis() {
+        return MemberClock.epochMillis(member.hazelcast());
     }
 
     /** Null when joined and on the majority side (at least {@code min-size} members); else why not. */
