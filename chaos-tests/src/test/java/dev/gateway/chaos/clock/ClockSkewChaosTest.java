@@ -127,8 +127,10 @@ class ClockSkewChaosTest {
     }
 
     /**
-     * Requests through all three nodes for 8 s, far above one a second: the bucket starts full (60) and refills
-     * one token a second of real time. On the callers' clocks a node 30 s ahead would find 30 s of refill.
+     * The bucket (60, one token a second) is drained through the node on the host's clock, then requests go
+     * through all three nodes for 8 s, far above one a second. Over the whole test the cluster admits its limit
+     * plus the refill of the real time elapsed. Decided on the callers' clocks, the node 30 s ahead would find
+     * 30 s of refill in the drained bucket (and the node behind none).
      */
     @Order(2)
     @Test
@@ -139,7 +141,19 @@ class ClockSkewChaosTest {
         Map<String, AtomicInteger> byNode = Map.of(nodes.get(0).name(), new AtomicInteger(),
                 nodes.get(1).name(), new AtomicInteger(), nodes.get(2).name(), new AtomicInteger());
         long start = System.nanoTime();
-        long end = start + Duration.ofSeconds(8).toNanos();
+        GatewayProcess onHostClock = nodes.get(0);
+        for (int i = 0; i < 1_000; i++) {
+            int status = http.get(onHostClock.proxyPort(), "/tb/x").status();
+            if (status != 200) {
+                assertThat(status).as("draining through %s", onHostClock.name()).isEqualTo(429);
+                refused.incrementAndGet();
+                break;
+            }
+            admitted.incrementAndGet();
+            byNode.get(onHostClock.name()).incrementAndGet();
+        }
+        long drainedMillis = (System.nanoTime() - start) / 1_000_000;
+        long end = System.nanoTime() + Duration.ofSeconds(8).toNanos();
         ExecutorService pool = Executors.newFixedThreadPool(3);
         for (GatewayProcess n : nodes) {
             pool.execute(() -> {
@@ -161,9 +175,10 @@ class ClockSkewChaosTest {
         double elapsedSeconds = (System.nanoTime() - start) / 1e9;
         long refill = (long) Math.floor(elapsedSeconds * LIMIT / 60.0);
         long fallbacks = nodes.stream().mapToLong(n -> n.decisions(http, "tb", "fallback")).sum();
-        LimitsReport.line(TEST, String.format("token-bucket %d/1m, key global, nodes at 0 s, +30 s, -30 s: %.1f s of"
-                        + " load: admitted %d %s, refused %d, other %d, cluster fallbacks %d; bound %d..%d"
-                        + " (limit + real refill)", LIMIT, elapsedSeconds, admitted.get(), byNode, refused.get(),
+        LimitsReport.line(TEST, String.format("token-bucket %d/1m, key global, nodes at 0 s, +30 s, -30 s: drained"
+                        + " through %s in %d ms, then load through all 3, %.1f s in all: admitted %d %s, refused %d,"
+                        + " other %d, cluster fallbacks %d; bound %d..%d (limit + real refill)", LIMIT,
+                onHostClock.name(), drainedMillis, elapsedSeconds, admitted.get(), byNode, refused.get(),
                 other.get(), fallbacks, LIMIT, LIMIT + refill + 1));
 
         assertThat(other.get()).as("answers other than 200/429").isZero();
@@ -198,7 +213,11 @@ class ClockSkewChaosTest {
         breaking.healthy();
     }
 
-    /** Failing through every node: open everywhere, then one probe per open period, none early. */
+    /**
+     * Failing through every node: open everywhere, every node refusing with a Retry-After within the open period
+     * (read on a caller's clock, the owner's open-until would be 30 s off on two of them), then one probe per
+     * open period, none early.
+     */
     @Order(4)
     @Test
     void aBreakerFailingEverywhereOpensAndSendsExactlyOneProbePerOpenPeriod() throws Exception {
@@ -214,6 +233,15 @@ class ClockSkewChaosTest {
         });
         long openEverywhere = System.nanoTime();
         int before = breaking.calls();
+        // every node reads the owner's open period on its own clock: refused, retry after 1 to 3 s
+        for (GatewayProcess n : nodes) {
+            Http.Reply reply = call(n);
+            assertThat(reply.status() == 503 && reply.body().contains("circuit breaker open"))
+                    .as("%s refuses: %s", n.name(), reply).isTrue();
+            assertThat(Integer.parseInt(reply.header("Retry-After"))).as("%s's Retry-After", n.name())
+                    .isBetween(1, (int) (OPEN_FOR_MILLIS / 1000));
+        }
+        assertThat(breaking.calls()).as("nothing reached the upstream").isEqualTo(before);
         await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(10)).until(() -> {
             for (GatewayProcess n : nodes) {
                 call(n);
