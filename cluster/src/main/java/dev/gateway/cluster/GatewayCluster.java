@@ -11,6 +11,7 @@ import dev.gateway.cluster.config.HazelcastConfigFeed;
 import dev.gateway.cluster.limits.HazelcastRateLimiter;
 import dev.gateway.cluster.limits.RateLimitMaps;
 import dev.gateway.cluster.member.ClusterMember;
+import dev.gateway.cluster.member.MemberClock;
 import dev.gateway.cluster.member.MemberInfo;
 import dev.gateway.config.ClusterSettings;
 import dev.gateway.config.feed.AppliedVersions;
@@ -61,7 +62,7 @@ public final class GatewayCluster implements AutoCloseable {
         this.rateLimiter = rateLimiter;
         this.configFeed = new HazelcastConfigFeed(member.hazelcast(), CONFIG_TIMEOUT, CONFIG_POLL);
         this.appliedVersions = new HazelcastAppliedVersions(member.hazelcast(), CONFIG_TIMEOUT);
-        this.breakers = new HazelcastBreakerBoard(member.hazelcast(), BREAKER_TIMEOUT);
+        this.breakers = new HazelcastBreakerBoard(member.hazelcast(), Ticker.system(), BREAKER_TIMEOUT);
         this.responses = new HazelcastResponseStore(member.hazelcast(), CACHE_TIMEOUT);
         // a member joined, left or a split healed: the config may have moved without an event reaching us
         this.membership = member.addMembershipListener(configFeed::catchUp);
@@ -93,7 +94,7 @@ public final class GatewayCluster implements AutoCloseable {
             config.setProperty("hazelcast.shutdownhook.enabled", "false");
         });
         GatewayCluster cluster = new GatewayCluster(member,
-                new HazelcastRateLimiter(member.hazelcast(), Ticker.system(), RATE_LIMIT_TIMEOUT));
+                new HazelcastRateLimiter(member.hazelcast(), RATE_LIMIT_TIMEOUT));
         cluster.warmUp(nodeName);
         return cluster;
     }
@@ -108,7 +109,7 @@ public final class GatewayCluster implements AutoCloseable {
         LimitSpec window = LimitSpec.of(LimitSpec.Algorithm.SLIDING_WINDOW, 1, Duration.ofSeconds(1), null);
         for (int i = 0; i < 3; i++) {
             try {
-                HazelcastRateLimiter slow = new HazelcastRateLimiter(member.hazelcast(), Ticker.system(), WARM_UP_TIMEOUT);
+                HazelcastRateLimiter slow = new HazelcastRateLimiter(member.hazelcast(), WARM_UP_TIMEOUT);
                 slow.peek("gateway.warm-up/" + nodeName + "/" + i, bucket).toCompletableFuture().join();
                 slow.peek("gateway.warm-up/" + nodeName + "/" + i, window).toCompletableFuture().join();
             } catch (RuntimeException e) {
@@ -175,6 +176,14 @@ public final class GatewayCluster implements AutoCloseable {
     /** Every upstream's shared breaker as the cluster sees it, and its changes. */
     public BreakerViews breakerViews() {
         return breakers;
+    }
+
+    /**
+     * The cluster's time now (epoch ms): Hazelcast's cluster time, the master's wall clock as this member tracks
+     * it, the clock every shared bucket, window and breaker is decided by ({@link MemberClock}).
+     */
+    public long clusterTimeMillis() {
+        return MemberClock.epochMillis(member.hazelcast());
     }
 
     /** Null when joined and on the majority side (at least {@code min-size} members); else why not. */

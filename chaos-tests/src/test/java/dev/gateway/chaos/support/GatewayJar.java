@@ -17,8 +17,11 @@ public final class GatewayJar {
         return Path.of(System.getProperty("basedir", System.getProperty("user.dir"))).toAbsolutePath();
     }
 
+    /** The jar; {@code -Dgateway.jar=PATH} runs another build (an earlier commit's, to see a test fail before). */
     public static Path path() {
-        Path jar = moduleDir().resolve("../node/target/gateway-node.jar").normalize();
+        String other = System.getProperty("gateway.jar");
+        Path jar = other != null && !other.isBlank() ? Path.of(other).toAbsolutePath()
+                : moduleDir().resolve("../node/target/gateway-node.jar").normalize();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("the gateway's fat jar is missing: " + jar
                     + " (build it first: cd " + moduleDir().getParent() + " && ./mvnw -B -o -DskipTests install)");

@@ -35,6 +35,12 @@ public final class GatewayProcess {
 
     static GatewayProcess launch(Path jar, Path config, String name, NodePorts ports, List<NodePorts> members,
                                  Path log, Path stateDir) {
+        return launch(jar, config, name, ports, members, log, stateDir, java.util.Map.of());
+    }
+
+    /** As above, with {@code environment} added to the process's (e.g. libfaketime's {@code LD_PRELOAD}). */
+    static GatewayProcess launch(Path jar, Path config, String name, NodePorts ports, List<NodePorts> members,
+                                 Path log, Path stateDir, java.util.Map<String, String> environment) {
         List<String> command = new ArrayList<>(List.of(GatewayJar.javaBinary(),
                 "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-jar", jar.toString(),
@@ -49,10 +55,11 @@ public final class GatewayProcess {
             command.add(member.clusterAddress());
         }
         try {
-            Process process = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .start();
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            builder.environment().putAll(environment);
+            Process process = builder.start();
             return new GatewayProcess(name, ports, process, log);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start node " + name + ": " + command, e);

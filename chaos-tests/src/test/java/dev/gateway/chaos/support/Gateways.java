@@ -110,13 +110,18 @@ public final class Gateways implements AutoCloseable {
     }
 
     /** Starts node {@code index} (zero-based), or starts it again after it stopped, with its ports and state. */
-    public synchronized GatewayProcess launch(int index) {
+    public GatewayProcess launch(int index) {
+        return launch(index, java.util.Map.of());
+    }
+
+    /** As {@link #launch(int)}, with {@code environment} added to the node process's. */
+    public synchronized GatewayProcess launch(int index, java.util.Map<String, String> environment) {
         if (nodes[index] != null && nodes[index].alive()) {
             throw new IllegalStateException(nodes[index] + " still runs");
         }
         String name = "gw-" + (index + 1);
         nodes[index] = GatewayProcess.launch(jar, configFile, name, ports.get(index), ports,
-                dir.resolve(name + ".log"), dir.resolve(name + "-state"));
+                dir.resolve(name + ".log"), dir.resolve(name + "-state"), environment);
         return nodes[index];
     }
 

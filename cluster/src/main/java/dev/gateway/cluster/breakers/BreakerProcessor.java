@@ -1,9 +1,12 @@
 package dev.gateway.cluster.breakers;
 
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceAware;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+import dev.gateway.cluster.member.MemberClock;
 import dev.gateway.limiter.breaker.BreakerSpec;
 import dev.gateway.limiter.breaker.SharedBreakerPolicy;
 import dev.gateway.limiter.breaker.SharedBreakerState;
@@ -13,26 +16,33 @@ import java.util.Map;
 /**
  * One call of the shared breaker, run on the owner of the upstream's entry: {@link SharedBreakerPolicy}'s
  * function (chosen by the subclass) over the stored state, or over a fresh closed breaker for an unknown
- * upstream. The spec, the calling node's name and its clock reading travel with the processor, so the owner
- * needs no config and the answer does not depend on which member runs it. The new state is stored only when it
- * differs, and then handed to the backup as it is ({@link BreakerBackup}), so the backup holds exactly what the
- * owner does. Returns the state after the call and, for probe requests, whether the probe was granted.
+ * upstream. The spec and the calling node's name travel with the processor, so the owner needs no config; the
+ * time is the owner's {@link MemberClock}, read here (no clock reading travels with the call), so open-until,
+ * probe leases and the age of each node's evidence are all on one time line, whichever node calls and however far
+ * its clock is off. The new state is stored only when it differs, and then handed to the backup as it is
+ * ({@link BreakerBackup}), so the backup holds exactly what the owner does. Returns the state after the call,
+ * the owner's time it was decided at (so the caller can read the state's instants on its own clock) and, for
+ * probe requests, whether the probe was granted.
  */
 abstract class BreakerProcessor implements EntryProcessor<String, StoredBreakerState, BreakerReply>,
-        IdentifiedDataSerializable {
+        IdentifiedDataSerializable, HazelcastInstanceAware {
 
     private BreakerSpec spec;
     private String node;
-    private long nowMillis;
+    private transient HazelcastInstance member;
     private transient BreakerBackup backup;
 
     BreakerProcessor() {
     }
 
-    BreakerProcessor(BreakerSpec spec, String node, long nowMillis) {
+    BreakerProcessor(BreakerSpec spec, String node) {
         this.spec = spec;
         this.node = node;
-        this.nowMillis = nowMillis;
+    }
+
+    @Override
+    public final void setHazelcastInstance(HazelcastInstance hazelcastInstance) {
+        this.member = hazelcastInstance;
     }
 
     /** This call's decision over {@code state}. */
@@ -41,6 +51,10 @@ abstract class BreakerProcessor implements EntryProcessor<String, StoredBreakerS
     @Override
     public final BreakerReply process(Map.Entry<String, StoredBreakerState> entry) {
         backup = null;
+        if (member == null) {
+            throw new IllegalStateException("no member clock: the processor was not initialized by its member");
+        }
+        long nowMillis = MemberClock.epochMillis(member);
         StoredBreakerState stored = entry.getValue();
         SharedBreakerState state = stored == null ? SharedBreakerState.initial(nowMillis) : stored.state();
         BreakerReply reply = decide(new SharedBreakerPolicy(spec), state, node, nowMillis);
@@ -49,7 +63,7 @@ abstract class BreakerProcessor implements EntryProcessor<String, StoredBreakerS
             entry.setValue(next);
             backup = new BreakerBackup(next);
         }
-        return reply;
+        return reply.at(nowMillis);
     }
 
     @Override
@@ -66,7 +80,6 @@ abstract class BreakerProcessor implements EntryProcessor<String, StoredBreakerS
     public final void writeData(ObjectDataOutput out) throws IOException {
         BreakerWire.writeSpec(out, spec);
         out.writeString(node);
-        out.writeLong(nowMillis);
         writeArguments(out);
     }
 
@@ -74,7 +87,6 @@ abstract class BreakerProcessor implements EntryProcessor<String, StoredBreakerS
     public final void readData(ObjectDataInput in) throws IOException {
         spec = BreakerWire.readSpec(in);
         node = in.readString();
-        nowMillis = in.readLong();
         if (node == null) {
             throw new IOException("a breaker call does not decode: no node");
         }

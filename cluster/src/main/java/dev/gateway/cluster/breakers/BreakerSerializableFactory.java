@@ -6,11 +6,13 @@ import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 /** Creates this package's values and entry processors when a member reads them off the wire. */
 final class BreakerSerializableFactory implements DataSerializableFactory {
     static final int STORED_STATE = 1;
-    static final int REPLY = 2;
     static final int BACKUP = 3;
-    static final int REPORT = 4;
-    static final int PROBE_REQUEST = 5;
-    static final int PROBE_RESULT = 6;
+    // New ids since the calls stopped carrying the caller's clock (2, 4, 5 and 6 did): a member of the earlier
+    // build fails on them, and this one on its, instead of misreading each other's fields.
+    static final int REPLY = 7;
+    static final int REPORT = 8;
+    static final int PROBE_REQUEST = 9;
+    static final int PROBE_RESULT = 10;
 
     @Override
     public IdentifiedDataSerializable create(int typeId) {

@@ -6,6 +6,8 @@ import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
 import com.hazelcast.map.listener.EntryMergedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
+import dev.gateway.cluster.member.MemberClock;
+import dev.gateway.limiter.Ticker;
 import dev.gateway.limiter.breaker.BreakerBoard;
 import dev.gateway.limiter.breaker.BreakerBoardUnavailableException;
 import dev.gateway.limiter.breaker.BreakerSpec;
@@ -38,8 +40,15 @@ import java.util.logging.Logger;
 /**
  * The cluster's {@link BreakerBoard} and {@link BreakerViews}: one entry of {@value BreakerMaps#BREAKERS_MAP} per
  * upstream, changed only by entry processors that run {@link dev.gateway.limiter.breaker.SharedBreakerPolicy}
- * on the entry's owner with the caller's clock reading, one synchronous backup holding exactly the owner's
- * state.
+ * on the entry's owner at the owner's {@link MemberClock} (the {@code nowMillis} of the calls is not sent), one
+ * synchronous backup holding exactly the owner's state.
+ *
+ * <p>Clocks: the views this board hands out carry their instants (since, open-until, probe-lease deadline,
+ * report times) on the {@code local} clock given to it, the clock the node compares them with. A call's answer
+ * is moved by the local clock at its receipt minus the owner's time of the decision, which comes back with it
+ * (off by the one-way latency); views of {@link #all()} and of events, by the local clock minus this member's
+ * {@link MemberClock}, which is Hazelcast's cluster time, the owner's too. So a node whose wall clock is 30 s
+ * off still waits out the owner's open period and its probe lease to the millisecond it was meant.
  *
  * <p>Timeouts and failures: every call waits at most {@code timeout}; a call that does not answer in time or
  * fails (no quorum, member shutting down, no owner during a migration) throws
@@ -65,6 +74,8 @@ public final class HazelcastBreakerBoard implements BreakerBoard, BreakerViews, 
     private static final int QUEUED_READS = 4;
 
     private final IMap<String, StoredBreakerState> map;
+    private final HazelcastInstance member;
+    private final Ticker local;
     private final Duration timeout;
     private final ExecutorService delivery;
     private final ThreadPoolExecutor reader;
@@ -77,9 +88,13 @@ public final class HazelcastBreakerBoard implements BreakerBoard, BreakerViews, 
     /** Guarded by {@link #registration}. */
     private boolean closed;
 
-    /** @param timeout longest any call waits for the cluster */
-    public HazelcastBreakerBoard(HazelcastInstance hazelcast, Duration timeout) {
-        Objects.requireNonNull(hazelcast, "hazelcast");
+    /**
+     * @param local   the node's clock, which its views' instants are on (the clock its breakers compare with)
+     * @param timeout longest any call waits for the cluster
+     */
+    public HazelcastBreakerBoard(HazelcastInstance hazelcast, Ticker local, Duration timeout) {
+        this.member = Objects.requireNonNull(hazelcast, "hazelcast");
+        this.local = Objects.requireNonNull(local, "local");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout: " + timeout + " (expected: > 0)");
@@ -94,23 +109,31 @@ public final class HazelcastBreakerBoard implements BreakerBoard, BreakerViews, 
     public SharedBreakerView report(String upstream, BreakerSpec spec, String node, Evidence evidence,
                                     long knownGeneration, long nowMillis) {
         Objects.requireNonNull(evidence, "evidence");
-        return call(upstream, "report", new ReportProcessor(checked(spec, node), node, evidence, knownGeneration,
-                nowMillis))
-                .state().view();
+        return onLocalClock(call(upstream, "report",
+                new ReportProcessor(checked(spec, node), node, evidence, knownGeneration)));
     }
 
     @Override
     public ProbeAnswer tryProbe(String upstream, BreakerSpec spec, String node, long nowMillis) {
-        BreakerReply reply = call(upstream, "probe request",
-                new ProbeRequestProcessor(checked(spec, node), node, nowMillis));
-        return new ProbeAnswer(reply.granted(), reply.state().view());
+        BreakerReply reply = call(upstream, "probe request", new ProbeRequestProcessor(checked(spec, node), node));
+        return new ProbeAnswer(reply.granted(), onLocalClock(reply));
     }
 
     @Override
     public SharedBreakerView probeResult(String upstream, BreakerSpec spec, String node, boolean success,
             long nowMillis) {
-        return call(upstream, "probe result", new ProbeResultProcessor(checked(spec, node), node, success, nowMillis))
-                .state().view();
+        return onLocalClock(call(upstream, "probe result",
+                new ProbeResultProcessor(checked(spec, node), node, success)));
+    }
+
+    /** A call's view, its instants moved from the owner's clock at the decision to the local clock now. */
+    private SharedBreakerView onLocalClock(BreakerReply reply) {
+        return ViewClock.shift(reply.state().view(), local.epochMillis() - reply.ownerMillis());
+    }
+
+    /** A stored state's view, its instants moved from the member clock (the cluster's) to the local clock. */
+    private SharedBreakerView onLocalClock(StoredBreakerState stored) {
+        return ViewClock.shift(stored.state().view(), local.epochMillis() - MemberClock.epochMillis(member));
     }
 
     @Override
@@ -173,7 +196,7 @@ public final class HazelcastBreakerBoard implements BreakerBoard, BreakerViews, 
     private Map<String, SharedBreakerView> readAll() {
         Map<String, SharedBreakerView> all = new TreeMap<>();
         for (Map.Entry<String, StoredBreakerState> e : map.entrySet()) {
-            all.put(e.getKey(), e.getValue().state().view());
+            all.put(e.getKey(), onLocalClock(e.getValue()));
         }
         return all;
     }
@@ -259,7 +282,7 @@ public final class HazelcastBreakerBoard implements BreakerBoard, BreakerViews, 
                 return;
             }
             String upstream = event.getKey();
-            if (pending.put(upstream, value.state().view()) == null) {
+            if (pending.put(upstream, onLocalClock(value)) == null) {
                 try {
                     delivery.execute(() -> deliver(upstream));
                 } catch (RejectedExecutionException e) {

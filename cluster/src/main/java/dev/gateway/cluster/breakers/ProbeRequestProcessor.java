@@ -13,8 +13,8 @@ final class ProbeRequestProcessor extends BreakerProcessor {
     ProbeRequestProcessor() {
     }
 
-    ProbeRequestProcessor(BreakerSpec spec, String node, long nowMillis) {
-        super(spec, node, nowMillis);
+    ProbeRequestProcessor(BreakerSpec spec, String node) {
+        super(spec, node);
     }
 
     @Override

@@ -14,8 +14,8 @@ final class ProbeResultProcessor extends BreakerProcessor {
     ProbeResultProcessor() {
     }
 
-    ProbeResultProcessor(BreakerSpec spec, String node, boolean success, long nowMillis) {
-        super(spec, node, nowMillis);
+    ProbeResultProcessor(BreakerSpec spec, String node, boolean success) {
+        super(spec, node);
         this.success = success;
     }
 

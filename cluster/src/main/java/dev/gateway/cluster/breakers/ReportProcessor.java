@@ -17,8 +17,8 @@ final class ReportProcessor extends BreakerProcessor {
     ReportProcessor() {
     }
 
-    ReportProcessor(BreakerSpec spec, String node, Evidence evidence, long knownGeneration, long nowMillis) {
-        super(spec, node, nowMillis);
+    ReportProcessor(BreakerSpec spec, String node, Evidence evidence, long knownGeneration) {
+        super(spec, node);
         this.evidence = evidence;
         this.knownGeneration = knownGeneration;
     }

@@ -4,13 +4,13 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import dev.gateway.cluster.member.MemberClock;
 import dev.gateway.limiter.Bucket4jSpecs;
 import dev.gateway.limiter.Decision;
 import dev.gateway.limiter.LimitSpec;
 import dev.gateway.limiter.RateLimiter;
 import dev.gateway.limiter.RateLimiterUnavailableException;
 import dev.gateway.limiter.SlidingWindow;
-import dev.gateway.limiter.Ticker;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.AsyncBucketProxy;
 import io.github.bucket4j.distributed.AsyncVerboseBucket;
@@ -42,9 +42,12 @@ import java.util.stream.IntStream;
  * The bucket is (re)configured implicitly by {@link LimitSpec#version()}: a greater version replaces the stored
  * configuration keeping what was consumed ({@link Bucket4jSpecs#INHERITANCE}); a smaller one runs under the
  * stored configuration. Sliding windows are {@link SlidingWindow}'s pure functions in this package's own entry
- * processor over {@link RateLimitMaps#WINDOWS_MAP}. Either way the caller's {@link Ticker} is the clock
- * (bucket4j's client-side clock), so every member computes with the time of the node that took the request.
- * A peek of a sliding window is a plain read; a peek of a bucket goes through bucket4j (which creates a full
+ * processor over {@link RateLimitMaps#WINDOWS_MAP}. Either way the clock is the owner's {@link MemberClock}, read
+ * inside the entry processor (no clock reading travels with a call): every decision on a key is made on one
+ * time line however far the clock of the member that took the request is off, and, the member clock being
+ * Hazelcast's cluster time, on the same time line after the key's partition migrates. What comes back is
+ * durations ({@link Decision}'s reset and retry-after), never instants a skewed caller could misread. A peek
+ * runs on the owner too (a read-only processor for a sliding window; bucket4j for a bucket, which creates a full
  * bucket for an unknown key; it expires after {@link #KEEP_AFTER_FULL}).
  *
  * <p>Coalescing ({@link Coalescer}): while a check of a key is on its way to the owner, later checks of the same
@@ -57,7 +60,7 @@ import java.util.stream.IntStream;
  * that do this are kept per key for at most the request timeout (then rebuilt), and for at most
  * {@link #MAX_COALESCING_KEYS} keys at once (a key without one gets a fresh proxy: correct, just not coalesced),
  * so checks piled up behind a stuck call are bounded by what arrives within one timeout. The time of a batch is
- * the time it is sent.
+ * the owner's when it runs.
  * {@link #coalescedChecks()} counts the checks that rode along in another's call.
  *
  * <p>Timeouts and failures: every check and peek is answered within the request timeout of its arrival
@@ -87,7 +90,6 @@ public final class HazelcastRateLimiter implements RateLimiter {
     /** Specs come from the config; this only bounds the cache if a caller builds specs per request. */
     private static final int MAX_CACHED_SPECS = 1_024;
 
-    private final Ticker ticker;
     private final Duration requestTimeout;
     private final long requestTimeoutNanos;
     private final AsyncProxyManager<String> buckets;
@@ -105,26 +107,24 @@ public final class HazelcastRateLimiter implements RateLimiter {
     private record FrontKey(String key, LimitSpec spec) {
     }
 
-    public HazelcastRateLimiter(HazelcastInstance hazelcast, Ticker ticker) {
-        this(hazelcast, ticker, DEFAULT_REQUEST_TIMEOUT);
+    public HazelcastRateLimiter(HazelcastInstance hazelcast) {
+        this(hazelcast, DEFAULT_REQUEST_TIMEOUT);
     }
 
     /**
-     * @param hazelcast      a member (or client) whose config went through {@link RateLimitMaps#register}
-     * @param ticker         the clock of every decision
+     * @param hazelcast      a member whose config went through {@link RateLimitMaps#register}; the key owners'
+     *                       {@link MemberClock}s are the clock of every decision
      * @param requestTimeout the longest a call may take before it fails with
      *                       {@link RateLimiterUnavailableException}
      */
-    public HazelcastRateLimiter(HazelcastInstance hazelcast, Ticker ticker, Duration requestTimeout) {
+    public HazelcastRateLimiter(HazelcastInstance hazelcast, Duration requestTimeout) {
         Objects.requireNonNull(hazelcast, "hazelcast");
-        this.ticker = Objects.requireNonNull(ticker, "ticker");
         this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {
             throw new IllegalArgumentException("requestTimeout: " + requestTimeout + " (expected: > 0)");
         }
         this.requestTimeoutNanos = requestTimeout.toNanos();
-        ClientSideConfig clientSide = ClientSideConfig.getDefault()
-                .withClientClock(Bucket4jSpecs.timeMeter(ticker))
+        ClientSideConfig clientSide = ClientSideConfig.getDefault() // no client clock: the owner stamps the time
                 .withRequestTimeout(requestTimeout)
                 .withExpirationAfterWriteStrategy(
                         ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(KEEP_AFTER_FULL));
@@ -158,14 +158,13 @@ public final class HazelcastRateLimiter implements RateLimiter {
     public CompletionStage<Decision> peek(String key, LimitSpec spec) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(spec, "spec");
-        long now = ticker.epochNanos();
         if (Bucket4jSpecs.isBucket(spec)) {
             return bounded(key, () -> bucket(key, spec).asVerbose().estimateAbilityToConsume(1),
                     result -> Bucket4jSpecs.estimate(spec, result.getValue(),
-                            result.getDiagnostics().calculateFullRefillingTime(), now));
+                            result.getDiagnostics().calculateFullRefillingTime(), result.getOperationTimeNanos()));
         }
-        return bounded(key, () -> OneHop.complete(windows.getAsync(key), ForkJoinPool.commonPool(), Function.identity()),
-                state -> SlidingWindow.peek(state, spec, now));
+        return bounded(key, () -> OneHop.complete(windows.submitToKey(key, new SlidingWindowPeek(spec)),
+                ForkJoinPool.commonPool(), Function.identity()), SlidingWindow::decode);
     }
 
     /** A key's bucket4j proxy under a spec's version. */
@@ -187,17 +186,22 @@ public final class HazelcastRateLimiter implements RateLimiter {
             AsyncBucketProxy proxy = bucket(key, spec);
             AsyncVerboseBucket verbose = proxy.asVerbose();
             return new Coalescer(count -> {
+                if (count == 1 && spec.algorithm() == LimitSpec.Algorithm.FIXED_WINDOW) {
+                    // its reset is the owner's window end: the owner's time comes back with the answer
+                    return verbose.tryConsumeAndReturnRemaining(1).thenApply(result -> new Decision[] {
+                        Bucket4jSpecs.decision(spec, result.getValue(), result.getOperationTimeNanos())});
+                }
                 if (count == 1) {
-                    long now = ticker.epochNanos();
+                    // every field of the decision is a duration the owner computed: no time needed here
                     return proxy.tryConsumeAndReturnRemaining(1)
-                            .thenApply(probe -> new Decision[] {Bucket4jSpecs.decision(spec, probe, now)});
+                            .thenApply(probe -> new Decision[] {Bucket4jSpecs.decision(spec, probe, 0)});
                 }
                 return verbose.tryConsumeAsMuchAsPossible(count)
                         .thenApply(result -> Bucket4jSpecs.decisions(spec, count, result));
             }, requestTimeoutNanos, deadlines, failure -> unavailable(key, failure), coalesced::add);
         }
         return new Coalescer(count -> OneHop.call( // never throws: see OneHop#call
-                () -> windows.submitToKey(key, new SlidingWindowProcessor(spec, ticker.epochNanos(), count)),
+                () -> windows.submitToKey(key, new SlidingWindowProcessor(spec, count)),
                 ForkJoinPool.commonPool(),
                 decisions -> IntStream.range(0, count).mapToObj(i -> SlidingWindow.decode(decisions, i))
                         .toArray(Decision[]::new)),

@@ -6,15 +6,15 @@ import io.github.bucket4j.distributed.remote.CommandResult;
 import io.github.bucket4j.distributed.remote.Request;
 import io.github.bucket4j.distributed.serialization.InternalSerializationHelper;
 import io.github.bucket4j.distributed.versioning.Version;
-import io.github.bucket4j.grid.hazelcast.HazelcastEntryProcessor;
 import io.github.bucket4j.grid.hazelcast.HazelcastProxyManager;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
- * bucket4j's Hazelcast backend, unchanged on the wire (its entry processor, serializers and backup), except that
- * an asynchronous command's answer reaches bucket4j in one hand-off to {@code executor} ({@link OneHop}) instead
+ * bucket4j's Hazelcast backend (its entry processor's logic, serializers and backup), except that an
+ * asynchronous command runs at the owner's clock ({@link OwnerClockBucketProcessor}: the client config must set
+ * no client clock), and its answer reaches bucket4j in one hand-off to {@code executor} ({@link OneHop}) instead
  * of a chain of hops through Hazelcast's default executor.
  */
 final class OneHopProxyManager<K> extends HazelcastProxyManager<K> {
@@ -28,11 +28,18 @@ final class OneHopProxyManager<K> extends HazelcastProxyManager<K> {
         this.executor = Objects.requireNonNull(executor, "executor");
     }
 
+    /** The synchronous path, unused by the limiter: at the owner's clock too. */
+    @Override
+    public <T> CommandResult<T> execute(K key, Request<T> request) {
+        byte[] result = map.executeOnKey(key, new OwnerClockBucketProcessor<K>(request));
+        return InternalSerializationHelper.deserializeResult(result, request.getBackwardCompatibilityVersion());
+    }
+
     /** Never throws (see {@link OneHop#call}). */
     @Override
     public <T> CompletableFuture<CommandResult<T>> executeAsync(K key, Request<T> request) {
         Version version = request.getBackwardCompatibilityVersion();
-        return OneHop.call(() -> map.submitToKey(key, new HazelcastEntryProcessor<K, T>(request)), executor,
+        return OneHop.call(() -> map.submitToKey(key, new OwnerClockBucketProcessor<K>(request)), executor,
                 bytes -> InternalSerializationHelper.deserializeResult(bytes, version));
     }
 }

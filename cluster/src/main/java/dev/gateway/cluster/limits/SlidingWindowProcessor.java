@@ -1,9 +1,12 @@
 package dev.gateway.cluster.limits;
 
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceAware;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+import dev.gateway.cluster.member.MemberClock;
 import dev.gateway.limiter.LimitSpec;
 import dev.gateway.limiter.SlidingWindow;
 import java.io.IOException;
@@ -12,38 +15,48 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One sliding-window consumption attempt, run on the key's owner: {@link SlidingWindow#tryConsume} over the
- * stored {@code long[]}, with the caller's clock reading shipped along (bucket4j's "client-side clock"), so
- * the answer does not depend on which member runs it. Stores the new state only when something changed,
+ * stored {@code long[]}, at the owner's {@link MemberClock} (no clock reading travels with the call), so the
+ * answer does not depend on which member took the request or how far its clock is off. Stores the new state only when something changed,
  * and then hands the backup the state itself (not a re-run), so the backup holds exactly what the owner does.
  * Returns the decision as {@link SlidingWindow#encode longs}.
  */
-final class SlidingWindowProcessor implements EntryProcessor<String, long[], long[]>, IdentifiedDataSerializable {
+final class SlidingWindowProcessor implements EntryProcessor<String, long[], long[]>, IdentifiedDataSerializable,
+        HazelcastInstanceAware {
 
     private long version;
     private long limit;
     private long periodNanos;
-    private long nowNanos;
     private int count;
+    private transient HazelcastInstance member;
     private transient SlidingWindowBackup backup;
 
     SlidingWindowProcessor() {
     }
 
-    /** {@code count} checks at {@code nowNanos}, taken in turn (a coalesced batch when above 1). */
-    SlidingWindowProcessor(LimitSpec spec, long nowNanos, int count) {
+    /** {@code count} checks, taken in turn at the owner's time (a coalesced batch when above 1). */
+    SlidingWindowProcessor(LimitSpec spec, int count) {
         if (count < 1) {
             throw new IllegalArgumentException("count: " + count + " (expected: > 0)");
         }
         this.version = spec.version();
         this.limit = spec.limit();
         this.periodNanos = spec.period().toNanos();
-        this.nowNanos = nowNanos;
         this.count = count;
+    }
+
+    @Override
+    public void setHazelcastInstance(HazelcastInstance hazelcastInstance) {
+        this.member = hazelcastInstance;
     }
 
     /** Each check's decision, {@link SlidingWindow#encode encoded}, one after the other. */
     @Override
     public long[] process(Map.Entry<String, long[]> entry) {
+        backup = null;
+        if (member == null) {
+            throw new IllegalStateException("no member clock: the processor was not initialized by its member");
+        }
+        long nowNanos = MemberClock.epochNanos(member);
         long[] state = entry.getValue();
         long[] changed = null;
         long[] decisions = new long[count * SlidingWindow.DECISION_LENGTH];
@@ -89,7 +102,6 @@ final class SlidingWindowProcessor implements EntryProcessor<String, long[], lon
         out.writeLong(version);
         out.writeLong(limit);
         out.writeLong(periodNanos);
-        out.writeLong(nowNanos);
         out.writeInt(count);
     }
 
@@ -98,7 +110,6 @@ final class SlidingWindowProcessor implements EntryProcessor<String, long[], lon
         version = in.readLong();
         limit = in.readLong();
         periodNanos = in.readLong();
-        nowNanos = in.readLong();
         count = in.readInt();
         if (count < 1) {
             throw new IOException("sliding-window check count " + count + " (expected: > 0)");

@@ -10,7 +10,6 @@ import dev.gateway.config.HostPort;
 import dev.gateway.limiter.Decision;
 import dev.gateway.limiter.LimitSpec;
 import dev.gateway.limiter.RateLimiter;
-import dev.gateway.limiter.Ticker;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -109,7 +108,7 @@ public final class BucketMemoryBench {
             System.out.printf(Locale.ROOT, "member on %s started in %d ms, %s partitions%n", self,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
                     member.hazelcast().getPartitionService().getPartitions().size());
-            RateLimiter limiter = new HazelcastRateLimiter(member.hazelcast(), Ticker.system(), CALL_TIMEOUT);
+            RateLimiter limiter = new HazelcastRateLimiter(member.hazelcast(), CALL_TIMEOUT);
             BucketMemoryBench bench = new BucketMemoryBench(member.hazelcast(), limiter, batch, gcRounds);
             System.out.printf(Locale.ROOT, "N = %,d per phase, batches of %,d, keys like '%s'%n", n, batch, key("tb", 0));
 

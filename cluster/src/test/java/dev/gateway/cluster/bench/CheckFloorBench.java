@@ -14,7 +14,6 @@ import dev.gateway.config.Discovery;
 import dev.gateway.config.HostPort;
 import dev.gateway.limiter.LimitSpec;
 import dev.gateway.limiter.RateLimiter;
-import dev.gateway.limiter.Ticker;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -153,7 +152,7 @@ public final class CheckFloorBench {
         IMap<String, Long> noBackup = hazelcast.getMap(NO_BACKUP_MAP);
         IMap<String, Long> backup = hazelcast.getMap(BACKUP_MAP);
         noBackup.set(key, 1L);
-        RateLimiter limiter = new HazelcastRateLimiter(hazelcast, Ticker.system(), CALL_TIMEOUT);
+        RateLimiter limiter = new HazelcastRateLimiter(hazelcast, CALL_TIMEOUT);
         Map<String, Supplier<CompletionStage<?>>> modes = new LinkedHashMap<>();
         modes.put("get", () -> noBackup.getAsync(key));
         modes.put("set+backup", () -> backup.setAsync(key, 1L));

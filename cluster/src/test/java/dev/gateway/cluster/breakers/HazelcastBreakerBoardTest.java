@@ -7,9 +7,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.hazelcast.core.HazelcastInstance;
 import dev.gateway.cluster.member.ClusterMember;
+import dev.gateway.cluster.member.MemberClock;
+import dev.gateway.cluster.member.SettableClock;
 import dev.gateway.config.ClusterSettings;
 import dev.gateway.config.Discovery;
 import dev.gateway.config.HostPort;
+import dev.gateway.limiter.Ticker;
 import dev.gateway.limiter.breaker.BreakerBoard;
 import dev.gateway.limiter.breaker.BreakerBoardContract;
 import dev.gateway.limiter.breaker.BreakerBoardUnavailableException;
@@ -39,6 +42,9 @@ class HazelcastBreakerBoardTest extends BreakerBoardContract {
     /** Generous: the first calls of a fresh JVM load classes. */
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
+    /** Both members' clock: set to each contract call's time, so the owners decide at the time the contract says. */
+    private static final SettableClock MEMBER_CLOCK = new SettableClock(T0);
+
     private static ClusterMember first;
     private static ClusterMember second;
     private HazelcastBreakerBoard board;
@@ -58,8 +64,9 @@ class HazelcastBreakerBoardTest extends BreakerBoardContract {
 
     @BeforeEach
     void openBoards() {
-        board = new HazelcastBreakerBoard(first.hazelcast(), TIMEOUT);
-        other = new HazelcastBreakerBoard(second.hazelcast(), TIMEOUT);
+        MEMBER_CLOCK.set(T0);
+        board = new HazelcastBreakerBoard(first.hazelcast(), MEMBER_CLOCK, TIMEOUT);
+        other = new HazelcastBreakerBoard(second.hazelcast(), MEMBER_CLOCK, TIMEOUT);
     }
 
     @AfterEach
@@ -70,12 +77,48 @@ class HazelcastBreakerBoardTest extends BreakerBoardContract {
 
     @Override
     protected BreakerBoard board() {
-        return board;
+        return new ClockSettingBoard(board, MEMBER_CLOCK);
     }
 
     @Override
     protected BreakerBoard otherNode() {
-        return other;
+        return new ClockSettingBoard(other, MEMBER_CLOCK);
+    }
+
+    /**
+     * A node whose wall clock is 30 s ahead of the cluster's time: the views its events and reads bring have
+     * their instants on its clock, so it waits out the open period the owner meant.
+     */
+    @Test
+    void viewsOfEventsAndReadsAreOnTheNodesOwnClock() throws Exception {
+        String up = upstream("local-clock");
+        long skew = 30_000;
+        Ticker ahead = new Ticker() {
+            @Override
+            public long epochMillis() {
+                return MEMBER_CLOCK.epochMillis() + skew;
+            }
+
+            @Override
+            public long nanoTime() {
+                return MEMBER_CLOCK.nanoTime();
+            }
+        };
+        Map<String, SharedBreakerView> seen = new ConcurrentHashMap<>();
+        try (HazelcastBreakerBoard skewed = new HazelcastBreakerBoard(second.hazelcast(), ahead, TIMEOUT);
+             AutoCloseable subscription = skewed.subscribe((upstream, view) -> {
+                 if (upstream.equals(up)) {
+                     seen.put(upstream, view);
+                 }
+             })) {
+            SharedBreakerView open = board().report(up, SPEC, "node-a", new Evidence(10, 10), T0);
+            assertThat(open.snapshot().openUntilMillis()).isEqualTo(T0 + OPEN_FOR);
+            await().atMost(Duration.ofSeconds(10)).until(() -> seen.containsKey(up));
+            assertThat(seen.get(up).snapshot().openUntilMillis()).isEqualTo(T0 + skew + OPEN_FOR);
+            assertThat(skewed.all().get(up).snapshot().openUntilMillis()).isEqualTo(T0 + skew + OPEN_FOR);
+            assertThat(skewed.report(up, SPEC, "node-b", Evidence.NONE, T0 + skew).snapshot().openUntilMillis())
+                    .as("a call's answer too").isEqualTo(T0 + skew + OPEN_FOR);
+        }
     }
 
     @Override
@@ -121,8 +164,8 @@ class HazelcastBreakerBoardTest extends BreakerBoardContract {
             await().atMost(Duration.ofSeconds(30)).until(() -> hz.getCluster().getMembers().size() == 2
                     && hz.getPartitionService().isClusterSafe());
             String up = ownedBy(victim.hazelcast(), hz, upstream("failover"));
-            onSurvivor = new HazelcastBreakerBoard(hz, TIMEOUT);
-            onVictim = new HazelcastBreakerBoard(victim.hazelcast(), TIMEOUT);
+            onSurvivor = new HazelcastBreakerBoard(hz, MEMBER_CLOCK, TIMEOUT);
+            onVictim = new HazelcastBreakerBoard(victim.hazelcast(), MEMBER_CLOCK, TIMEOUT);
 
             SharedBreakerView open = onSurvivor.report(up, SPEC, "node-a", new Evidence(10, 10), T0);
             assertThat(open.snapshot().state()).isEqualTo(OPEN);
@@ -171,7 +214,10 @@ class HazelcastBreakerBoardTest extends BreakerBoardContract {
         List<HostPort> members = peers.stream().map(p -> new HostPort("127.0.0.1", p)).toList();
         ClusterSettings settings = new ClusterSettings(cluster, new HostPort("127.0.0.1", port),
                 new Discovery(members, null), peers.size(), 1, true);
-        return ClusterMember.start(settings, "gw-" + port, BreakerMaps::register);
+        return ClusterMember.start(settings, "gw-" + port, config -> {
+            BreakerMaps.register(config);
+            MemberClock.install(config, MEMBER_CLOCK);
+        });
     }
 
     private static void terminate(ClusterMember... members) {

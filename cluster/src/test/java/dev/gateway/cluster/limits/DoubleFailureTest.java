@@ -54,7 +54,8 @@ class DoubleFailureTest {
     /** Uses {@value #USED} tokens of 40 buckets spread over every member, kills members 2 and 3, peeks again. */
     private Map<String, Long> killTwoAndPeek() throws Exception {
         ManualTicker ticker = new ManualTicker();
-        HazelcastRateLimiter survivor = new HazelcastRateLimiter(cluster.member(0), ticker, Duration.ofSeconds(30));
+        cluster.follow(ticker);
+        HazelcastRateLimiter survivor = new HazelcastRateLimiter(cluster.member(0), Duration.ofSeconds(30));
         List<String> keys = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
             keys.add("double:" + i);

@@ -34,7 +34,8 @@ class HazelcastFailoverTest {
         // This test is about state, not speed: after the kill a write may wait for partitions to move (retried
         // until they have) or for the ack of a backup sent to the dead member (Hazelcast's 5 s backup timeout);
         // 2 s and then 8 s both timed out now and then under load, and a retry would count its token twice.
-        HazelcastRateLimiter survivor = new HazelcastRateLimiter(cluster.member(0), ticker, Duration.ofSeconds(30));
+        cluster.follow(ticker);
+        HazelcastRateLimiter survivor = new HazelcastRateLimiter(cluster.member(0), Duration.ofSeconds(30));
 
         Map<Algorithm, String> keys = new EnumMap<>(Algorithm.class);
         Map<Algorithm, Long> before = new EnumMap<>(Algorithm.class);

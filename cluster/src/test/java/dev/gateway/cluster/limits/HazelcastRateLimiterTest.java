@@ -48,12 +48,14 @@ class HazelcastRateLimiterTest extends RateLimiterContract {
 
     @Override
     protected RateLimiter newLimiter(ManualTicker ticker) {
-        return new HazelcastRateLimiter(cluster.member(0), ticker, TEST_TIMEOUT);
+        cluster.follow(ticker); // the owners decide by their clocks: the test's ticker
+        return new HazelcastRateLimiter(cluster.member(0), TEST_TIMEOUT);
     }
 
     @Override
     protected RateLimiter newLimiterOnSameStore(RateLimiter first, ManualTicker ticker) {
-        return new HazelcastRateLimiter(cluster.member(1), ticker, TEST_TIMEOUT);
+        cluster.follow(ticker);
+        return new HazelcastRateLimiter(cluster.member(1), TEST_TIMEOUT);
     }
 
     /**
@@ -113,7 +115,8 @@ class HazelcastRateLimiterTest extends RateLimiterContract {
                 ? new LimitSpec(algorithm, limit, Duration.ofHours(1), limit)
                 : spec(algorithm, limit, Duration.ofHours(1));
         String key = keyOwnedBy(1, "coalesced-" + algorithm);
-        HazelcastRateLimiter limiter = new HazelcastRateLimiter(cluster.member(0), ticker, TEST_TIMEOUT);
+        cluster.follow(ticker);
+        HazelcastRateLimiter limiter = new HazelcastRateLimiter(cluster.member(0), TEST_TIMEOUT);
 
         List<CompletableFuture<Decision>> calls = new ArrayList<>();
         for (int i = 0; i < 1_000; i++) {
@@ -141,7 +144,7 @@ class HazelcastRateLimiterTest extends RateLimiterContract {
         String key = keyOwnedBy(1, "corrupt");
         IMap<String, long[]> windows = cluster.member(0).getMap(RateLimitMaps.WINDOWS_MAP);
         windows.set(key, new long[] {1}); // not a sliding window's state: the owner's processor throws
-        HazelcastRateLimiter limiter = new HazelcastRateLimiter(cluster.member(0), ticker, Duration.ofSeconds(30));
+        HazelcastRateLimiter limiter = new HazelcastRateLimiter(cluster.member(0), Duration.ofSeconds(30));
 
         assertThatThrownBy(() -> limiter.tryConsume(key, spec(Algorithm.SLIDING_WINDOW, 10, Duration.ofHours(1)))
                 .toCompletableFuture().join())

@@ -7,7 +7,6 @@ import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
 import dev.gateway.limiter.LimitSpec;
 import dev.gateway.limiter.LimitSpec.Algorithm;
-import dev.gateway.limiter.ManualTicker;
 import dev.gateway.limiter.RateLimiterUnavailableException;
 import java.time.Duration;
 import java.util.Map;
@@ -43,7 +42,7 @@ class HazelcastUnavailableTest {
     @ParameterizedTest
     @EnumSource(value = Algorithm.class, names = {"TOKEN_BUCKET", "SLIDING_WINDOW"})
     void aCallTheOwnerCannotAnswerFailsAfterTheRequestTimeout(Algorithm algorithm) throws Exception {
-        HazelcastRateLimiter limiter = new HazelcastRateLimiter(cluster.member(0), new ManualTicker(),
+        HazelcastRateLimiter limiter = new HazelcastRateLimiter(cluster.member(0),
                 Duration.ofMillis(200));
         LimitSpec spec = new LimitSpec(algorithm, 10, Duration.ofMinutes(1), 10);
         IMap<String, byte[]> buckets = cluster.member(0).getMap(RateLimitMaps.BUCKETS_MAP);
@@ -65,7 +64,7 @@ class HazelcastUnavailableTest {
     @ParameterizedTest
     @EnumSource(value = Algorithm.class, names = {"FIXED_WINDOW", "SLIDING_WINDOW"})
     void aMemberThatIsGoneAnswersUnavailable(Algorithm algorithm) {
-        HazelcastRateLimiter limiter = new HazelcastRateLimiter(cluster.member(0), new ManualTicker());
+        HazelcastRateLimiter limiter = new HazelcastRateLimiter(cluster.member(0));
         LimitSpec spec = new LimitSpec(algorithm, 10, Duration.ofMinutes(1), 10);
         cluster.member(0).getLifecycleService().terminate();
 

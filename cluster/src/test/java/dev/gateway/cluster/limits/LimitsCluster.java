@@ -10,6 +10,8 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import dev.gateway.cluster.member.MemberClock;
+import dev.gateway.limiter.Ticker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,9 +40,11 @@ final class LimitsCluster implements AutoCloseable {
     static final String[] JDK_PACKAGES = {"java.lang", "java.util"};
 
     private final List<HazelcastInstance> members;
+    private final FollowedClock clock;
 
-    private LimitsCluster(List<HazelcastInstance> members) {
+    private LimitsCluster(List<HazelcastInstance> members, FollowedClock clock) {
         this.members = members;
+        this.clock = clock;
     }
 
     static LimitsCluster start(String name, int firstPort, int size) {
@@ -49,12 +53,28 @@ final class LimitsCluster implements AutoCloseable {
 
     /** {@code size} members whose limit maps keep {@code backups} synchronous backups. */
     static LimitsCluster start(String name, int firstPort, int size, int backups) {
+        return start(name, firstPort, size, backups, List.of());
+    }
+
+    /** Every member's clock, from now on: {@code ticker} (members started with clocks of their own excepted). */
+    void follow(Ticker ticker) {
+        clock.follow(ticker);
+    }
+
+    /**
+     * As {@link #start(String, int, int, int)}, member {@code i} running on {@code clocks.get(i)} when given, else
+     * on the clock the test {@link #follow follows}.
+     */
+    static LimitsCluster start(String name, int firstPort, int size, int backups, List<? extends Ticker> clocks) {
         String clusterName = name + "-" + UUID.randomUUID();
         List<Integer> ports = IntStream.range(firstPort, firstPort + size).boxed().toList();
         List<HazelcastInstance> members = new ArrayList<>();
+        FollowedClock followed = new FollowedClock();
         try {
-            for (int port : ports) {
-                members.add(Hazelcast.newHazelcastInstance(config(clusterName, port, ports, backups)));
+            for (int i = 0; i < ports.size(); i++) {
+                Config config = config(clusterName, ports.get(i), ports, backups);
+                MemberClock.install(config, i < clocks.size() ? clocks.get(i) : followed);
+                members.add(Hazelcast.newHazelcastInstance(config));
             }
         } catch (RuntimeException e) {
             members.forEach(m -> m.getLifecycleService().terminate());
@@ -69,7 +89,7 @@ final class LimitsCluster implements AutoCloseable {
             members.forEach(m -> m.getLifecycleService().terminate());
             throw e;
         }
-        return new LimitsCluster(members);
+        return new LimitsCluster(members, followed);
     }
 
     static Config config(String clusterName, int port, List<Integer> ports, int backups) {

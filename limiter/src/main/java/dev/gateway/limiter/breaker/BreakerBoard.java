@@ -6,9 +6,11 @@ package dev.gateway.limiter.breaker;
  * owning the upstream's entry). Not for the request path: each node reports its own window's evidence every few
  * hundred milliseconds (and at once when its local breaker trips), and applies the view it gets back.
  *
- * <p>Time: every call carries the caller's clock reading ({@code nowMillis}, epoch milliseconds), and the
- * decision is made with it, so it does not matter which member decides. Nodes' clocks should agree to well
- * under the breaker's window.
+ * <p>Time: every call carries the caller's clock reading ({@code nowMillis}, epoch milliseconds). A store with a
+ * clock of its own decides by that instead and ignores it: the cluster's store decides on the owner's clock (the
+ * cluster's time), so a node whose clock is off neither ages the others' evidence away nor ends an open period
+ * early. Either way the instants of the views returned (since, open-until, lease deadline, report times) are on
+ * the caller's clock, ready to be compared with it.
  *
  * <p>Every method may throw {@link BreakerBoardUnavailableException} when the board cannot answer (timeout,
  * no quorum); a call that timed out may still take effect later. Implementations are thread-safe.

@@ -10,7 +10,7 @@ import java.util.TreeMap;
 /**
  * The cluster-wide breaker's decisions, as pure functions of a {@link SharedBreakerState}, a node's report and
  * the time, all passed in: no clock, no mutable state, thread-safe. Run by whoever owns an upstream's state
- * (the member owning its entry, or {@link InMemoryBreakerBoard}), with the reporting node's clock reading. Every
+ * (the member owning its entry, with its own clock, or {@link InMemoryBreakerBoard}, with the caller's). Every
  * change of the breaker's state goes through {@link BreakerPolicy} (and so through {@link Transitions}); this
  * class adds only what a cluster needs on top: evidence per node, the majority rule, and who holds the probe
  * leases. Every function returns its argument itself when nothing changes.

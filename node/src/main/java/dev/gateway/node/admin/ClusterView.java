@@ -5,20 +5,30 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gateway.cluster.GatewayCluster;
 import dev.gateway.cluster.member.MemberInfo;
+import dev.gateway.limiter.Ticker;
 
 /**
  * {@code GET /admin/cluster}: the members as this node sees them, which one it is, whether it
  * is on the majority side and its partitions are backed up, and the config version each node runs.
- * A node without a {@code cluster:} section reports itself alone.
+ * A node without a {@code cluster:} section reports itself alone. {@code clock} shows this node's wall clock
+ * and how far the cluster's time (the clock shared state is decided by) is from it: a node whose
+ * {@code offset_ms} is far from 0 has a skewed clock (or the master has).
  */
 public final class ClusterView {
     private final ObjectMapper json = new ObjectMapper();
     private final GatewayCluster cluster;
     private final String nodeName;
     private final ConfigEndpoints config;
+    private final Ticker clock;
 
     /** @param cluster null for a standalone node */
     public ClusterView(GatewayCluster cluster, String nodeName, ConfigEndpoints config) {
+        this(cluster, nodeName, config, Ticker.system());
+    }
+
+    /** @param clock this node's wall clock */
+    public ClusterView(GatewayCluster cluster, String nodeName, ConfigEndpoints config, Ticker clock) {
+        this.clock = clock;
         this.cluster = cluster;
         this.nodeName = nodeName;
         this.config = config;
@@ -40,6 +50,10 @@ public final class ClusterView {
         out.put("expected_size", cluster.settings().expectedSize());
         out.put("quorum", cluster.hasQuorum());
         out.put("local_partitions_safe", cluster.localPartitionsSafe());
+        long local = clock.epochMillis();
+        ObjectNode time = out.putObject("clock");
+        time.put("local_ms", local);
+        time.put("offset_ms", cluster.clusterTimeMillis() - local);
         String reason = cluster.notReadyReason();
         out.put("ready", reason == null);
         if (reason != null) {
