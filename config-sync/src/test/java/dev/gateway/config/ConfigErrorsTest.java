@@ -106,6 +106,16 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void emptyAdminToken() {
+        assertThat(errors("node: {admin: {token: '${GW_ADMIN_TOKEN}'}}\n", Map.of("GW_ADMIN_TOKEN", "")::get))
+                .containsExactly("node.admin.token: is empty (a set but empty environment variable?); "
+                        + "leave the key out for no token");
+        assertThat(errors("node: {admin: {token: '  '}}\n"))
+                .containsExactly("node.admin.token: is empty (a set but empty environment variable?); "
+                        + "leave the key out for no token");
+    }
+
+    @Test
     void environmentVariablesDefaultsAndEscapes() throws ConfigException {
         String yaml = "node: {name: '${NAME}', listen: '${HOST:-127.0.0.1}:${PORT:-8081}', "
                 + "admin: {token: 'a$${b}${EMPTY:-}'}}\n";

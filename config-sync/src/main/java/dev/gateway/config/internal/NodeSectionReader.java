@@ -112,7 +112,12 @@ public final class NodeSectionReader {
             return null;
         }
         HostPort listen = n.at("listen").parse(HostPort::parse, AdminSettings.DEFAULT_LISTEN);
-        String token = n.at("token").text();
+        Node tokenNode = n.at("token");
+        String token = tokenNode.text();
+        if (token != null && token.isBlank()) {
+            // almost always an environment variable that is set but empty: an admin API open by mistake
+            tokenNode.error("is empty (a set but empty environment variable?); leave the key out for no token");
+        }
         return n.build(mark, () -> new AdminSettings(listen, token));
     }
 
