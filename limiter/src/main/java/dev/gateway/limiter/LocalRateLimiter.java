@@ -101,8 +101,8 @@ public final class LocalRateLimiter implements RateLimiter {
     }
 
     @Override
-    public KeyStats keyStats(String space) {
-        Store store = spaces.get(space);
+    public KeyStats keyStats(KeySpace space) {
+        Store store = spaces.get(space.name());
         return store == null ? KeyStats.NONE : new KeyStats(store.size(), store.evicted.sum(), -1);
     }
 

@@ -32,10 +32,11 @@ public interface RateLimiter {
     CompletionStage<Decision> peek(String key, LimitSpec spec);
 
     /**
-     * How many buckets of {@code space} (a {@link KeySpace#name()}) this node holds and how many it evicted past
-     * {@code maxKeys}. Cheap enough for a metrics scrape, not for the request path.
+     * How many buckets of {@code space} this node holds and how many it evicted past {@code maxKeys}. Cheap enough
+     * for a metrics scrape, not for the request path. A store that must set a space up first (the cluster's) starts
+     * doing so here, in the background, and answers {@link KeyStats#NONE} until it is done.
      */
-    default KeyStats keyStats(String space) {
+    default KeyStats keyStats(KeySpace space) {
         return KeyStats.NONE;
     }
 }

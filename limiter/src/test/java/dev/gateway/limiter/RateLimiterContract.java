@@ -419,12 +419,12 @@ public abstract class RateLimiterContract {
     }
 
     /** Buckets of {@code space} the store holds, every node's share together. */
-    protected long keysHeld(String space) {
+    protected long keysHeld(KeySpace space) {
         return limiter().keyStats(space).keys();
     }
 
     /** Buckets of {@code space} the store evicted past its bound, every node's count together. */
-    protected long keysEvicted(String space) {
+    protected long keysEvicted(KeySpace space) {
         return limiter().keyStats(space).evicted();
     }
 
@@ -456,14 +456,14 @@ public abstract class RateLimiterContract {
             }
         }
 
-        long held = keysHeld(space.name());
+        long held = keysHeld(space);
         assertThat(held).as("keys held after %s distinct keys", flood + 1)
                 .isLessThanOrEqualTo(heldAtMost(maxKeys)).isGreaterThanOrEqualTo(maxKeys / 2);
-        assertThat(keysEvicted(space.name())).as("evicted").isEqualTo(flood + 1 - held);
+        assertThat(keysEvicted(space)).as("evicted").isEqualTo(flood + 1 - held);
         assertThat(consume("hot", spec).allowed()).as("a key in frequent use outlives a flood of new ones").isFalse();
         long admittedAgain = IntStream.range(0, 100).filter(i -> consume("one-shot-" + i, spec).allowed()).count();
         assertThat(admittedAgain).as("evicted one-shot keys start full again").isPositive();
-        assertThat(keysHeld(space.name())).isLessThanOrEqualTo(heldAtMost(maxKeys));
+        assertThat(keysHeld(space)).isLessThanOrEqualTo(heldAtMost(maxKeys));
     }
 
     @ParameterizedTest
@@ -474,7 +474,7 @@ public abstract class RateLimiterContract {
         LimitSpec b = spec.withKeys(new KeySpace("b-" + UUID.randomUUID(), 10));
         assertThat(drain("shared-name", a)).isEqualTo(2);
         assertThat(drain("shared-name", b)).isEqualTo(2);
-        assertThat(keysHeld(a.keys().name())).isEqualTo(1);
-        assertThat(keysHeld(b.keys().name())).isEqualTo(1);
+        assertThat(keysHeld(a.keys())).isEqualTo(1);
+        assertThat(keysHeld(b.keys())).isEqualTo(1);
     }
 }
