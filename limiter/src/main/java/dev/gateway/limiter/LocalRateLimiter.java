@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.LongAdder;
  * runs sliding windows. Answers are computed on the caller's thread and returned as completed stages.
  *
  * <p>Thread-safety: each bucket is guarded by its own monitor, held for the few hundred nanoseconds of one
- * decision; different keys never contend.
+ * decision; different keys never wait for each other (a bounded store shares only Caffeine's lock-free buffers).
  *
  * <p>Memory: a bucket records when it will be full again (a window: when both its windows have passed). Once
  * a {@link #sweep()} finds that time past, the bucket is dropped: a new one would be created full, so

@@ -36,11 +36,11 @@ import java.util.Objects;
  * {@link #bucketsMap} and {@link #windowsMap}, added to the running cluster by {@link #addSpace} (Hazelcast's
  * dynamic configuration: every member gets it, and so does a member that joins later). They are copies of the two
  * maps above with statistics on and an eviction bound: at most {@link #perPartition} entries in each partition,
- * least frequently used first, so the cluster holds at most {@code partitions x ceil(maxKeys / partitions)}
- * entries (maxKeys plus less than one per partition) and starts evicting once the fullest partition reaches its
- * share: with keys spread evenly by hash, at about maxKeys minus a few standard deviations of a partition's share.
- * Hazelcast evicts right after the write that went over, on the partition's thread, and removes the backups with
- * it. The bound is in each map's name, so a new {@code max-keys} is a new pair of maps (Hazelcast refuses to change
+ * least frequently used first, so the cluster holds at most about {@code partitions x (ceil(maxKeys / partitions)
+ * + 1)} entries (maxKeys plus less than two per partition: Hazelcast evicts down to the size before it adds a new
+ * entry, so a full partition holds its size plus one; measured in bench/bucket-memory.sh) and starts evicting once the fullest partition reaches its share:
+ * with keys spread evenly by hash, at about maxKeys minus a few standard deviations of a partition's share.
+ * Hazelcast evicts on the partition's thread, as part of a write, and removes the backups with it. The bound is in each map's name, so a new {@code max-keys} is a new pair of maps (Hazelcast refuses to change
  * a map's config): that policy's buckets then start full, once, and the old maps' entries expire as usual.
  */
 public final class RateLimitMaps {
