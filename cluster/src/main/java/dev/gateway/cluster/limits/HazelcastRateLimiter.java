@@ -3,6 +3,8 @@ package dev.gateway.cluster.limits;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.logging.ILogger;
+import com.hazelcast.logging.Logger;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.LocalMapStats;
 import dev.gateway.limiter.Bucket4jSpecs;
@@ -89,6 +91,8 @@ import java.util.stream.IntStream;
 public final class HazelcastRateLimiter implements RateLimiter {
 
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofMillis(250);
+
+    private static final ILogger log = Logger.getLogger(HazelcastRateLimiter.class); // Hazelcast's: no slf4j here
 
     /** How long an entry outlives the moment its bucket is full again (against clock granularity). */
     public static final Duration KEEP_AFTER_FULL = Duration.ofSeconds(1);
@@ -220,6 +224,8 @@ public final class HazelcastRateLimiter implements RateLimiter {
                         RateLimitMaps.addSpace(hazelcast, space);
                         fresh.complete(maps(RateLimitMaps.bucketsMap(space), RateLimitMaps.windowsMap(space)));
                     } catch (RuntimeException | Error e) {
+                        log.warning("rate-limit policy " + space.name() + ": could not set up its maps (max-keys "
+                                + space.maxKeys() + "): " + e);
                         fresh.completeExceptionally(e);
                     }
                 });
