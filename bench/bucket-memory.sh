@@ -1,112 +1,313 @@
 #!/usr/bin/env bash
-# bench/bucket-memory.sh: heap per idle rate-limit bucket (and per sliding window) on one embedded
-# Hazelcast member, with 1M keys by default. Compiles the cluster module's test classes with Maven
-# (offline), builds the test classpath, and runs dev.gateway.cluster.bench.BucketMemoryBench.
-# See bench/README.md. The member binds 127.0.0.1 only and joins nobody.
+# bench/bucket-memory.sh: heap per rate-limit bucket on a real cluster, and the max-keys bound. Three gateway
+# nodes (the packaged jar, -Xmx512m each) form one cluster on 127.0.0.1; a route has a global policy keyed by
+# header:X-Key; three wrk processes (one per node) send N distinct X-Key values in all, each value once. Then every
+# node is asked for its live heap (jcmd GC.class_histogram, which collects first), its share of the policy's
+# buckets (gateway_rate_limit_keys, _keys_bytes, _keys_evicted_total) and whether it ran out of memory. See
+# bench/README.md, "Heap per bucket on a cluster". Hold the Maven lock for the whole run:
+#   flock /tmp/gateway-mvn.lock bench/bucket-memory.sh
 set -euo pipefail
 
 BENCH_TAG=bucket-memory
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-BENCH_HEAP=${BENCH_HEAP:-4g}
-BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:-}
-RUN_TIMEOUT=${RUN_TIMEOUT:-3600}            # seconds, for the Java run
-BUILD_TIMEOUT=${BUILD_TIMEOUT:-1800}        # seconds, for each Maven step
-MAIN_CLASS=dev.gateway.cluster.bench.BucketMemoryBench
-BUILD=1
-N=1000000
-PASS=()
+JAR=${GATEWAY_JAR:-$DEFAULT_JAR}
+GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseParallelGC -XX:+ExitOnOutOfMemoryError}
+READY_TIMEOUT=${GATEWAY_READY_TIMEOUT:-90}
+RUN_TIMEOUT=${RUN_TIMEOUT:-3600}            # seconds for the load of all N keys
+BUILD_TIMEOUT=${BUILD_TIMEOUT:-1800}
+KEYS=1000000
+MAX_KEYS=""                                 # default: KEYS
+CONNECTIONS=${CONNECTIONS:-16}              # per wrk (one wrk per node)
+POLICY=keys
+BUILD=0
 
 usage() {
   cat <<EOF
-Usage: bench/bucket-memory.sh [N] [options]
-  N                    buckets per phase (default: $N)
-  --batch B            calls in flight at most (one batch at a time; default 1000)
-  --no-sliding-window  measure token buckets only
-  --gc-rounds R        System.gc() rounds per heap measurement, the lowest reading counts (default 5)
-  --no-build           do not run Maven: use cluster/target/{classes,test-classes} as they are
-                       (the dependency classpath is still resolved, offline)
-  -h, --help           this help
-Environment: BENCH_HEAP (default 4g: -Xmx), BENCH_JAVA_OPTS (more JVM options),
-  RUN_TIMEOUT (default 3600 s), BUILD_TIMEOUT (default 1800 s per Maven step).
-Maven runs offline (-o): the other modules must be in the local repository
-(mvn -B -q -o -DskipTests install once). On a shared machine wrap the whole script in
-flock /tmp/mvn.lock, so it neither overlaps a build nor runs during one.
+Usage: bench/bucket-memory.sh [options]
+  --keys N          distinct X-Key values sent, each once, spread over the three nodes (default: $KEYS)
+  --max-keys M      the policy's max-keys (default: N, so nothing is evicted)
+  --connections C   connections of each of the three wrk processes (default: $CONNECTIONS)
+  --build           build node/target/gateway-node.jar with Maven if it is missing
+  --keep            leave the cluster running at the end and print ports and PIDs
+  -h, --help        this help
+Environment: GATEWAY_JAVA_OPTS (default: $GATEWAY_JAVA_OPTS), GATEWAY_JAR,
+  GATEWAY_READY_TIMEOUT (default 90 s), RUN_TIMEOUT (default 3600 s for the load).
+Nothing is pinned: the three JVMs, the three wrk processes and the backend share the machine.
 EOF
 }
 
 while [[ $# -gt 0 ]]; do
+  common_option "$@"
+  if ((OPT_SHIFT > 0)); then shift "$OPT_SHIFT"; continue; fi
   case $1 in
-    --batch|--gc-rounds) need_arg "$@"; [[ $2 =~ ^[1-9][0-9]*$ ]] || die "bad $1 '$2'"; PASS+=("$1" "$2"); shift 2 ;;
-    --no-sliding-window) PASS+=("$1"); shift ;;
-    --no-build) BUILD=0; shift ;;
+    --keys) need_arg "$@"; KEYS=${2//_/}; shift 2 ;;
+    --max-keys) need_arg "$@"; MAX_KEYS=${2//_/}; shift 2 ;;
     -h|--help) usage; exit 0 ;;
-    [0-9]*) [[ $1 =~ ^[1-9][0-9_]*$ ]] || die "bad N '$1'"; N=${1//_/}; shift ;;
     *) usage >&2; die "unknown option: $1" ;;
   esac
 done
+[[ $KEYS =~ ^[1-9][0-9]*$ ]] || die "bad --keys '$KEYS'"
+MAX_KEYS=${MAX_KEYS:-$KEYS}
+[[ $MAX_KEYS =~ ^[1-9][0-9]*$ ]] || die "bad --max-keys '$MAX_KEYS'"
+[[ $CONNECTIONS =~ ^[1-9][0-9]*$ ]] || die "bad --connections '$CONNECTIONS'"
 
-command -v java >/dev/null || die "java not found on PATH"
-command -v mvn >/dev/null || die "mvn not found on PATH (needed to build the classpath)"
+ensure_jar "$JAR" "$BUILD" "$BUILD_TIMEOUT"
+command -v jcmd >/dev/null || die "jcmd not found (a JDK is needed, not a JRE)"
+# shellcheck disable=SC2119  # no extra tools
+install_tools
+setup_pinning none none
 bench_init
 
-# ---- build and classpath ------------------------------------------------------------------
+# ---- ports and config ---------------------------------------------------------------------
 
-cluster_test_java "$BUILD" "$MAIN_CLASS"
+read -r BACKEND_PORT P1 P2 P3 A1 A2 A3 C1 C2 C3 <<<"$(free_ports 10)" || die "could not pick free ports"
+[[ -n ${C3:-} ]] || die "could not pick free ports"
+PORTS=("" "$P1" "$P2" "$P3")
+ADMIN=("" "$A1" "$A2" "$A3")
+CLUSTER=("" "$C1" "$C2" "$C3")
 
-# ---- run ----------------------------------------------------------------------------------
+# limit 10 per day: one request takes one token, which comes back after 2.4 h, so every bucket stays in the map
+# (an entry expires once its bucket is full again) for the whole run.
+cat >"$TMP/gateway.yaml" <<EOF
+# generated by bench/bucket-memory.sh; each node overrides node.name, the listeners and cluster.listen by flags
+node:
+  name: gw-1
+  listen: 127.0.0.1:$P1
+  admin:
+    listen: 127.0.0.1:$A1
 
-read -r -a EXTRA <<<"$BENCH_JAVA_OPTS"
-JAVA_CMD=(java "-Xmx$BENCH_HEAP" -Djava.util.concurrent.ForkJoinPool.common.parallelism=8 "${OPENS[@]}"
-  ${EXTRA[@]+"${EXTRA[@]}"} -cp "$CP" "$MAIN_CLASS" "$N" ${PASS[@]+"${PASS[@]}"})
-SHOWN="java -Xmx$BENCH_HEAP -Djava.util.concurrent.ForkJoinPool.common.parallelism=8 ${OPENS[*]}${EXTRA[*]:+ ${EXTRA[*]}} -cp <cluster test classpath> $MAIN_CLASS $N${PASS[*]:+ ${PASS[*]}}"
-log "$SHOWN"
-: >"$TMP/bench.out"
-start_bg bench "$TMP/bench.out" timeout -k 10 "$RUN_TIMEOUT" "${JAVA_CMD[@]}"
-BENCH_PID=$LAST_PID
-tail -n +1 -f --pid="$BENCH_PID" "$TMP/bench.out" || true
-rc=0
-wait "$BENCH_PID" || rc=$?
-((rc != 124)) || log "the run exceeded RUN_TIMEOUT=${RUN_TIMEOUT}s"
+cluster:
+  name: bucket-memory
+  listen: 127.0.0.1:$C1
+  discovery:
+    static: [127.0.0.1:$C1, 127.0.0.1:$C2, 127.0.0.1:$C3]
+  expected-size: 3
+  min-size: 2
+
+upstreams:
+  backend:
+    targets:
+      - {url: "http://127.0.0.1:$BACKEND_PORT"}
+    pool: {max-connections: 256, idle-timeout: 30s}
+
+rate-limits:
+  $POLICY:
+    algorithm: token-bucket
+    limit: 10
+    per: 1d
+    key: header:X-Key
+    max-keys: $MAX_KEYS
+
+routes:
+  - id: limited
+    match: {path: "/limited/**"}
+    upstream: backend
+    rate-limits: [$POLICY]
+
+observability:
+  access-log: {format: "off"}
+EOF
+
+# One distinct X-Key per request: tenant-<first + i>, i = 0 .. count-1, then the same values again (the
+# script stops wrk once the node counted count decisions, so the repeats are few).
+cat >"$TMP/distinct.lua" <<'EOF'
+local first = tonumber(os.getenv("BENCH_KEY_FIRST") or "0")
+local count = tonumber(os.getenv("BENCH_KEY_COUNT") or "1000")
+local i = -1
+function request()
+  i = i + 1
+  return wrk.format("GET", "/limited/bench", { ["X-Key"] = string.format("tenant-%08d", first + (i % count)) })
+end
+EOF
+
+# ---- start --------------------------------------------------------------------------------
+
+start_backend "$BACKEND_PORT"
+
+read -r -a JOPTS <<<"$GATEWAY_JAVA_OPTS"
+GW_PID=("" "" "" "")
+MEMBER_FLAGS=(--member "127.0.0.1:$C1" --member "127.0.0.1:$C2" --member "127.0.0.1:$C3")
+
+start_gateway() { # i: starts node i and waits for its admin listener
+  local i=$1
+  log "gw-$i: proxy 127.0.0.1:${PORTS[$i]}, admin ${ADMIN[$i]}, cluster ${CLUSTER[$i]}"
+  start_bg "gw-$i" "$TMP/gw-$i.log" \
+    java ${JOPTS[@]+"${JOPTS[@]}"} -jar "$JAR" --config "$TMP/gateway.yaml" --node-name "gw-$i" \
+    --listen "127.0.0.1:${PORTS[$i]}" --admin-listen "127.0.0.1:${ADMIN[$i]}" \
+    --cluster-listen "127.0.0.1:${CLUSTER[$i]}" "${MEMBER_FLAGS[@]}"
+  GW_PID[i]=$LAST_PID
+  if ! wait_http "http://127.0.0.1:${ADMIN[$i]}/health/live" "$READY_TIMEOUT" "$LAST_PID"; then
+    log_tail "$TMP/gw-$i.log"
+    die "gw-$i did not start within ${READY_TIMEOUT}s"
+  fi
+}
+for i in 1 2 3; do start_gateway "$i"; done
+
+cluster_json() { curl -s --max-time 2 "http://127.0.0.1:${ADMIN[$1]}/admin/cluster" 2>/dev/null || true; }
+log "waiting for the 3-member cluster (ready, partitions backed up) on every node"
+deadline=$((SECONDS + READY_TIMEOUT))
+while :; do
+  ok=1
+  for i in 1 2 3; do
+    alive "${GW_PID[$i]}" || { log_tail "$TMP/gw-$i.log"; die "gw-$i died while the cluster formed"; }
+    j=$(cluster_json "$i")
+    if [[ $(http_code "http://127.0.0.1:${ADMIN[$i]}/health/ready") != 200 || $j != *'"size":3,'* ||
+          $j != *'"local_partitions_safe":true'* ]]; then
+      ok=0
+      break
+    fi
+  done
+  ((ok)) && break
+  ((SECONDS < deadline)) || die "the cluster did not form within ${READY_TIMEOUT}s"
+  sleep 0.5
+done
+log "cluster formed"
+
+out=$(curl -s -i --max-time 5 -H 'X-Key: check' "http://127.0.0.1:$P1/limited/bench" || true)
+[[ $(head -n 1 <<<"$out" | awk '{print $2}') == 200 && $out == *"$BACKEND_BODY"* ]] ||
+  die "check GET /limited/bench on gw-1: $(tr '\r\n' '  ' <<<"$out" | head -c 200)"
+grep -qi '^RateLimit-Limit: 10' <<<"$out" || die "check: no 'RateLimit-Limit: 10': the route is not limited?"
+
+# ---- measurements -------------------------------------------------------------------------
+
+scrape() { curl -s --max-time 5 "http://127.0.0.1:${ADMIN[$1]}/metrics" 2>/dev/null || true; }
+metric() { # i family label=value... -> the sum of node i's series of that family carrying every label given
+  local i=$1 family=$2
+  shift 2
+  scrape "$i" | awk -v f="$family{" -v want="$*" '
+    index($0, f) == 1 {
+      n = split(want, w, " ")
+      for (k = 1; k <= n; k++) { split(w[k], kv, "="); if (index($0, kv[1] "=\"" kv[2] "\"") == 0) next }
+      s += $NF
+    }
+    END { printf "%d", s }'
+}
+decisions() { metric "$1" gateway_rate_limit_decisions_total "policy=$POLICY"; } # i -> allowed + limited + fallback
+live_heap() { # i -> bytes of live objects (GC.class_histogram runs a full collection first); top classes saved
+  local f="$TMP/histo-$1-$2.txt"
+  jcmd "${GW_PID[$1]}" GC.class_histogram >"$f" 2>&1 || { echo 0; return; }
+  awk '$1 == "Total" {print $3}' "$f"
+}
+heap_info() { # i -> one line of the heap's shape after the last collection
+  jcmd "${GW_PID[$1]}" GC.heap_info 2>/dev/null | awk '/total/ {sub(/^ */, ""); printf "%s; ", $0}'
+}
+
+declare -A BEFORE=() AFTER=()
+for i in 1 2 3; do BEFORE[$i]=$(live_heap "$i" before); done
+log "live heap before: gw-1 ${BEFORE[1]} B, gw-2 ${BEFORE[2]} B, gw-3 ${BEFORE[3]} B"
+
+# ---- load ---------------------------------------------------------------------------------
+
+PER_NODE=$(((KEYS + 2) / 3))
+FIRST=("" 0 "$PER_NODE" $((2 * PER_NODE)))
+COUNT=("" "$PER_NODE" "$PER_NODE" $((KEYS - 2 * PER_NODE)))
+declare -A WRK=() BASE=()
+start_s=$SECONDS
+for i in 1 2 3; do
+  BASE[$i]=$(decisions "$i")
+  export BENCH_KEY_FIRST=${FIRST[$i]} BENCH_KEY_COUNT=${COUNT[$i]}
+  start_bg "wrk-$i" "$TMP/wrk-$i.out" \
+    wrk -t1 -c"$CONNECTIONS" -d"${RUN_TIMEOUT}s" --timeout 10s -s "$TMP/distinct.lua" "http://127.0.0.1:${PORTS[$i]}"
+  WRK[$i]=$LAST_PID
+  log "wrk-$i: X-Key tenant-$(printf '%08d' "${FIRST[$i]}") .. +${COUNT[$i]} on gw-$i"
+done
+
+declare -A DONE=()
+last_log=0
+while ((${#DONE[@]} < 3)); do
+  for i in 1 2 3; do
+    [[ -n ${DONE[$i]:-} ]] && continue
+    alive "${GW_PID[$i]}" || { log_tail "$TMP/gw-$i.log"; die "gw-$i died during the load (see its log above)"; }
+    n=$(($(decisions "$i") - BASE[$i]))
+    if ((n >= COUNT[i])); then
+      kill -INT "${WRK[$i]}" 2>/dev/null || true
+      DONE[$i]=$((SECONDS - start_s))
+      log "gw-$i: ${COUNT[$i]} keys sent in ${DONE[$i]} s"
+    fi
+  done
+  if ((SECONDS - last_log >= 30)); then
+    last_log=$SECONDS
+    log "progress: gw-1 $(($(decisions 1) - BASE[1])), gw-2 $(($(decisions 2) - BASE[2])), gw-3 $(($(decisions 3) - BASE[3])) of $KEYS"
+  fi
+  ((SECONDS - start_s < RUN_TIMEOUT)) || die "the load did not finish within RUN_TIMEOUT=${RUN_TIMEOUT}s"
+  sleep 1
+done
+LOAD_S=$((SECONDS - start_s))
+for i in 1 2 3; do wait "${WRK[$i]}" 2>/dev/null || true; done
 
 # ---- report -------------------------------------------------------------------------------
 
+declare -A OWNED=() BYTES=() EVICTED=() FALLBACK=() OOM=() SHAPE=() RSS=()
+for i in 1 2 3; do
+  AFTER[$i]=$(live_heap "$i" after)
+  SHAPE[$i]=$(heap_info "$i")
+  OWNED[$i]=$(metric "$i" gateway_rate_limit_keys "policy=$POLICY" store=cluster)
+  BYTES[$i]=$(metric "$i" gateway_rate_limit_keys_bytes "policy=$POLICY")
+  EVICTED[$i]=$(metric "$i" gateway_rate_limit_keys_evicted_total "policy=$POLICY" store=cluster)
+  FALLBACK[$i]=$(metric "$i" gateway_rate_limit_decisions_total "policy=$POLICY" outcome=fallback)
+  RSS[$i]=$(awk '/^VmRSS/ {print $2 * 1024}' "/proc/${GW_PID[$i]}/status" 2>/dev/null || echo 0)
+  if ! alive "${GW_PID[$i]}" || grep -q 'OutOfMemoryError' "$TMP/gw-$i.log"; then OOM[$i]=yes; else OOM[$i]=no; fi
+done
+sum() { local s=0 v; for v in "$@"; do s=$((s + ${v%.*})); done; echo "$s"; }
+TOTAL_OWNED=$(sum "${OWNED[1]}" "${OWNED[2]}" "${OWNED[3]}")
+TOTAL_BYTES=$(sum "${BYTES[1]}" "${BYTES[2]}" "${BYTES[3]}")
+TOTAL_EVICTED=$(sum "${EVICTED[1]}" "${EVICTED[2]}" "${EVICTED[3]}")
+TOTAL_FALLBACK=$(sum "${FALLBACK[1]}" "${FALLBACK[2]}" "${FALLBACK[3]}")
+DELTA=$(($(sum "${AFTER[1]}" "${AFTER[2]}" "${AFTER[3]}") - $(sum "${BEFORE[1]}" "${BEFORE[2]}" "${BEFORE[3]}")))
+per() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.0f", a / b; else print "n/a" }'; }
+mib() { awk -v a="$1" 'BEGIN { printf "%.1f", a / 1048576 }'; }
+
 RESULT_FILE=$(result_file bucket-memory)
-RUN_TS=$(basename "$RESULT_FILE" .md)
-RUN_TS=${RUN_TS#bucket-memory-}
+TABLE=$(
+  echo "| node | live heap before | live heap after | after - before | buckets owned | owned entry cost | evicted | fallback checks | RSS | OOM |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+  for i in 1 2 3; do
+    echo "| gw-$i | $(mib "${BEFORE[$i]}") MiB | $(mib "${AFTER[$i]}") MiB | $(mib $((AFTER[$i] - BEFORE[$i]))) MiB | ${OWNED[$i]%.*} | $(mib "${BYTES[$i]%.*}") MiB | ${EVICTED[$i]%.*} | ${FALLBACK[$i]%.*} | $(mib "${RSS[$i]}") MiB | ${OOM[$i]} |"
+  done
+  echo
+  echo "- keys sent: $KEYS distinct (max-keys $MAX_KEYS), in $LOAD_S s"
+  echo "- buckets held by the cluster: **$TOTAL_OWNED** (owned entries, each with one backup on another member); evicted: **$TOTAL_EVICTED**"
+  echo "- cluster live heap for them: $(mib "$DELTA") MiB = **$(per "$DELTA" "$TOTAL_OWNED") B per bucket** (owner copy, backup copy and everything else the load left behind)"
+  echo "- Hazelcast's own cost of the owned entries: $(mib "$TOTAL_BYTES") MiB = $(per "$TOTAL_BYTES" "$TOTAL_OWNED") B per bucket (owner copy only)"
+  echo "- OOM: ${OOM[1]}/${OOM[2]}/${OOM[3]}; checks that fell back (cluster did not answer in time): $TOTAL_FALLBACK"
+)
 {
-  echo "# Bucket memory benchmark $RUN_TS"
+  echo "# Bucket memory on a 3-node cluster $(run_ts "$RESULT_FILE" bucket-memory)"
   echo
-  if grep -q '^RESULT' "$TMP/bench.out"; then
-    echo "| what | bytes per idle entry | entries | heap delta |"
-    echo "|---|---:|---:|---:|"
-    sed -n 's/^RESULT \([^:]*\): \([0-9,]*\) bytes of heap for \([0-9,]*\) idle entries = \([0-9]*\) bytes.*/| \1 | \4 | \3 | \2 B |/p' "$TMP/bench.out"
-  else
-    echo "No result (exit code $rc): see the output below."
-  fi
+  echo "$TABLE"
   echo
-  echo "One member, so no backups: in a cluster every entry also has one synchronous backup on"
-  echo "another member, about twice this figure cluster-wide."
+  echo "## Commands"
   echo
-  echo "## Command"
-  echo
-  echo "\`$SHOWN\`"
+  echo "- each node: \`java $GATEWAY_JAVA_OPTS -jar ${JAR#"$ROOT"/} --config gateway.yaml --node-name gw-N ...\`"
+  echo "- each wrk: \`wrk -t1 -c$CONNECTIONS -d${RUN_TIMEOUT}s --timeout 10s -s distinct.lua http://127.0.0.1:<gw-N>\` (stopped once gw-N decided its share)"
+  echo "- live heap: \`jcmd PID GC.class_histogram\` (a full collection, then the total of live objects)"
   echo
   echo "## Machine"
   echo
-  echo "- nproc: $(nproc)"
-  echo "- CPU: $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || echo unknown)"
-  echo "- memory: $(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo 2>/dev/null)"
-  echo "- kernel: $(uname -srm)"
-  echo "- java -version: $(java -version 2>&1 | tr '\n' ';' | sed 's/;$//; s/;/; /g')"
+  machine_info
   echo
-  echo "## Output"
+  echo "## Heap after the load, per node"
   echo
-  echo '```'
-  cat "$TMP/bench.out"
+  for i in 1 2 3; do echo "- gw-$i: ${SHAPE[$i]}"; done
+  for i in 1 2 3; do
+    echo
+    echo "### gw-$i: largest classes after the load"
+    echo
+    echo '```'
+    head -n 15 "$TMP/histo-$i-after.txt"
+    echo '```'
+  done
+  for i in 1 2 3; do raw_section "wrk-$i" "$TMP/wrk-$i.out"; done
+  echo
+  echo '```yaml'
+  cat "$TMP/gateway.yaml"
   echo '```'
 } >"$RESULT_FILE"
-echo
-echo "Written to ${RESULT_FILE#"$ROOT"/}"
-exit "$rc"
+if ((KEEP)); then
+  keep_header
+  for i in 1 2 3; do echo "  gw-$i: proxy ${PORTS[$i]}, admin ${ADMIN[$i]}, pid ${GW_PID[$i]}"; done
+fi
+report_done "$TABLE" "$RESULT_FILE"
+[[ ${OOM[1]} == no && ${OOM[2]} == no && ${OOM[3]} == no ]]

@@ -9,9 +9,17 @@ import java.util.Locale;
  * (token and leaky bucket only; null = {@code limit}) is the bucket capacity. {@code onClusterFailure} says
  * what happens when the cluster cannot answer in time: reject (fail-closed), admit (fail-open), or enforce
  * {@code limit / expected-size} on this node alone (local). A rejected request gets 429.
+ *
+ * <p>{@code maxKeys} bounds the distinct keys whose buckets the policy holds at once, cluster-wide (and in each
+ * node's local fallback): past it the least frequently used buckets are evicted, and an evicted key starts again
+ * with a full bucket (README, "Bounded state"). Default {@link #DEFAULT_MAX_KEYS}.
  */
 public record RateLimitPolicy(Algorithm algorithm, long limit, Duration per, Long burst, RateLimitKey key,
-                              FailureMode onClusterFailure) {
+                              FailureMode onClusterFailure, long maxKeys) {
+
+    /** Distinct keys a policy holds when {@code max-keys} is not given: about 75 MB of cluster heap with one backup. */
+    public static final long DEFAULT_MAX_KEYS = 100_000;
+
     public enum Algorithm {
         TOKEN_BUCKET, LEAKY_BUCKET, FIXED_WINDOW, SLIDING_WINDOW;
 
@@ -58,6 +66,8 @@ public record RateLimitPolicy(Algorithm algorithm, long limit, Duration per, Lon
                 "burst", burst, "only with token-bucket or leaky-bucket");
         Check.notNull(key, "key");
         Check.notNull(onClusterFailure, "onClusterFailure");
+        Check.atLeast(maxKeys, 1, "maxKeys");
+        Check.that(maxKeys <= Integer.MAX_VALUE, "maxKeys", maxKeys, "<= " + Integer.MAX_VALUE);
     }
 
     /** The bucket capacity: {@code burst} when set, else {@code limit}. */

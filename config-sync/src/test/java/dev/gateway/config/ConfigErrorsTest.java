@@ -199,6 +199,29 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void maxKeysMustBePositive() {
+        assertThat(errors("rate-limits:\n  p: {limit: 10, per: 1s, max-keys: 0}\n"))
+                .containsExactly("rate-limits.p.max-keys: 0 (expected: >= 1)");
+        assertThat(errors("rate-limits:\n  p: {limit: 10, per: 1s, max-keys: -5}\n"))
+                .containsExactly("rate-limits.p.max-keys: -5 (expected: >= 1)");
+        assertThat(errors("rate-limits:\n  p: {limit: 10, per: 1s, max-keys: 3000000000}\n"))
+                .containsExactly("rate-limits.p.max-keys: 3000000000 (expected: <= 2147483647)");
+        assertThat(errors("rate-limits:\n  p: {limit: 10, per: 1s, max-keys: many}\n"))
+                .containsExactly("rate-limits.p.max-keys: 'many' (expected: an integer)");
+    }
+
+    @Test
+    void maxKeysDefaultsAndRoundTrips() throws ConfigException {
+        GatewayConfig defaulted = parses("rate-limits:\n  p: {limit: 10, per: 1s}\n");
+        assertThat(ConfigCodec.toYaml(defaulted.shared())).contains("max-keys: 100000");
+        GatewayConfig set = parses("rate-limits:\n  p: {limit: 10, per: 1s, key: header:X-Key, max-keys: 250000}\n");
+        assertThat(ConfigCodec.toYaml(set.shared())).contains("max-keys: 250000");
+        assertThat(ConfigCodec.parseShared(ConfigCodec.toYaml(set.shared()), v -> null)).isEqualTo(set.shared());
+        assertThat(ConfigCodec.parseShared(ConfigCodec.toYaml(set.shared()), v -> null))
+                .isNotEqualTo(defaulted.shared());
+    }
+
+    @Test
     void emptyDocument() {
         assertThat(errors("")).containsExactly("the document is empty (expected: a config)");
         assertThat(errors("# only a comment\n")).containsExactly("the document is empty (expected: a config)");

@@ -21,8 +21,12 @@ import java.util.Objects;
  * @param capacity   the most tokens a bucket holds; equals {@code limit} for the window algorithms
  * @param generation orders specs over time: the shared config's version the spec was compiled from
  *                   ({@code 0} when unknown); see {@link #version()}
+ * @param keys       the policy's key space: where its buckets live and how many may be held at once; null for
+ *                   one space shared by every spec without one, unbounded (tests, warm-up calls). Not part of
+ *                   {@link #version()}: a new bound changes no bucket's arithmetic.
  */
-public record LimitSpec(Algorithm algorithm, long limit, Duration period, long capacity, long generation) {
+public record LimitSpec(Algorithm algorithm, long limit, Duration period, long capacity, long generation,
+                        KeySpace keys) {
 
     /** Generations must fit in the 39 high bits of {@link #version()}. */
     public static final long MAX_GENERATION = (1L << 39) - 1;
@@ -50,9 +54,14 @@ public record LimitSpec(Algorithm algorithm, long limit, Duration period, long c
         }
     }
 
-    /** A spec of generation 0 (no known config version). */
+    /** A spec of generation 0 (no known config version), in no key space. */
     public LimitSpec(Algorithm algorithm, long limit, Duration period, long capacity) {
         this(algorithm, limit, period, capacity, 0);
+    }
+
+    /** A spec in no key space (unbounded, shared with every other spec without one). */
+    public LimitSpec(Algorithm algorithm, long limit, Duration period, long capacity, long generation) {
+        this(algorithm, limit, period, capacity, generation, null);
     }
 
     /** The spec of a config policy: {@code burst} null means the algorithm's default capacity. */
@@ -67,7 +76,12 @@ public record LimitSpec(Algorithm algorithm, long limit, Duration period, long c
 
     /** The same arithmetic, stamped with the config version it was compiled from. */
     public LimitSpec withGeneration(long generation) {
-        return new LimitSpec(algorithm, limit, period, capacity, generation);
+        return new LimitSpec(algorithm, limit, period, capacity, generation, keys);
+    }
+
+    /** The same arithmetic, its buckets in {@code keys} (null: the shared unbounded space). */
+    public LimitSpec withKeys(KeySpace keys) {
+        return new LimitSpec(algorithm, limit, period, capacity, generation, keys);
     }
 
     /**

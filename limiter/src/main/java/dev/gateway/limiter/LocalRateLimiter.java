@@ -1,5 +1,8 @@
 package dev.gateway.limiter;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.EstimationProbe;
@@ -14,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The in-memory {@link RateLimiter}: the buckets of one JVM (a standalone node, or a policy's {@code local}
@@ -21,13 +25,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * runs sliding windows. Answers are computed on the caller's thread and returned as completed stages.
  *
  * <p>Thread-safety: each bucket is guarded by its own monitor, held for the few hundred nanoseconds of one
- * decision; different keys never contend.
+ * decision; different keys never wait for each other (a bounded store shares only Caffeine's lock-free buffers).
  *
  * <p>Memory: a bucket records when it will be full again (a window: when both its windows have passed). Once
  * a {@link #sweep()} finds that time past, the bucket is dropped: a new one would be created full, so
  * forgetting changes no decision. The limiter sweeps itself on the calling thread at most once per
  * {@code sweepInterval} of ticker time; a host with very many keys may call {@link #sweep()} from a
  * background task instead. {@link #peek} never creates a bucket.
+ *
+ * <p>Key spaces: the buckets of a spec with a {@link LimitSpec#keys() key space} live in that space's own store,
+ * which holds at most {@link KeySpace#maxKeys()} buckets (and as many sliding windows): past that Caffeine evicts
+ * by its W-TinyLFU policy (a new key used once is the likeliest victim, a key in frequent use the least), counted
+ * in {@link #keyStats}. An evicted key starts again full. A new {@code maxKeys} for a known space applies to its
+ * store at once. Specs without a space share one unbounded store (tests, warm-up).
  */
 public final class LocalRateLimiter implements RateLimiter {
 
@@ -37,8 +47,8 @@ public final class LocalRateLimiter implements RateLimiter {
     private final TimeMeter timeMeter;
     private final long sweepIntervalNanos;
     private final AtomicLong nextSweepNanos;
-    private final Map<String, BucketEntry> buckets = new ConcurrentHashMap<>();
-    private final Map<String, WindowEntry> windows = new ConcurrentHashMap<>();
+    private final Store unbounded = new Store(-1);
+    private final Map<String, Store> spaces = new ConcurrentHashMap<>();
 
     public LocalRateLimiter(Ticker ticker) {
         this(ticker, DEFAULT_SWEEP_INTERVAL);
@@ -77,27 +87,39 @@ public final class LocalRateLimiter implements RateLimiter {
     /** Drops every bucket that is full again (every window whose windows have passed). */
     public void sweep() {
         long now = ticker.epochNanos();
-        buckets.forEach((key, entry) -> {
-            synchronized (entry) {
-                if (entry.expiresAtNanos <= now && !entry.removed) {
-                    entry.removed = true;
-                    buckets.remove(key, entry);
-                }
-            }
-        });
-        windows.forEach((key, entry) -> {
-            synchronized (entry) {
-                if (entry.state != null && SlidingWindow.expiresAtNanos(entry.state) <= now && !entry.removed) {
-                    entry.removed = true;
-                    windows.remove(key, entry);
-                }
-            }
-        });
+        unbounded.sweep(now);
+        spaces.values().forEach(store -> store.sweep(now));
     }
 
     /** How many buckets and windows are held (for metrics and tests). */
     public int size() {
-        return buckets.size() + windows.size();
+        long size = unbounded.size();
+        for (Store store : spaces.values()) {
+            size += store.size();
+        }
+        return (int) Math.min(Integer.MAX_VALUE, size);
+    }
+
+    @Override
+    public KeyStats keyStats(KeySpace space) {
+        Store store = spaces.get(space.name());
+        return store == null ? KeyStats.NONE : new KeyStats(store.size(), store.evicted.sum(), -1);
+    }
+
+    /** The store of a spec's key space, made on first use; a new bound applies to it at once. */
+    private Store store(LimitSpec spec) {
+        KeySpace space = spec.keys();
+        if (space == null) {
+            return unbounded;
+        }
+        Store store = spaces.get(space.name());
+        if (store == null) {
+            store = spaces.computeIfAbsent(space.name(), name -> new Store(space.maxKeys()));
+        }
+        if (store.maxKeys != space.maxKeys()) {
+            store.resize(space.maxKeys());
+        }
+        return store;
     }
 
     private void maybeSweep(long now) {
@@ -108,11 +130,9 @@ public final class LocalRateLimiter implements RateLimiter {
     }
 
     private Decision consumeBucket(String key, LimitSpec spec, long now) {
+        Cache<String, BucketEntry> buckets = store(spec).buckets;
         while (true) {
-            BucketEntry entry = buckets.get(key);
-            if (entry == null) {
-                entry = buckets.computeIfAbsent(key, k -> new BucketEntry(spec, timeMeter));
-            }
+            BucketEntry entry = buckets.get(key, k -> new BucketEntry(spec, timeMeter));
             synchronized (entry) {
                 if (entry.removed) {
                     continue;
@@ -126,7 +146,7 @@ public final class LocalRateLimiter implements RateLimiter {
     }
 
     private Decision peekBucket(String key, LimitSpec spec, long now) {
-        BucketEntry entry = buckets.get(key);
+        BucketEntry entry = store(spec).buckets.getIfPresent(key);
         if (entry == null) {
             return Bucket4jSpecs.fresh(spec, now);
         }
@@ -143,11 +163,9 @@ public final class LocalRateLimiter implements RateLimiter {
     }
 
     private Decision consumeWindow(String key, LimitSpec spec, long now) {
+        Cache<String, WindowEntry> windows = store(spec).windows;
         while (true) {
-            WindowEntry entry = windows.get(key);
-            if (entry == null) {
-                entry = windows.computeIfAbsent(key, k -> new WindowEntry());
-            }
+            WindowEntry entry = windows.get(key, k -> new WindowEntry());
             synchronized (entry) {
                 if (entry.removed) {
                     continue;
@@ -162,7 +180,7 @@ public final class LocalRateLimiter implements RateLimiter {
     }
 
     private Decision peekWindow(String key, LimitSpec spec, long now) {
-        WindowEntry entry = windows.get(key);
+        WindowEntry entry = store(spec).windows.getIfPresent(key);
         if (entry == null) {
             return SlidingWindow.peek(null, spec, now);
         }
@@ -201,5 +219,67 @@ public final class LocalRateLimiter implements RateLimiter {
     private static final class WindowEntry {
         long[] state;
         boolean removed;
+    }
+
+    /**
+     * One key space's buckets and windows, each at most {@code maxKeys} (-1: unbounded). Eviction does not take an
+     * entry's monitor: a check that holds an entry being evicted finishes on it, which is the same as the eviction
+     * coming a moment later. The sweep takes the monitor, then removes (entry before Caffeine's node lock, never the
+     * other way round).
+     */
+    private static final class Store {
+        final Cache<String, BucketEntry> buckets;
+        final Cache<String, WindowEntry> windows;
+        final LongAdder evicted = new LongAdder();
+        volatile long maxKeys;
+
+        Store(long maxKeys) {
+            this.maxKeys = maxKeys;
+            this.buckets = cache(maxKeys);
+            this.windows = cache(maxKeys);
+        }
+
+        private <V> Cache<String, V> cache(long max) {
+            Caffeine<Object, Object> builder = Caffeine.newBuilder().executor(Runnable::run); // no pool hand-off
+            if (max < 0) {
+                return builder.build();
+            }
+            return builder.maximumSize(max).<String, V>evictionListener((key, value, cause) -> {
+                if (cause == RemovalCause.SIZE) {
+                    evicted.increment();
+                }
+            }).build();
+        }
+
+        void resize(long max) {
+            maxKeys = max;
+            buckets.policy().eviction().ifPresent(eviction -> eviction.setMaximum(max));
+            windows.policy().eviction().ifPresent(eviction -> eviction.setMaximum(max));
+        }
+
+        long size() {
+            buckets.cleanUp();
+            windows.cleanUp();
+            return buckets.estimatedSize() + windows.estimatedSize();
+        }
+
+        void sweep(long now) {
+            buckets.asMap().forEach((key, entry) -> {
+                synchronized (entry) {
+                    if (entry.expiresAtNanos <= now && !entry.removed) {
+                        entry.removed = true;
+                        buckets.asMap().remove(key, entry);
+                    }
+                }
+            });
+            windows.asMap().forEach((key, entry) -> {
+                synchronized (entry) {
+                    if (entry.state != null && SlidingWindow.expiresAtNanos(entry.state) <= now && !entry.removed) {
+                        entry.removed = true;
+                        windows.asMap().remove(key, entry);
+                    }
+                }
+            });
+        }
     }
 }

@@ -13,7 +13,9 @@ import java.util.concurrent.CompletionStage;
  * runs on under its newer one (see {@link LimitSpec#version()} for why). Keys of the bucket algorithms
  * (token, leaky, fixed window) and of sliding windows live apart: a policy that changes between the
  * two families starts the new family's buckets full. Idle buckets are forgotten once they would be
- * full again anyway, so memory stays bounded and forgetting changes no decision.
+ * full again anyway, and forgetting them changes no decision. A spec with a {@link LimitSpec#keys() key space}
+ * keeps its buckets apart from other spaces' and holds at most {@link KeySpace#maxKeys()} of them: past that the
+ * least frequently used are evicted, and an evicted key starts again full.
  *
  * <p>Failures: a stage that completes exceptionally with {@link RateLimiterUnavailableException}
  * means the backing store could not answer in time; the caller applies its policy's fallback.
@@ -28,4 +30,13 @@ public interface RateLimiter {
      * whether a token is there, {@code remaining} how many are there now.
      */
     CompletionStage<Decision> peek(String key, LimitSpec spec);
+
+    /**
+     * How many buckets of {@code space} this node holds and how many it evicted past {@code maxKeys}. Cheap enough
+     * for a metrics scrape, not for the request path. A store that must set a space up first (the cluster's) starts
+     * doing so here, in the background, and answers {@link KeyStats#NONE} until it is done.
+     */
+    default KeyStats keyStats(KeySpace space) {
+        return KeyStats.NONE;
+    }
 }

@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -415,5 +416,65 @@ public abstract class RateLimiterContract {
         assertThat(join(other.peek(key("k"), spec)).remaining()).isEqualTo(2);
         assertThat(drain(other, key("k"), spec)).isEqualTo(2);
         assertThat(consume("k", spec).allowed()).isFalse();
+    }
+
+    /** Buckets of {@code space} the store holds, every node's share together. */
+    protected long keysHeld(KeySpace space) {
+        return limiter().keyStats(space).keys();
+    }
+
+    /** Buckets of {@code space} the store evicted past its bound, every node's count together. */
+    protected long keysEvicted(KeySpace space) {
+        return limiter().keyStats(space).evicted();
+    }
+
+    /** The most keys the store may hold under a bound of {@code maxKeys}: the in-memory store holds exactly that. */
+    protected long heldAtMost(long maxKeys) {
+        return maxKeys;
+    }
+
+    /**
+     * max-keys (README, "Bounded state"): a flood of one-shot keys four times the bound leaves the store holding at
+     * most the bound, a key in use all along survives it (it stays refused), and an evicted key starts again with a
+     * full bucket: one extra admission (one {@code limit}) per eviction, never more.
+     */
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void aKeySpaceHoldsAtMostMaxKeysAndAnEvictedKeyStartsFull(Algorithm algorithm) {
+        int maxKeys = 1_000;
+        KeySpace space = new KeySpace("bounded-" + algorithm + "-" + UUID.randomUUID(), maxKeys);
+        LimitSpec spec = spec(algorithm, 1, Duration.ofDays(1)).withKeys(space);
+        assertThat(consume("hot", spec).allowed()).isTrue();
+        for (int i = 0; i < 20; i++) {
+            assertThat(consume("hot", spec).allowed()).isFalse();
+        }
+        int flood = 4 * maxKeys;
+        for (int i = 0; i < flood; i++) {
+            assertThat(consume("one-shot-" + i, spec).allowed()).isTrue();
+            if (i % 20 == 0) {
+                assertThat(consume("hot", spec).allowed()).as("the key in use, after %s one-shot keys", i).isFalse();
+            }
+        }
+
+        long held = keysHeld(space);
+        assertThat(held).as("keys held after %s distinct keys", flood + 1)
+                .isLessThanOrEqualTo(heldAtMost(maxKeys)).isGreaterThanOrEqualTo(maxKeys / 2);
+        assertThat(keysEvicted(space)).as("evicted").isEqualTo(flood + 1 - held);
+        assertThat(consume("hot", spec).allowed()).as("a key in frequent use outlives a flood of new ones").isFalse();
+        long admittedAgain = IntStream.range(0, 100).filter(i -> consume("one-shot-" + i, spec).allowed()).count();
+        assertThat(admittedAgain).as("evicted one-shot keys start full again").isPositive();
+        assertThat(keysHeld(space)).isLessThanOrEqualTo(heldAtMost(maxKeys));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void keySpacesKeepTheirBucketsApart(Algorithm algorithm) {
+        LimitSpec spec = spec(algorithm, 2, MINUTE);
+        LimitSpec a = spec.withKeys(new KeySpace("a-" + UUID.randomUUID(), 10));
+        LimitSpec b = spec.withKeys(new KeySpace("b-" + UUID.randomUUID(), 10));
+        assertThat(drain("shared-name", a)).isEqualTo(2);
+        assertThat(drain("shared-name", b)).isEqualTo(2);
+        assertThat(keysHeld(a.keys())).isEqualTo(1);
+        assertThat(keysHeld(b.keys())).isEqualTo(1);
     }
 }

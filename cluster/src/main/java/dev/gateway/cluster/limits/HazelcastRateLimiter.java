@@ -3,10 +3,15 @@ package dev.gateway.cluster.limits;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.logging.ILogger;
+import com.hazelcast.logging.Logger;
 import com.hazelcast.map.IMap;
+import com.hazelcast.map.LocalMapStats;
 import dev.gateway.cluster.member.MemberClock;
 import dev.gateway.limiter.Bucket4jSpecs;
 import dev.gateway.limiter.Decision;
+import dev.gateway.limiter.KeySpace;
+import dev.gateway.limiter.KeyStats;
 import dev.gateway.limiter.LimitSpec;
 import dev.gateway.limiter.RateLimiter;
 import dev.gateway.limiter.RateLimiterUnavailableException;
@@ -27,6 +32,9 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
@@ -75,11 +83,19 @@ import java.util.stream.IntStream;
  * not block. Timeouts fire there too, from a {@link Deadlines} tick (so up to {@link Deadlines#DEFAULT_TICK}
  * late).
  *
+ * <p>Key spaces: a spec with a {@link LimitSpec#keys() key space} (a policy with its {@code max-keys}) keeps its
+ * buckets in that space's own maps, bounded by eviction ({@link RateLimitMaps#addSpace}). Their config is added to
+ * the cluster on a space's first use (or its first {@link #keyStats}), on a thread of this limiter's own, since it
+ * is a blocking call to every member; checks of the space wait for it within their request timeout, and if it
+ * fails they fail as unavailable and the next check tries again. Specs without a space use the two shared maps.
+ *
  * <p>Requires {@link RateLimitMaps#register} in the member config. Thread-safe.
  */
 public final class HazelcastRateLimiter implements RateLimiter {
 
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofMillis(250);
+
+    private static final ILogger log = Logger.getLogger(HazelcastRateLimiter.class); // Hazelcast's: no slf4j here
 
     /** How long an entry outlives the moment its bucket is full again (against clock granularity). */
     public static final Duration KEEP_AFTER_FULL = Duration.ofSeconds(1);
@@ -92,8 +108,11 @@ public final class HazelcastRateLimiter implements RateLimiter {
 
     private final Duration requestTimeout;
     private final long requestTimeoutNanos;
-    private final AsyncProxyManager<String> buckets;
-    private final IMap<String, long[]> windows;
+    private final HazelcastInstance hazelcast;
+    private final ClientSideConfig clientSide;
+    private final CompletableFuture<Maps> sharedMaps;
+    private final Map<KeySpace, CompletableFuture<Maps>> spaces = new ConcurrentHashMap<>();
+    private final ThreadPoolExecutor registrar;
     private final Map<LimitSpec, Binding> bindings = new ConcurrentHashMap<>();
     private final Cache<FrontKey, Coalescer> coalescing;
     private final LongAdder coalesced = new LongAdder();
@@ -101,6 +120,10 @@ public final class HazelcastRateLimiter implements RateLimiter {
 
     /** A bucket4j builder carrying a spec's version, and the spec's bucket4j configuration. */
     private record Binding(RemoteAsyncBucketBuilder<String> builder, BucketConfiguration configuration) {
+    }
+
+    /** The maps of a key space (or the shared ones): bucket4j's view of the bucket map, and the window map. */
+    private record Maps(AsyncProxyManager<String> buckets, IMap<String, byte[]> bucketMap, IMap<String, long[]> windows) {
     }
 
     /** The key of a coalescing front: one per bucket key and spec (a new spec version gets a new one). */
@@ -124,13 +147,17 @@ public final class HazelcastRateLimiter implements RateLimiter {
             throw new IllegalArgumentException("requestTimeout: " + requestTimeout + " (expected: > 0)");
         }
         this.requestTimeoutNanos = requestTimeout.toNanos();
-        ClientSideConfig clientSide = ClientSideConfig.getDefault() // no client clock: the owner stamps the time
+        this.hazelcast = hazelcast;
+        this.clientSide = ClientSideConfig.getDefault() // no client clock: the owner stamps the time
                 .withRequestTimeout(requestTimeout)
                 .withExpirationAfterWriteStrategy(
                         ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(KEEP_AFTER_FULL));
-        IMap<String, byte[]> bucketMap = hazelcast.getMap(RateLimitMaps.BUCKETS_MAP);
-        this.buckets = new OneHopProxyManager<>(bucketMap, clientSide, ForkJoinPool.commonPool()).asAsync();
-        this.windows = hazelcast.getMap(RateLimitMaps.WINDOWS_MAP);
+        this.sharedMaps = CompletableFuture.completedFuture(maps(RateLimitMaps.BUCKETS_MAP, RateLimitMaps.WINDOWS_MAP));
+        this.registrar = new ThreadPoolExecutor(0, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "gateway-rate-limit-spaces");
+            t.setDaemon(true);
+            return t;
+        });
         this.coalescing = Caffeine.newBuilder()
                 .maximumSize(MAX_COALESCING_KEYS)
                 .expireAfterWrite(requestTimeout)
@@ -148,16 +175,82 @@ public final class HazelcastRateLimiter implements RateLimiter {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(spec, "spec");
         try {
+            CompletableFuture<Maps> maps = maps(spec.keys());
+            if (!isReady(maps)) { // a space's first checks: wait for its maps, within the request timeout
+                return bounded(key, () -> maps.thenCompose(ready -> tryConsume(key, spec)), Function.identity());
+            }
             return coalescing.get(new FrontKey(key, spec), this::front).check(); // bounded by the front
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(unavailable(key, e));
         }
     }
 
+    /**
+     * The buckets of {@code space} this member owns (backups not counted), its evictions as owner since it started,
+     * and their memory cost; {@link KeyStats#NONE} until the space's maps are set up (which this starts).
+     */
+    @Override
+    public KeyStats keyStats(KeySpace space) {
+        CompletableFuture<Maps> maps = maps(Objects.requireNonNull(space, "space"));
+        if (!isReady(maps)) {
+            return KeyStats.NONE;
+        }
+        LocalMapStats buckets = maps.join().bucketMap().getLocalMapStats();
+        LocalMapStats windows = maps.join().windows().getLocalMapStats();
+        return new KeyStats(buckets.getOwnedEntryCount() + windows.getOwnedEntryCount(),
+                buckets.getEvictionCount() + windows.getEvictionCount(),
+                buckets.getOwnedEntryMemoryCost() + windows.getOwnedEntryMemoryCost());
+    }
+
+    private static boolean isReady(CompletableFuture<Maps> maps) {
+        return maps.isDone() && !maps.isCompletedExceptionally();
+    }
+
+    /** The maps of a key space (null: the shared ones), set up on first use; a failed set-up is tried again. */
+    private CompletableFuture<Maps> maps(KeySpace space) {
+        if (space == null) {
+            return sharedMaps;
+        }
+        CompletableFuture<Maps> maps = spaces.get(space);
+        if (maps != null && !maps.isCompletedExceptionally()) {
+            return maps;
+        }
+        CompletableFuture<Maps> fresh = new CompletableFuture<>();
+        maps = spaces.compute(space, (s, old) -> old == null || old.isCompletedExceptionally() ? fresh : old);
+        if (maps == fresh) {
+            try {
+                registrar.execute(() -> {
+                    try {
+                        RateLimitMaps.addSpace(hazelcast, space);
+                        fresh.complete(maps(RateLimitMaps.bucketsMap(space), RateLimitMaps.windowsMap(space)));
+                    } catch (RuntimeException | Error e) {
+                        log.warning("rate-limit policy " + space.name() + ": could not set up its maps (max-keys "
+                                + space.maxKeys() + "): " + e);
+                        fresh.completeExceptionally(e);
+                    }
+                });
+            } catch (RuntimeException e) {
+                fresh.completeExceptionally(e);
+            }
+        }
+        return maps;
+    }
+
+    private Maps maps(String bucketMapName, String windowMapName) {
+        IMap<String, byte[]> bucketMap = hazelcast.getMap(bucketMapName);
+        return new Maps(new OneHopProxyManager<>(bucketMap, clientSide, ForkJoinPool.commonPool()).asAsync(), bucketMap,
+                hazelcast.getMap(windowMapName));
+    }
+
     @Override
     public CompletionStage<Decision> peek(String key, LimitSpec spec) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(spec, "spec");
+        CompletableFuture<Maps> maps = maps(spec.keys());
+        if (!isReady(maps)) {
+            return bounded(key, () -> maps.thenCompose(ready -> peek(key, spec)), Function.identity());
+        }
+        IMap<String, long[]> windows = maps.join().windows();
         if (Bucket4jSpecs.isBucket(spec)) {
             return bounded(key, () -> bucket(key, spec).asVerbose().estimateAbilityToConsume(1),
                     result -> Bucket4jSpecs.estimate(spec, result.getValue(),
@@ -182,6 +275,7 @@ public final class HazelcastRateLimiter implements RateLimiter {
     private Coalescer front(FrontKey target) {
         String key = target.key();
         LimitSpec spec = target.spec();
+        IMap<String, long[]> windows = maps(spec.keys()).join().windows(); // ready: see tryConsume
         if (Bucket4jSpecs.isBucket(spec)) {
             AsyncBucketProxy proxy = bucket(key, spec);
             AsyncVerboseBucket verbose = proxy.asVerbose();
@@ -215,7 +309,8 @@ public final class HazelcastRateLimiter implements RateLimiter {
                 bindings.clear();
             }
             binding = bindings.computeIfAbsent(spec, s -> new Binding(
-                    buckets.builder().withImplicitConfigurationReplacement(s.version(), Bucket4jSpecs.INHERITANCE),
+                    maps(s.keys()).join().buckets().builder()
+                            .withImplicitConfigurationReplacement(s.version(), Bucket4jSpecs.INHERITANCE),
                     Bucket4jSpecs.configuration(s)));
         }
         return binding;

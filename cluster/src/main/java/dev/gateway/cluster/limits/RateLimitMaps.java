@@ -1,9 +1,14 @@
 package dev.gateway.cluster.limits;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.config.EvictionConfig;
+import com.hazelcast.config.EvictionPolicy;
 import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.config.SerializationConfig;
+import com.hazelcast.core.HazelcastInstance;
+import dev.gateway.limiter.KeySpace;
 import io.github.bucket4j.grid.hazelcast.HazelcastProxyManager;
 import java.time.Duration;
 import java.util.Objects;
@@ -26,6 +31,17 @@ import java.util.Objects;
  * would vanish and come back full (a daily quota idle for an hour would be reset), so it is off by default;
  * {@link #register(Config, Duration)} sets one as a backstop, which must exceed the longest policy period
  * (twice it for sliding windows).
+ *
+ * <p>Key spaces (a policy's {@code max-keys}): the buckets of a {@link KeySpace} live in two maps of their own,
+ * {@link #bucketsMap} and {@link #windowsMap}, added to the running cluster by {@link #addSpace} (Hazelcast's
+ * dynamic configuration: every member gets it, and so does a member that joins later). They are copies of the two
+ * maps above with statistics on and an eviction bound: at most {@link #perPartition} entries in each partition,
+ * least frequently used first, so the cluster holds at most about {@code partitions x (ceil(maxKeys / partitions)
+ * + 1)} entries (maxKeys plus less than two per partition: Hazelcast evicts down to the size before it adds a new
+ * entry, so a full partition holds its size plus one; measured in bench/bucket-memory.sh) and starts evicting once the fullest partition reaches its share:
+ * with keys spread evenly by hash, at about maxKeys minus a few standard deviations of a partition's share.
+ * Hazelcast evicts on the partition's thread, as part of a write, and removes the backups with it. The bound is in each map's name, so a new {@code max-keys} is a new pair of maps (Hazelcast refuses to change
+ * a map's config): that policy's buckets then start full, once, and the old maps' entries expire as usual.
  */
 public final class RateLimitMaps {
 
@@ -76,6 +92,43 @@ public final class RateLimitMaps {
         HazelcastProxyManager.addCustomSerializers(serialization, BUCKET4J_TYPE_ID_BASE);
         config.addMapConfig(mapConfig(BUCKETS_MAP, maxIdle, backups));
         config.addMapConfig(mapConfig(WINDOWS_MAP, maxIdle, backups));
+    }
+
+    /** The bucket map of a key space (token, leaky bucket, fixed window). */
+    public static String bucketsMap(KeySpace space) {
+        return BUCKETS_MAP + ".space." + space.name() + ".max-" + space.maxKeys();
+    }
+
+    /** The sliding-window map of a key space. */
+    public static String windowsMap(KeySpace space) {
+        return WINDOWS_MAP + ".space." + space.name() + ".max-" + space.maxKeys();
+    }
+
+    /** The entries each partition may hold for a bound of {@code maxKeys} over {@code partitions} partitions. */
+    static int perPartition(long maxKeys, int partitions) {
+        return (int) Math.max(1, (maxKeys + partitions - 1) / partitions);
+    }
+
+    /**
+     * Adds {@code space}'s two maps to the cluster's configuration, modelled on {@link #BUCKETS_MAP} and
+     * {@link #WINDOWS_MAP} as this member has them (backups, expiry, split-brain protection). Blocking: a call to
+     * every member; never on a request thread. Adding the same space again is a no-op; a member whose base maps
+     * differ (another {@code backups}) gets Hazelcast's {@code InvalidConfigurationException}.
+     */
+    static void addSpace(HazelcastInstance hazelcast, KeySpace space) {
+        Config config = hazelcast.getConfig();
+        int partitions = hazelcast.getPartitionService().getPartitions().size();
+        config.addMapConfig(spaceConfig(config.findMapConfig(BUCKETS_MAP), bucketsMap(space), space, partitions));
+        config.addMapConfig(spaceConfig(config.findMapConfig(WINDOWS_MAP), windowsMap(space), space, partitions));
+    }
+
+    static MapConfig spaceConfig(MapConfig base, String name, KeySpace space, int partitions) {
+        return new MapConfig(base).setName(name)
+                .setStatisticsEnabled(true) // entry counts, evictions and memory cost, for metrics
+                .setEvictionConfig(new EvictionConfig()
+                        .setEvictionPolicy(EvictionPolicy.LFU)
+                        .setMaxSizePolicy(MaxSizePolicy.PER_PARTITION)
+                        .setSize(perPartition(space.maxKeys(), partitions)));
     }
 
     static MapConfig mapConfig(String name, Duration maxIdle, int backups) {

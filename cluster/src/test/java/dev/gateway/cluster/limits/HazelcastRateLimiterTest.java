@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.hazelcast.map.IMap;
+import com.hazelcast.map.LocalMapStats;
+import java.util.function.ToLongFunction;
+import dev.gateway.limiter.KeySpace;
 import dev.gateway.limiter.LimitSpec;
 import dev.gateway.limiter.LimitSpec.Algorithm;
 import dev.gateway.limiter.ManualTicker;
@@ -56,6 +59,60 @@ class HazelcastRateLimiterTest extends RateLimiterContract {
     protected RateLimiter newLimiterOnSameStore(RateLimiter first, ManualTicker ticker) {
         cluster.follow(ticker);
         return new HazelcastRateLimiter(cluster.member(1), TEST_TIMEOUT);
+    }
+
+    /** Owned entries of the space's two maps on both members (every entry once: backups not counted). */
+    @Override
+    protected long keysHeld(KeySpace space) {
+        return sumOverMembers(space, LocalMapStats::getOwnedEntryCount);
+    }
+
+    @Override
+    protected long keysEvicted(KeySpace space) {
+        return sumOverMembers(space, LocalMapStats::getEvictionCount);
+    }
+
+    /**
+     * Per partition at most ceil(maxKeys / partitions) plus one (Hazelcast evicts down to the size before it adds:
+     * see RateLimitMaps): LimitsCluster has 31 partitions.
+     */
+    @Override
+    protected long heldAtMost(long maxKeys) {
+        int partitions = cluster.member(0).getPartitionService().getPartitions().size();
+        return (long) partitions * (RateLimitMaps.perPartition(maxKeys, partitions) + 1);
+    }
+
+    private static long sumOverMembers(KeySpace space, ToLongFunction<LocalMapStats> stat) {
+        long sum = 0;
+        for (int i = 0; i < 2; i++) {
+            sum += stat.applyAsLong(cluster.member(i).getMap(RateLimitMaps.bucketsMap(space)).getLocalMapStats());
+            sum += stat.applyAsLong(cluster.member(i).getMap(RateLimitMaps.windowsMap(space)).getLocalMapStats());
+        }
+        return sum;
+    }
+
+    /**
+     * The bound holds for the backups too (Hazelcast removes an evicted entry's backups with it), and the limiter
+     * reports this member's share: owned entries, evictions and their memory cost.
+     */
+    @Test
+    void backupsStayBoundedAndEachMemberReportsItsShare() {
+        KeySpace space = new KeySpace("bounded-backups-" + java.util.UUID.randomUUID(), 300);
+        LimitSpec spec = spec(Algorithm.TOKEN_BUCKET, 1, Duration.ofDays(1)).withKeys(space);
+        for (int i = 0; i < 1_200; i++) {
+            assertThat(consume("k" + i, spec).allowed()).isTrue();
+        }
+        long bound = heldAtMost(300);
+        assertThat(sumOverMembers(space, LocalMapStats::getBackupEntryCount)).isLessThanOrEqualTo(bound);
+        HazelcastRateLimiter first = (HazelcastRateLimiter) limiter();
+        HazelcastRateLimiter second = new HazelcastRateLimiter(cluster.member(1), TEST_TIMEOUT);
+        await().atMost(Duration.ofSeconds(10)).until(() -> second.keyStats(space).bytes() >= 0);
+        var a = first.keyStats(space);
+        var b = second.keyStats(space);
+        assertThat(a.keys() + b.keys()).isEqualTo(keysHeld(space)).isLessThanOrEqualTo(bound);
+        assertThat(a.evicted() + b.evicted()).isEqualTo(1_200 - keysHeld(space));
+        assertThat(a.bytes()).isPositive();
+        assertThat(b.bytes()).isPositive();
     }
 
     /**

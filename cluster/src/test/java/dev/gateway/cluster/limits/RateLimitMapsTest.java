@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.config.EvictionPolicy;
 import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.config.SerializerConfig;
+import dev.gateway.limiter.KeySpace;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -62,5 +65,33 @@ class RateLimitMapsTest {
         assertThat(config.getMapConfig(RateLimitMaps.BUCKETS_MAP).getMaxIdleSeconds()).isEqualTo(259_200);
         assertThatThrownBy(() -> RateLimitMaps.register(new Config(), Duration.ofSeconds(-1)))
                 .hasMessageStartingWith("maxIdle: PT-1S (expected: 0s to ");
+    }
+
+    @Test
+    void aKeySpaceGetsCopiesOfTheSharedMapsWithAnLfuBoundPerPartition() {
+        Config config = new Config();
+        RateLimitMaps.register(config, Duration.ZERO, 2);
+        config.getMapConfig(RateLimitMaps.BUCKETS_MAP).setSplitBrainProtectionName("quorum");
+        KeySpace space = new KeySpace("per-tenant", 1_000_000);
+        MapConfig map = RateLimitMaps.spaceConfig(config.getMapConfig(RateLimitMaps.BUCKETS_MAP),
+                RateLimitMaps.bucketsMap(space), space, 271);
+        assertThat(map.getName()).isEqualTo("gateway.rate-limits.space.per-tenant.max-1000000");
+        assertThat(RateLimitMaps.windowsMap(space)).isEqualTo("gateway.rate-limits.windows.space.per-tenant.max-1000000");
+        assertThat(map.getBackupCount()).isEqualTo(2);
+        assertThat(map.getSplitBrainProtectionName()).isEqualTo("quorum");
+        assertThat(map.isStatisticsEnabled()).isTrue();
+        assertThat(map.getEvictionConfig().getEvictionPolicy()).isEqualTo(EvictionPolicy.LFU);
+        assertThat(map.getEvictionConfig().getMaxSizePolicy()).isEqualTo(MaxSizePolicy.PER_PARTITION);
+        assertThat(map.getEvictionConfig().getSize()).isEqualTo(3_691); // ceil(1e6 / 271), plus one: at most 1 000 532 in all
+        assertThat(config.getMapConfig(RateLimitMaps.BUCKETS_MAP).getEvictionConfig().getEvictionPolicy())
+                .as("the shared map is untouched").isEqualTo(EvictionPolicy.NONE);
+    }
+
+    @Test
+    void aPartitionHoldsAtLeastOneEntry() {
+        assertThat(RateLimitMaps.perPartition(1, 271)).isEqualTo(1);
+        assertThat(RateLimitMaps.perPartition(271, 271)).isEqualTo(1);
+        assertThat(RateLimitMaps.perPartition(272, 271)).isEqualTo(2);
+        assertThat(RateLimitMaps.perPartition(Integer.MAX_VALUE, 1)).isEqualTo(Integer.MAX_VALUE);
     }
 }

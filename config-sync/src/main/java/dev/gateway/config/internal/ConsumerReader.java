@@ -24,7 +24,7 @@ public final class ConsumerReader {
 
     public static RateLimitPolicy rateLimit(Node n) {
         int mark = n.errors().mark();
-        if (!n.object("algorithm", "limit", "per", "burst", "key", "on-cluster-failure")) {
+        if (!n.object("algorithm", "limit", "per", "burst", "key", "on-cluster-failure", "max-keys")) {
             return null;
         }
         var algorithm = n.at("algorithm").parse(RateLimitPolicy.Algorithm::parse, RateLimitPolicy.Algorithm.TOKEN_BUCKET);
@@ -34,7 +34,8 @@ public final class ConsumerReader {
         RateLimitKey key = key(n.at("key"));
         var failure = n.at("on-cluster-failure").parse(RateLimitPolicy.FailureMode::parse,
                 RateLimitPolicy.FailureMode.LOCAL);
-        return n.build(mark, () -> new RateLimitPolicy(algorithm, limit, per, burst, key, failure));
+        long maxKeys = n.at("max-keys").longValue(RateLimitPolicy.DEFAULT_MAX_KEYS);
+        return n.build(mark, () -> new RateLimitPolicy(algorithm, limit, per, burst, key, failure, maxKeys));
     }
 
     private static RateLimitKey key(Node n) {

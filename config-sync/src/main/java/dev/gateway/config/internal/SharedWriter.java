@@ -75,6 +75,7 @@ final class SharedWriter {
                 .put("per", p.per())
                 .put("burst", p.burst())
                 .put("key", p.key().parts().size() == 1 ? p.key().parts().get(0) : p.key().parts())
-                .put("on-cluster-failure", p.onClusterFailure());
+                .put("on-cluster-failure", p.onClusterFailure())
+                .put("max-keys", p.maxKeys());
     }
 }

@@ -1,6 +1,7 @@
 package dev.gateway.node.ratelimit;
 
 import dev.gateway.config.RateLimitPolicy;
+import dev.gateway.limiter.KeySpace;
 import dev.gateway.limiter.LimitSpec;
 import dev.gateway.node.observability.metrics.PolicyMetrics;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -13,6 +14,8 @@ import org.slf4j.LoggerFactory;
  * {@code expected-size} nodes enforcing {@code limit / expected-size} on its own never admits more
  * than {@code limit} together; a share of 0 refuses everything ({@link #localSpec} null), since
  * rounding up to 1 would let a cluster of more nodes than {@code limit} admit more than the limit.
+ * Both specs carry the policy's key space ({@code max-keys}): at most that many buckets cluster-wide, and at
+ * most that many in this node's fallback store.
  */
 public final class CompiledPolicy {
     private static final Logger log = LoggerFactory.getLogger(CompiledPolicy.class);
@@ -38,12 +41,15 @@ public final class CompiledPolicy {
                           long generation) {
         this.name = name;
         LimitSpec.Algorithm algorithm = LimitSpec.Algorithm.valueOf(policy.algorithm().name());
-        this.spec = LimitSpec.of(algorithm, policy.limit(), policy.per(), policy.burst()).withGeneration(generation);
+        KeySpace keySpace = new KeySpace(name, policy.maxKeys());
+        this.spec = LimitSpec.of(algorithm, policy.limit(), policy.per(), policy.burst()).withGeneration(generation)
+                .withKeys(keySpace);
         int share = Math.max(1, expectedClusterSize);
         long localLimit = policy.limit() / share;
         Long localBurst = policy.burst() == null ? null : Math.max(1, policy.burst() / share);
         this.localSpec = localLimit == 0 ? null
-                : LimitSpec.of(algorithm, localLimit, policy.per(), localBurst).withGeneration(generation);
+                : LimitSpec.of(algorithm, localLimit, policy.per(), localBurst).withGeneration(generation)
+                        .withKeys(keySpace);
         this.onFailure = policy.onClusterFailure();
         this.keys = new BucketKeys(name, policy.key());
         this.metrics = metrics;
