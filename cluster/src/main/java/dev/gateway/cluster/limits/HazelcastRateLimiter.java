@@ -75,8 +75,9 @@ import java.util.stream.IntStream;
  * (default {@link #DEFAULT_REQUEST_TIMEOUT}; never Hazelcast's 60 s invocation timeout), time spent waiting for
  * its key's earlier call included, give or take one {@link Deadlines} tick. A check or peek that gets no answer in time, or whose call fails for any
  * reason (member shutting down, no owner during migration, cluster unreachable), completes with
- * {@link RateLimiterUnavailableException}, cause attached. A call that timed out may still take its tokens on the
- * owner later.
+ * {@link RateLimiterUnavailableException}, cause attached. A call carries its deadline ({@link CallDeadline}):
+ * one that reaches the owner after it (a retry once a dead owner is dropped, seconds later) takes nothing; only
+ * a call that ran in the last network latency before its deadline may take its tokens after its caller gave up.
  *
  * <p>Threads: never blocks. Answers complete on the common {@code ForkJoinPool}, in one hand-off from the
  * Hazelcast thread that receives them ({@link OneHop}); whoever continues a returned stage runs there and must
@@ -238,7 +239,8 @@ public final class HazelcastRateLimiter implements RateLimiter {
 
     private Maps maps(String bucketMapName, String windowMapName) {
         IMap<String, byte[]> bucketMap = hazelcast.getMap(bucketMapName);
-        return new Maps(new OneHopProxyManager<>(bucketMap, clientSide, ForkJoinPool.commonPool()).asAsync(), bucketMap,
+        return new Maps(new OneHopProxyManager<>(bucketMap, clientSide, ForkJoinPool.commonPool(), hazelcast,
+                requestTimeoutNanos).asAsync(), bucketMap,
                 hazelcast.getMap(windowMapName));
     }
 
@@ -295,10 +297,16 @@ public final class HazelcastRateLimiter implements RateLimiter {
             }, requestTimeoutNanos, deadlines, failure -> unavailable(key, failure), coalesced::add);
         }
         return new Coalescer(count -> OneHop.call( // never throws: see OneHop#call
-                () -> windows.submitToKey(key, new SlidingWindowProcessor(spec, count)),
+                () -> windows.submitToKey(key, new SlidingWindowProcessor(spec, count,
+                        CallDeadline.from(hazelcast, requestTimeoutNanos))),
                 ForkJoinPool.commonPool(),
-                decisions -> IntStream.range(0, count).mapToObj(i -> SlidingWindow.decode(decisions, i))
-                        .toArray(Decision[]::new)),
+                decisions -> {
+                    if (decisions == null) {
+                        throw CallDeadline.expired();
+                    }
+                    return IntStream.range(0, count).mapToObj(i -> SlidingWindow.decode(decisions, i))
+                            .toArray(Decision[]::new);
+                }),
                 requestTimeoutNanos, deadlines, failure -> unavailable(key, failure), coalesced::add);
     }
 

@@ -18,23 +18,27 @@ import java.util.Map;
  * without a clock reading, and the owner stamps it with its own before bucket4j's Hazelcast entry processor runs
  * it. Refill, the entry's time-to-live and the operation time in verbose answers are then the owner's, whichever
  * member took the request and however far its clock is off. The backup is bucket4j's: the bucket the owner
- * computed, stored as is.
+ * computed, stored as is. A command that reaches the owner after its caller's deadline ({@link CallDeadline})
+ * runs as a no-op and answers {@code null}.
  */
 final class OwnerClockBucketProcessor<K> implements EntryProcessor<K, byte[], byte[]>, IdentifiedDataSerializable,
         HazelcastInstanceAware {
 
     private byte[] request;
+    private long deadlineMillis;
     private transient HazelcastInstance member;
     private transient HazelcastEntryProcessor<K, ?> delegate;
 
     OwnerClockBucketProcessor() {
     }
 
-    OwnerClockBucketProcessor(Request<?> request) {
+    /** {@code request} to run on the owner unless {@code deadlineMillis} ({@link CallDeadline}) has passed. */
+    OwnerClockBucketProcessor(Request<?> request, long deadlineMillis) {
         if (request.getClientSideTime() != null) {
             throw new IllegalArgumentException("request: carries the caller's clock (expected: none, the owner's)");
         }
         this.request = InternalSerializationHelper.serializeRequest(request);
+        this.deadlineMillis = deadlineMillis;
     }
 
     @Override
@@ -46,6 +50,10 @@ final class OwnerClockBucketProcessor<K> implements EntryProcessor<K, byte[], by
     public byte[] process(Map.Entry<K, byte[]> entry) {
         if (member == null) {
             throw new IllegalStateException("no member clock: the processor was not initialized by its member");
+        }
+        if (CallDeadline.passed(member, deadlineMillis)) {
+            delegate = null; // nothing changed: no backup either
+            return null;
         }
         Request<?> shipped = InternalSerializationHelper.deserializeRequest(request);
         Request<?> stamped = stamp(shipped, MemberClock.epochNanos(member));
@@ -76,6 +84,7 @@ final class OwnerClockBucketProcessor<K> implements EntryProcessor<K, byte[], by
     @Override
     public void writeData(ObjectDataOutput out) throws IOException {
         out.writeByteArray(request);
+        out.writeLong(deadlineMillis);
     }
 
     @Override
@@ -84,5 +93,6 @@ final class OwnerClockBucketProcessor<K> implements EntryProcessor<K, byte[], by
         if (request == null) {
             throw new IOException("a bucket command does not decode: no request");
         }
+        deadlineMillis = in.readLong();
     }
 }

@@ -27,14 +27,18 @@ final class SlidingWindowProcessor implements EntryProcessor<String, long[], lon
     private long limit;
     private long periodNanos;
     private int count;
+    private long deadlineMillis;
     private transient HazelcastInstance member;
     private transient SlidingWindowBackup backup;
 
     SlidingWindowProcessor() {
     }
 
-    /** {@code count} checks, taken in turn at the owner's time (a coalesced batch when above 1). */
-    SlidingWindowProcessor(LimitSpec spec, int count) {
+    /**
+     * {@code count} checks, taken in turn at the owner's time (a coalesced batch when above 1), unless the owner
+     * runs them after {@code deadlineMillis} ({@link CallDeadline}): then nothing is taken and the answer is null.
+     */
+    SlidingWindowProcessor(LimitSpec spec, int count, long deadlineMillis) {
         if (count < 1) {
             throw new IllegalArgumentException("count: " + count + " (expected: > 0)");
         }
@@ -42,6 +46,7 @@ final class SlidingWindowProcessor implements EntryProcessor<String, long[], lon
         this.limit = spec.limit();
         this.periodNanos = spec.period().toNanos();
         this.count = count;
+        this.deadlineMillis = deadlineMillis;
     }
 
     @Override
@@ -55,6 +60,9 @@ final class SlidingWindowProcessor implements EntryProcessor<String, long[], lon
         backup = null;
         if (member == null) {
             throw new IllegalStateException("no member clock: the processor was not initialized by its member");
+        }
+        if (CallDeadline.passed(member, deadlineMillis)) {
+            return null; // the caller gave up on it: nothing taken, nothing to back up
         }
         long nowNanos = MemberClock.epochNanos(member);
         long[] state = entry.getValue();
@@ -103,6 +111,7 @@ final class SlidingWindowProcessor implements EntryProcessor<String, long[], lon
         out.writeLong(limit);
         out.writeLong(periodNanos);
         out.writeInt(count);
+        out.writeLong(deadlineMillis);
     }
 
     @Override
@@ -111,6 +120,7 @@ final class SlidingWindowProcessor implements EntryProcessor<String, long[], lon
         limit = in.readLong();
         periodNanos = in.readLong();
         count = in.readInt();
+        deadlineMillis = in.readLong();
         if (count < 1) {
             throw new IOException("sliding-window check count " + count + " (expected: > 0)");
         }
