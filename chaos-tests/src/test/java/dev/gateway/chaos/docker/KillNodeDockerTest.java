@@ -25,6 +25,8 @@ class KillNodeDockerTest extends DockerScenario {
     static final int CLIENTS = 8;
     static final int RATE = 150;
     static final int QUOTA = 300;
+    /** Tokens a kill may cost the quota: checks that ran just before their deadline, after their caller gave up. */
+    static final int LOST_BOUND = 30;
     static final long MARK_DOWN_BOUND_MS = 2_250;
     static final String SHARED = """
             upstreams:
@@ -97,14 +99,13 @@ class KillNodeDockerTest extends DockerScenario {
                 failedAfterDown == 0);
         report.claim("global quota q (300/day, fail-closed) admitted across the kill", admitted + " (429: " + refused
                 + "; remaining after: " + remaining + ")", "<= " + QUOTA, admitted <= QUOTA);
-        // two-sided: the quota is spent, not refused wholesale; what fail-closed may cost is the requests due on the
-        // quota route while the cluster could not answer (from the kill until the members dropped the dead one)
-        long quotaDueWhileUnsure = samples.stream().filter(s -> s.target() == quota && s.startNanos() >= killedAt
-                && s.startNanos() <= (leftAt[0] < 0 ? load.now() : leftAt[0])).count();
-        report.claim("global quota q admits its limit", admitted + " admitted", ">= " + QUOTA + " - " + quotaDueWhileUnsure
-                + " (quota requests due while the cluster dropped the dead member)", admitted >= QUOTA - quotaDueWhileUnsure);
-        report.note("tokens of q consumed without a 200: " + (QUOTA - admitted - Math.max(0, remaining))
-                + " (fail-closed 429s while the cluster could not answer, whose consume still ran once it could)");
+        // two-sided: the quota is spent, not refused wholesale. A check refused fail-closed while the dead owner was
+        // not yet dropped takes nothing when Hazelcast retries it later (it carries its deadline: CallDeadline); what
+        // can still be lost is a check that ran on the new owner just before its deadline, after its caller gave up
+        // (a coalesced batch whose first checks had waited): measured 7, bound LOST_BOUND
+        long lost = QUOTA - admitted - Math.max(0, remaining);
+        report.claim("global quota q admits its limit: tokens taken without a 200", lost + " (admitted " + admitted
+                + ", remaining " + remaining + ")", "<= " + LOST_BOUND, admitted <= QUOTA && lost <= LOST_BOUND);
         report.note("the others dropped " + victim.name() + " from the cluster "
                 + (leftAt[0] < 0 ? "(not seen within the scenario)" : Phases.millis(leftAt[0] - killedAt) + " ms after the kill"));
         if (failed > 0) {
