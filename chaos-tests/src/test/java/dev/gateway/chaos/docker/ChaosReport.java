@@ -24,7 +24,8 @@ import javax.imageio.ImageIO;
 
 /**
  * The figures of one Docker chaos scenario: its claims (measured against their bounds), the client load's
- * answers per 250 ms (OK, expected refusals, errors, no answers) with the fault's moments, as a section of
+ * answers per 250 ms (OK, expected refusals, errors, no answers) against what was offered, and the p99 latency of
+ * the requests due in each 250 ms, with the fault's moments, as a section of
  * {@code target/chaos-report.md} (the first scenario of a test JVM starts the file anew) and a plot
  * {@code target/chaos-<scenario>.png} (Java2D). Written before the scenario asserts, so a claim that does not
  * hold is on record with its numbers.
@@ -150,7 +151,7 @@ final class ChaosReport {
         }
         md.append('\n');
         append(md.toString());
-        plot(b, events, dir().resolve("chaos-" + id + ".png"));
+        plot(b, offered(samples, b.length), p99PerBucket(samples, b.length), events, dir().resolve("chaos-" + id + ".png"));
     }
 
     /** The 99th percentile latency (ms, from when each was due) of the requests due in [from, to); 0 if none. */
@@ -223,8 +224,30 @@ final class ChaosReport {
         }
     }
 
-    /** Throughput (OK and expected refusals) as lines, errors and no answers as bars, events as vertical lines. */
-    private void plot(int[][] b, List<Event> events, Path file) {
+    /** Per bucket: the requests due in it (the offered load). */
+    static int[] offered(List<Sample> samples, int buckets) {
+        int[] due = new int[buckets];
+        for (Sample s : samples) {
+            due[(int) Math.min(buckets - 1, s.startNanos() / BUCKET_NANOS)]++;
+        }
+        return due;
+    }
+
+    /** Per bucket: the p99 latency (ms) of the requests due in it. */
+    static long[] p99PerBucket(List<Sample> samples, int buckets) {
+        long[] p99 = new long[buckets];
+        for (int i = 0; i < buckets; i++) {
+            p99[i] = p99Millis(samples, i * BUCKET_NANOS, (i + 1) * BUCKET_NANOS);
+        }
+        return p99;
+    }
+
+    /**
+     * Offered (requests due) as a dashed line, answers (OK, expected refusals) as lines, errors and no answers as
+     * bars, all per 250 ms on the left axis; the p99 latency of the requests due in each 250 ms on the right axis
+     * (ms, purple); events as vertical lines.
+     */
+    private void plot(int[][] b, int[] offered, long[] p99, List<Event> events, Path file) {
         int w = 1000;
         int h = 392;
         int left = 60;
@@ -240,6 +263,13 @@ final class ChaosReport {
             int max = 1;
             for (int[] x : b) {
                 max = Math.max(max, Math.max(x[0] + x[1], x[2] + x[3]));
+            }
+            for (int o : offered) {
+                max = Math.max(max, o);
+            }
+            long maxP99 = 1;
+            for (long l : p99) {
+                maxP99 = Math.max(maxP99, l);
             }
             int plotW = w - left - right;
             int plotH = h - top - bottom;
@@ -264,6 +294,19 @@ final class ChaosReport {
             line(g, b, 0, new Color(30, 150, 60), left, top, plotH, dx, dy);
             line(g, b, 1, new Color(120, 120, 120), left, top, plotH, dx, dy);
             g.setColor(Color.BLACK);
+            g.setStroke(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {3, 3}, 0));
+            for (int i = 1; i < offered.length; i++) {
+                g.drawLine(left + (int) ((i - 0.5) * dx), top + plotH - (int) Math.round(offered[i - 1] * dy),
+                        left + (int) ((i + 0.5) * dx), top + plotH - (int) Math.round(offered[i] * dy));
+            }
+            g.setColor(new Color(140, 40, 170));
+            g.setStroke(new BasicStroke(1.5f));
+            double dl = (double) plotH / maxP99;
+            for (int i = 1; i < p99.length; i++) {
+                g.drawLine(left + (int) ((i - 0.5) * dx), top + plotH - (int) Math.round(p99[i - 1] * dl),
+                        left + (int) ((i + 0.5) * dx), top + plotH - (int) Math.round(p99[i] * dl));
+            }
+            g.setColor(Color.BLACK);
             g.drawRect(left, top, plotW, plotH);
             g.setStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 4}, 0));
             g.setColor(new Color(40, 70, 200));
@@ -272,6 +315,15 @@ final class ChaosReport {
                 g.drawLine(x, top, x, top + plotH);
             }
             labels(g, b, events, max, left, top, plotW, plotH, dx);
+            try {
+                g.setColor(new Color(140, 40, 170));
+                g.drawString("p99 " + maxP99 + " ms", left + plotW - 80, top - 4);
+                g.drawString("p99 (right axis, ms)", left + 260, 32);
+                g.setColor(Color.BLACK);
+                g.drawString("offered (dashed)", left + 380, 32);
+            } catch (RuntimeException | Error e) {
+                notes.add("plot labels skipped: " + e);
+            }
         } finally {
             g.dispose();
         }
