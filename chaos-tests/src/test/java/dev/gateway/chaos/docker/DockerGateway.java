@@ -79,6 +79,7 @@ final class DockerGateway implements AutoCloseable {
         private boolean multicast;
         private List<String> upstreams = List.of("a");
         private String shared;
+        private boolean pinHaproxyPort;
 
         private Spec(String scenario) {
             this.scenario = scenario;
@@ -104,6 +105,16 @@ final class DockerGateway implements AutoCloseable {
         /** The shared config (upstreams, rate-limits, routes, ...) every node starts from. */
         Spec shared(String yaml) {
             this.shared = yaml;
+            return this;
+        }
+
+        /**
+         * HAProxy's proxy port published on a fixed host port (a free one, chosen at start) instead of a random one:
+         * Docker gives a restarted container new random host ports, and the clients of {@link #restartHaproxy} must
+         * find it again where it was.
+         */
+        Spec pinHaproxyPort() {
+            this.pinHaproxyPort = true;
             return this;
         }
 
@@ -177,6 +188,11 @@ final class DockerGateway implements AutoCloseable {
                 .withCreateContainerCmdModifier(cmd -> {
                     cmd.withName("chaos-" + scenario + "-" + runId + "-haproxy");
                     publishOnLoopback(cmd, 8080, 8404);
+                    if (spec.pinHaproxyPort) {
+                        cmd.getHostConfig().withPortBindings(
+                                new PortBinding(Ports.Binding.bindIpAndPort("127.0.0.1", freeLoopbackPort()), ExposedPort.tcp(8080)),
+                                new PortBinding(Ports.Binding.bindIpAndPort("127.0.0.1", freeLoopbackPort()), ExposedPort.tcp(8404)));
+                    }
                 });
         haproxy = new DockerNode("haproxy", h, network.getId(), http);
         for (DockerNode u : upstreams.values()) {
@@ -227,6 +243,14 @@ final class DockerGateway implements AutoCloseable {
         }
         cmd.withExposedPorts(exposed);
         cmd.getHostConfig().withPublishAllPorts(false).withPortBindings(bindings);
+    }
+
+    private static int freeLoopbackPort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static AbstractWaitStrategy noWait() {
@@ -362,10 +386,52 @@ final class DockerGateway implements AutoCloseable {
         return out;
     }
 
+    /**
+     * One column of HAProxy's {@code /stats;csv} per node, e.g. {@code check_status}: {@code L7OK} when the last check
+     * passed (a server HAProxy put UP on a DNS answer alone, before any check, shows the previous check's result).
+     */
+    Map<String, String> haproxyColumn(String column) {
+        Http.Reply r = http.get(haproxy.hostPort(8404), "/stats;csv", Map.of(), Duration.ofSeconds(2));
+        if (r.status() != 200) {
+            throw new IllegalStateException("HAProxy stats: " + r);
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        String[] lines = r.body().split("\n");
+        List<String> header = List.of(lines[0].replaceFirst("^# ", "").split(","));
+        int px = header.indexOf("pxname");
+        int sv = header.indexOf("svname");
+        int col = header.indexOf(column);
+        if (col < 0) {
+            throw new IllegalArgumentException("HAProxy stats have no column " + column + ": " + header);
+        }
+        for (int i = 1; i < lines.length; i++) {
+            String[] f = lines[i].split(",", -1);
+            if (f.length > col && "gateway_nodes".equals(f[px]) && f[sv].startsWith("gw-")) {
+                out.put(f[sv], f[col]);
+            }
+        }
+        return out;
+    }
+
     /** Whether HAProxy no longer sends new connections to {@code node}. */
     boolean haproxyMarkedDown(DockerNode node) {
         String s = haproxyStatus().get(node.name());
         return s != null && !s.startsWith("UP");
+    }
+
+    /**
+     * The Hazelcast master as {@code from} sees it: the first of its {@code /admin/cluster} members, since every
+     * member lists them in join order, the oldest (the master) first. Null when {@code from} does not answer.
+     */
+    String master(DockerNode from) {
+        List<String> members = from.members();
+        return members.isEmpty() ? null : members.get(0);
+    }
+
+    /** The node named {@code name} ({@code gw-N}). */
+    DockerNode node(String name) {
+        return nodes.stream().filter(n -> n.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no node " + name));
     }
 
     // ---- faults ----------------------------------------------------------------------------------------------
@@ -406,6 +472,41 @@ final class DockerGateway implements AutoCloseable {
 
     void heal(DockerNode n) {
         iptablesAgainstPeers(n, "-D");
+    }
+
+    /**
+     * Drops what {@code from} sends to {@code to} (iptables OUTPUT in {@code from}); {@code to}'s packets still
+     * reach {@code from}. At the TCP level neither side can then complete a connection to the other (the replies of
+     * one direction are the packets of the other), so this cuts the pair while both still reach the third node.
+     */
+    void isolateOneWay(DockerNode from, DockerNode to) {
+        execAsRoot(from, "iptables", "-I", "OUTPUT", "-d", to.ip(), "-j", "DROP");
+    }
+
+    void healOneWay(DockerNode from, DockerNode to) {
+        execAsRoot(from, "iptables", "-D", "OUTPUT", "-d", to.ip(), "-j", "DROP");
+    }
+
+    /** {@link #isolate} or {@link #heal} in one {@code docker exec} (a few ms instead of one exec per rule). */
+    void setIsolated(DockerNode n, boolean isolated) {
+        String op = isolated ? "-I" : "-D";
+        StringBuilder script = new StringBuilder("set -e");
+        for (DockerNode peer : nodes) {
+            if (peer != n) {
+                script.append("; iptables ").append(op).append(" INPUT -s ").append(peer.ip()).append(" -j DROP")
+                        .append("; iptables ").append(op).append(" OUTPUT -d ").append(peer.ip()).append(" -j DROP");
+            }
+        }
+        execAsRoot(n, "sh", "-c", script.toString());
+    }
+
+    /**
+     * {@code docker restart -t <grace>} of the HAProxy container (SIGTERM: HAProxy stops at once, closing every
+     * connection; then a new process). Its host ports stay where they were only with {@link Spec#pinHaproxyPort}.
+     */
+    void restartHaproxy(int graceSeconds) {
+        docker().restartContainerCmd(haproxy.containerId()).withTimeout(graceSeconds).exec();
+        haproxy.refresh();
     }
 
     private void iptablesAgainstPeers(DockerNode n, String op) {

@@ -113,6 +113,17 @@ final class DockerNode {
         return r.status() == 200 ? r.json().path("size").asInt(-1) : -1;
     }
 
+    /** {@code GET /admin/cluster}'s members (node names) in its order, the oldest first; empty when not answered. */
+    java.util.List<String> members() {
+        Http.Reply r = admin("GET", "/admin/cluster", null);
+        if (r.status() != 200) {
+            return java.util.List.of();
+        }
+        java.util.List<String> out = new java.util.ArrayList<>();
+        r.json().path("members").forEach(m -> out.add(m.path("node").asText()));
+        return out;
+    }
+
     /** {@code GET /admin/config}'s version, -1 when the node does not answer. */
     long configVersion() {
         Http.Reply r = admin("GET", "/admin/config", null);
