@@ -178,8 +178,22 @@ class BreakerEntryLossTest {
                 + " %s on both; run %d s", reopened, ms(t0) / 1000));
     }
 
-    /** The cluster's decision as a node holds it: state, generation, since. */
+    /**
+     * The cluster's decision as a node holds it: state and generation. Its {@code since} is shown on each node's own
+     * clock (views are moved onto the node's clock from the owner's), so it differs between nodes by their clocks'
+     * offsets, a few ms here: printed, not compared.
+     */
     private record View(String state, long generation, String since) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof View v && v.state.equals(state) && v.generation == generation;
+        }
+
+        @Override
+        public int hashCode() {
+            return state.hashCode() * 31 + Long.hashCode(generation);
+        }
+
         @Override
         public String toString() {
             return state + " gen " + generation + " since " + since;
