@@ -23,7 +23,6 @@ import dev.gateway.limiter.breaker.BreakerBoard;
 import dev.gateway.limiter.breaker.BreakerViews;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -144,17 +143,12 @@ public final class GatewayCluster implements AutoCloseable {
         return responses;
     }
 
-    /** The node holding the global bucket {@code bucketKey} (its partition's owner), when known. */
-    public Optional<String> rateLimitOwner(String bucketKey) {
-        return member.ownerOf(bucketKey);
-    }
-
     /**
      * The nodes holding the shared-state entry {@code key} (a bucket key, or an upstream's name for its breaker),
      * owner first, then its backups; empty while unknown. The rate-limit and breaker maps keep
      * {@code cluster.backups} backups, so losing every node listed loses the entry.
      */
-    public java.util.List<String> replicasOf(String key) {
+    public List<String> replicasOf(String key) {
         return member.replicasOf(key, member.settings().backups());
     }
 

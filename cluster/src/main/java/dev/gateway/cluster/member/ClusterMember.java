@@ -11,10 +11,6 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceNotActiveException;
 import com.hazelcast.core.LifecycleService;
-import com.hazelcast.instance.impl.HazelcastInstanceProxy;
-import com.hazelcast.internal.partition.InternalPartition;
-import com.hazelcast.internal.partition.InternalPartitionService;
-import com.hazelcast.internal.partition.PartitionReplica;
 import com.hazelcast.logging.ILogger;
 import dev.gateway.config.ClusterSettings;
 import dev.gateway.config.HostPort;
@@ -367,31 +363,10 @@ public final class ClusterMember implements AutoCloseable {
      * the owner), checked against 5.7.0.
      */
     public List<String> replicasOf(Object key, int backups) {
-        try {
-            InternalPartitionService partitions = ((HazelcastInstanceProxy) hazelcast).getOriginal().node
-                    .getPartitionService();
-            InternalPartition partition = partitions.getPartition(partitions.getPartitionId(key));
-            List<String> names = new java.util.ArrayList<>();
-            for (int i = 0; i <= backups && i < InternalPartition.MAX_REPLICA_COUNT; i++) {
-                PartitionReplica replica = partition.getReplica(i);
-                if (replica == null) {
-                    if (i == 0) {
-                        return List.of();
-                    }
-                    continue;
-                }
-                Member member = hazelcast.getCluster().getMembers().stream()
-                        .filter(m -> m.getUuid().equals(replica.uuid())).findFirst().orElse(null);
-                names.add(member == null ? replica.address().getHost() + ":" + replica.address().getPort()
-                        : info(member).nodeName());
-            }
-            return List.copyOf(names);
-        } catch (HazelcastInstanceNotActiveException | ClassCastException e) {
-            return List.of();
-        }
+        return ReplicaNames.of(hazelcast, key, backups);
     }
 
-    private static MemberInfo info(Member member) {
+    static MemberInfo info(Member member) {
         String address = new HostPort(member.getAddress().getHost(), member.getAddress().getPort()).toString();
         String name = member.getAttribute(NODE_NAME_ATTRIBUTE);
         return new MemberInfo(member.getUuid(), address, name == null ? address : name, member.localMember());
