@@ -1,24 +1,19 @@
 package dev.gateway.node.upstream.grizzly;
 
-import dev.gateway.config.Durations;
 import dev.gateway.node.http.Body;
 import dev.gateway.node.http.BodySink;
 import dev.gateway.node.http.GatewayException;
 import dev.gateway.node.http.GatewayResponse;
 import dev.gateway.node.upstream.QueuedBody;
 import dev.gateway.node.upstream.UpstreamCall;
-import dev.gateway.node.upstream.UpstreamConnectException;
 import dev.gateway.node.upstream.UpstreamClientEvents;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import org.glassfish.grizzly.Buffer;
-import org.glassfish.grizzly.WriteHandler;
 import org.glassfish.grizzly.http.HttpContent;
 import org.glassfish.grizzly.http.HttpRequestPacket;
 import org.glassfish.grizzly.http.HttpResponsePacket;
-import org.glassfish.grizzly.memory.Buffers;
 
 /**
  * One request/response with one upstream target: waits for a pooled connection (or opens
@@ -139,12 +134,12 @@ final class UpstreamExchange implements BodySink {
     }
 
     void onConnectFailed(Throwable error) {
-        fail(new UpstreamConnectException(502, "upstream connect failed", error));
+        fail(ExchangeErrors.connectFailed(error));
     }
 
     /** The target's host name has no address (it was never resolved): nothing was sent. */
     void onUnresolved(String host, Throwable error) {
-        fail(new UpstreamConnectException(502, "upstream host " + host + " cannot be resolved", error));
+        fail(ExchangeErrors.unresolved(host, error));
     }
 
     /** How long a new connection may take to open, TLS handshake included. */
@@ -154,16 +149,16 @@ final class UpstreamExchange implements BodySink {
 
     /** The TLS handshake of the connection opened for this exchange failed: nothing was sent. */
     void onHandshakeFailed(Throwable error) {
-        fail(new UpstreamConnectException(502, "upstream TLS handshake failed: " + TlsChain.reason(error), error));
+        fail(ExchangeErrors.handshakeFailed(error));
     }
 
     /** The TLS handshake of the connection opened for this exchange took longer than the connect timeout. */
     void onHandshakeTimeout() {
-        fail(new UpstreamConnectException(504, connectTimeoutName() + " (TLS handshake)", null));
+        fail(ExchangeErrors.handshakeTimedOut(call));
     }
 
     void onPoolExhausted() {
-        fail(new GatewayException(503, "upstream connection pool exhausted"));
+        fail(ExchangeErrors.poolExhausted());
     }
 
     // ---- request ------------------------------------------------------------------------------
@@ -176,13 +171,10 @@ final class UpstreamExchange implements BodySink {
             packet = request;
         }
         if (body instanceof Body.FixedBody fixed) {
-            Buffer content = fixed.bytes().length == 0
-                    ? Buffers.EMPTY_BUFFER
-                    : Buffers.wrap(c.connection.getMemoryManager(), fixed.bytes());
             synchronized (this) {
                 requestSent = true;
             }
-            c.connection.write(HttpContent.builder(request).content(content).last(true).build());
+            RequestWrites.whole(c, request, fixed.bytes());
         } else {
             body.subscribe(this);
         }
@@ -208,31 +200,14 @@ final class UpstreamExchange implements BodySink {
                 timer.progress(System.nanoTime());
             }
         }
-        Buffer content = chunk.hasRemaining() ? Buffers.wrap(c.connection.getMemoryManager(), chunk) : Buffers.EMPTY_BUFFER;
-        c.connection.write(HttpContent.builder(request).content(content).last(last).build());
-        if (last || c.connection.canWrite()) {
-            return true;
-        }
-        c.connection.notifyCanWrite(new WriteHandler() {
-            @Override
-            public void onWritePossible() {
-                call.body().resume();
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                fail(new GatewayException(502, "upstream write failed", t));
-            }
-        });
-        return false;
+        return RequestWrites.chunk(c, request, chunk, last, () -> call.body().resume(),
+                t -> fail(ExchangeErrors.writeFailed(t)));
     }
 
     /** The client's request body broke: the upstream must not see a truncated request as whole. */
     @Override
     public void onError(Throwable error) {
-        Throwable cause = error instanceof GatewayException ? error
-                : new GatewayException(400, "request body incomplete", error);
-        fail((GatewayException) cause);
+        fail(ExchangeErrors.requestBodyBroke(error));
     }
 
     // ---- response -----------------------------------------------------------------------------
@@ -321,11 +296,9 @@ final class UpstreamExchange implements BodySink {
             ended.push(QueuedBody.EMPTY, true);
         } else if (retry) {
             pool.acquire(this);
-        } else if (TlsChain.isTls(cause)) {
-            // e.g. a TLS 1.3 upstream that wants a client certificate says so after the handshake
-            fail(new GatewayException(502, "upstream TLS error: " + TlsChain.reason(cause), cause));
         } else {
-            fail(new GatewayException(502, "upstream closed the connection"));
+            // a TLS alert says why (e.g. a TLS 1.3 upstream that wants a client certificate says so after the handshake)
+            fail(ExchangeErrors.closed(cause));
         }
     }
 
@@ -335,8 +308,7 @@ final class UpstreamExchange implements BodySink {
                 return;
             }
         }
-        fail(TlsChain.isTls(error) ? new GatewayException(502, "upstream TLS error: " + TlsChain.reason(error), error)
-                : new GatewayException(502, "upstream sent an invalid response", error));
+        fail(ExchangeErrors.invalidResponse(error));
     }
 
     private boolean isReplayable() {
@@ -364,19 +336,9 @@ final class UpstreamExchange implements BodySink {
             if (fired == ExchangeTimer.NONE) {
                 return;
             }
-            String name = switch (fired) {
-                case ExchangeTimer.CONNECT -> connectTimeoutName();
-                case ExchangeTimer.DEADLINE -> call.exchange().deadlineName();
-                default -> responseTimeoutName();
-            };
             midBody = state == STREAMING;
             which = fired == ExchangeTimer.DEADLINE ? "route" : "response";
-            error = switch (state) {
-                case WAITING -> new UpstreamConnectException(504,
-                        "no upstream connection became available in time (" + name + ")", null);
-                case CONNECTING -> new UpstreamConnectException(504, name, null);
-                default -> new GatewayException(504, name);
-            };
+            error = ExchangeErrors.timedOut(call, fired, state == WAITING, state == CONNECTING);
         }
         if (midBody) {
             events.bodyTimedOut(call.target().upstream(), which);
@@ -384,17 +346,9 @@ final class UpstreamExchange implements BodySink {
         end(error, midBody); // the call's failure, and so the breaker's evidence, at the timeout itself
     }
 
-    private String connectTimeoutName() {
-        return "connect timeout " + Durations.format(Duration.ofNanos(call.connectTimeoutNanos()));
-    }
-
-    private String responseTimeoutName() {
-        return "upstream response timeout " + Durations.format(Duration.ofNanos(call.responseTimeoutNanos()));
-    }
-
     /** The response body is not wanted (the client went away, or the pipeline replaced it). */
     void abort() {
-        fail(new GatewayException(502, "response aborted"));
+        fail(ExchangeErrors.aborted());
     }
 
     /** Ends the exchange with {@code error}; the connection, if any, is closed (it is mid-message). */
