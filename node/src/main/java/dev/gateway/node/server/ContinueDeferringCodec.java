@@ -13,6 +13,7 @@ import org.glassfish.grizzly.http.HttpServerFilter;
 import org.glassfish.grizzly.http.TransferEncoding;
 import org.glassfish.grizzly.http.server.AddOn;
 import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.http.util.Header;
 
 /**
  * Grizzly's HTTP server codec, less its own {@code 100 Continue} for a chunked request body, so that the gateway
@@ -88,6 +89,9 @@ final class ContinueDeferringCodec extends HttpServerFilter {
     @Override
     protected boolean onHttpHeaderParsed(HttpHeader header, Buffer buffer, FilterChainContext ctx) {
         HttpRequestPacket request = (HttpRequestPacket) header;
+        if (!request.containsHeader(Header.Expect)) {
+            return super.onHttpHeaderParsed(header, buffer, ctx); // nothing to acknowledge: no marker to set per request
+        }
         request.setAttribute(PARSING_HEAD, Boolean.TRUE);
         try {
             return super.onHttpHeaderParsed(header, buffer, ctx);
