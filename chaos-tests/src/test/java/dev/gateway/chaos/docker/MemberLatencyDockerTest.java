@@ -71,25 +71,7 @@ class MemberLatencyDockerTest extends DockerScenario {
         long memberListsBefore = MemberLinks.memberLists(nodes);
         long faultAt = load.mark("member links through the delay proxies: " + LOW_MIN + "-" + LOW_MAX + " ms one way");
         links.redirect();
-        int[] polls = {0};
-        int[] broken = {0};
-        int[] unanswered = {0};
-        String[] firstBroken = {null};
-        Runnable formed = () -> {
-            polls[0]++;
-            for (DockerNode n : nodes) {
-                int size = n.clusterSize();
-                if (size == -1) {
-                    unanswered[0]++;
-                } else if (size != nodes.size() || !n.isReady()) {
-                    broken[0]++;
-                    if (firstBroken[0] == null) {
-                        firstBroken[0] = n.name() + " size " + size + " at t=" + Phases.seconds(load.now()) + " s";
-                        load.mark(firstBroken[0]);
-                    }
-                }
-            }
-        };
+        FormationWatch formed = new FormationWatch(nodes, load);
         Phases.hold(PHASE, Duration.ofMillis(500), formed);
         long fallbacksLow = fallbacks(nodes);
         long highAt = load.mark("delay " + HIGH_MIN + "-" + HIGH_MAX + " ms one way");
@@ -122,11 +104,9 @@ class MemberLatencyDockerTest extends DockerScenario {
         long fellBack = fallbacksEnd - fallbacksBefore;
 
         report.claim("the cluster stays formed: size 3 and ready on every node, polled every 500 ms during the delay",
-                (broken[0] == 0 ? polls[0] + " polls, all formed" : broken[0] + " node polls not formed of " + polls[0]
-                        + " (first: " + firstBroken[0] + ")") + (unanswered[0] > 0 ? "; " + unanswered[0]
-                        + " GET /admin/cluster not answered within 3 s" : ""),
+                formed.measured(),
                 "0 not formed (a member is removed after 5 s without heartbeat; heartbeats go every 1 s)",
-                polls[0] > unanswered[0] && broken[0] == 0);
+                formed.stayedFormed());
         // Hazelcast logs its member list at every change: a member dropped and back in would add two per node
         report.claim("member lists logged by the nodes' Hazelcast during the scenario (a change of membership each)",
                 Long.toString(memberListsAfter - memberListsBefore), "0", memberListsAfter == memberListsBefore);

@@ -45,25 +45,8 @@ class MemberLossDockerTest extends DockerScenario {
         long memberListsBefore = MemberLinks.memberLists(nodes);
         long lossAt = load.mark("iptables: drop " + Math.round(LOSS * 100) + "% of member packets on every node");
         nodes.forEach(n -> links.loss(n, LOSS));
-        int[] polls = {0};
-        int[] broken = {0};
-        int[] unanswered = {0};
-        String[] firstBroken = {null};
-        Phases.hold(Duration.ofSeconds(LOSS_SECONDS), Duration.ofMillis(500), () -> {
-            polls[0]++;
-            for (DockerNode n : nodes) {
-                int size = n.clusterSize();
-                if (size == -1) {
-                    unanswered[0]++;
-                } else if (size != nodes.size() || !n.isReady()) {
-                    broken[0]++;
-                    if (firstBroken[0] == null) {
-                        firstBroken[0] = n.name() + " size " + size + " at t=" + Phases.seconds(load.now()) + " s";
-                        load.mark(firstBroken[0]);
-                    }
-                }
-            }
-        });
+        FormationWatch formed = new FormationWatch(nodes, load);
+        Phases.hold(Duration.ofSeconds(LOSS_SECONDS), Duration.ofMillis(500), formed);
         long dropped = nodes.stream().mapToLong(links::dropped).sum();
         long endAt = load.mark("loss removed");
         nodes.forEach(n -> links.removeLoss(n, LOSS));
@@ -90,11 +73,9 @@ class MemberLossDockerTest extends DockerScenario {
         // two-sided: the loss is real (iptables counted its drops)
         report.claim("member packets dropped by the loss rules", Long.toString(dropped), "> 0", dropped > 0);
         report.claim("the cluster stays formed: size 3 and ready on every node, polled every 500 ms during the loss",
-                (broken[0] == 0 ? polls[0] + " polls, all formed" : broken[0] + " node polls not formed of " + polls[0]
-                        + " (first: " + firstBroken[0] + ")") + (unanswered[0] > 0 ? "; " + unanswered[0]
-                        + " GET /admin/cluster not answered within 3 s" : ""),
+                formed.measured(),
                 "0 not formed (a member goes after 5 s without heartbeat: a segment lost 5 times in a row)",
-                polls[0] > unanswered[0] && broken[0] == 0);
+                formed.stayedFormed());
         // Hazelcast logs its member list at every change: a member dropped and back in would add two per node
         report.claim("member lists logged by the nodes' Hazelcast during the scenario (a change of membership each)",
                 Long.toString(memberListsAfter - memberListsBefore), "0", memberListsAfter == memberListsBefore);

@@ -2,6 +2,7 @@ package dev.gateway.chaos.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.gateway.chaos.support.GatewayJar;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -189,16 +191,17 @@ class GatewayClusterScriptTest {
         return line.map(l -> l.substring("State:".length()).trim().substring(0, 1)).orElse("?");
     }
 
-    private static boolean waitGone(long pid) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            Optional<ProcessHandle> handle = ProcessHandle.of(pid);
-            if (handle.isEmpty() || !handle.get().isAlive() || processState(pid).equals("Z")) {
-                return true;
-            }
-            Thread.sleep(100);
+    /** Whether {@code pid} is gone (or a zombie) within 20 s. */
+    private static boolean waitGone(long pid) {
+        try {
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                Optional<ProcessHandle> handle = ProcessHandle.of(pid);
+                return handle.isEmpty() || !handle.get().isAlive() || processState(pid).equals("Z");
+            });
+            return true;
+        } catch (ConditionTimeoutException e) {
+            return false;
         }
-        return false;
     }
 
     private static int get(int port) throws Exception {
