@@ -231,7 +231,9 @@ public final class ConfigSync implements AutoCloseable {
             return new PublishResult(PublishResult.Outcome.CONFLICT, outcome.current(), appliedHere(outcome.current()));
         }
         log.info("config: {} published by {}", candidate.label(), publishedBy);
-        report();
+        // the version is the cluster's now: a report of this node's state that fails (a backup slow to ack, say)
+        // must not turn the publish into a refusal; the periodic report tells the cluster soon after
+        reportQuietly();
         return new PublishResult(PublishResult.Outcome.PUBLISHED, candidate, appliedHere(candidate));
     }
 

@@ -7,16 +7,20 @@ import dev.gateway.config.ConfigCodec;
 import dev.gateway.config.ConfigError;
 import dev.gateway.config.ConfigException;
 import dev.gateway.config.SharedConfig;
+import dev.gateway.config.feed.AppliedVersions;
 import dev.gateway.config.feed.ConfigFeed;
+import dev.gateway.config.feed.ConfigFeedUnavailableException;
 import dev.gateway.config.feed.ConfigVersion;
 import dev.gateway.config.feed.InMemoryAppliedVersions;
 import dev.gateway.config.feed.InMemoryConfigFeed;
 import dev.gateway.config.feed.LastAppliedFile;
+import dev.gateway.config.feed.NodeConfigState;
 import dev.gateway.config.feed.PublishOutcome;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -218,6 +222,34 @@ class ConfigSyncTest {
         assertThat(result.outcome()).isEqualTo(PublishResult.Outcome.CONFLICT);
         assertThat(result.version().publishedBy()).isEqualTo("gw-2");
         assertThat(sync.running().publishedBy()).isEqualTo("gw-2");
+    }
+
+    /** A publish the cluster took is a publish, even when this node's report of its own state then fails. */
+    @Test
+    void aPublishWhoseReportFailsIsStillPublished() throws Exception {
+        RecordingApplier applier = new RecordingApplier();
+        boolean[] failing = {false};
+        AppliedVersions flaky = new AppliedVersions() {
+            @Override
+            public void report(NodeConfigState state) {
+                if (failing[0]) {
+                    throw new ConfigFeedUnavailableException("config report failed: a backup did not ack", null);
+                }
+                applied.report(state);
+            }
+
+            @Override
+            public Map<String, NodeConfigState> all() {
+                return applied.all();
+            }
+        };
+        ConfigSync sync = new ConfigSync("gw-1", feed, flaky, applier, null, ConfigCodec.sha256(shared("a")), clock::get);
+        syncs.add(sync);
+        sync.start(shared("a"), Duration.ofHours(1));
+        failing[0] = true;
+        PublishResult result = sync.publish(shared("b"), "admin");
+        assertThat(result.outcome()).isEqualTo(PublishResult.Outcome.PUBLISHED);
+        assertThat(feed.latest()).hasValueSatisfying(v -> assertThat(v.version()).isEqualTo(2));
     }
 
     @Test
