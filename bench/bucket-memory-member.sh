@@ -31,7 +31,7 @@ Usage: bench/bucket-memory-member.sh [N] [options]
 Environment: BENCH_HEAP (default 4g: -Xmx), BENCH_JAVA_OPTS (more JVM options),
   RUN_TIMEOUT (default 3600 s), BUILD_TIMEOUT (default 1800 s per Maven step).
 Maven runs offline (-o): the other modules must be in the local repository
-(mvn -B -q -o -DskipTests install once). On a shared machine wrap the whole script in
+(./mvnw -B -q -o -DskipTests install once). On a shared machine wrap the whole script in
 flock /tmp/mvn.lock, so it neither overlaps a build nor runs during one.
 EOF
 }
@@ -48,7 +48,6 @@ while [[ $# -gt 0 ]]; do
 done
 
 command -v java >/dev/null || die "java not found on PATH"
-command -v mvn >/dev/null || die "mvn not found on PATH (needed to build the classpath)"
 bench_init
 
 # ---- build and classpath ------------------------------------------------------------------

@@ -32,7 +32,7 @@ Usage: bench/check-floor.sh [options]
 Environment: GATEWAY_JAVA_OPTS (default: -Xms256m -Xmx256m -XX:+UseParallelGC, for each JVM),
   GATEWAY_CPUS (default 1: the measuring member), PEER_CPUS (default: GATEWAY_CPUS: the two others;
   "none": not pinned), RUN_TIMEOUT (default 1800 s), BUILD_TIMEOUT (default 1800 s per Maven step).
-Maven runs offline: the other modules must be installed (mvn -B -q -o -DskipTests install once). On a
+Maven runs offline: the other modules must be installed (./mvnw -B -q -o -DskipTests install once). On a
 shared machine wrap the script in flock /tmp/mvn.lock, so it neither overlaps a build nor runs during one.
 EOF2
 }
@@ -48,7 +48,6 @@ while [[ $# -gt 0 ]]; do
 done
 
 command -v java >/dev/null || die "java not found on PATH"
-command -v mvn >/dev/null || die "mvn not found on PATH (needed to build the classpath)"
 command -v taskset >/dev/null || die "taskset not found (util-linux)"
 bench_init
 NPROC=$(nproc)

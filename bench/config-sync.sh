@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 if [[ ! -f node/target/gateway-node.jar ]]; then
-  mvn -B -q -DskipTests install
+  ./mvnw -B -q -DskipTests install
 fi
-mvn -B -q -pl chaos-tests verify -Dtest=ConfigConvergenceBench -Dsurefire.failIfNoSpecifiedTests=false "$@"
+./mvnw -B -q -pl chaos-tests verify -Dtest=ConfigConvergenceBench -Dsurefire.failIfNoSpecifiedTests=false "$@"
 cat chaos-tests/target/config-bench.md

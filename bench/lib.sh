@@ -93,10 +93,9 @@ bench_init() { # traps, then the private temp directory
 ensure_jar() { # jar build(0/1) build_timeout_s: dies when the jar is missing and cannot be built
   local jar=$1 build=$2 limit=$3
   if [[ ! -f $jar ]]; then
-    ((build)) || die "gateway jar not found: $jar (build it: mvn -B -q -DskipTests package -pl node -am, or pass --build)"
-    command -v mvn >/dev/null || die "--build: mvn not found"
-    log "gateway jar missing: building with mvn -B -q -DskipTests package -pl node -am (at most ${limit}s)"
-    (cd "$ROOT" && timeout -k 10 "$limit" mvn -B -q -DskipTests package -pl node -am) || die "maven build failed"
+    ((build)) || die "gateway jar not found: $jar (build it: ./mvnw -B -q -DskipTests package -pl node -am, or pass --build)"
+    log "gateway jar missing: building with ./mvnw -B -q -DskipTests package -pl node -am (at most ${limit}s)"
+    (cd "$ROOT" && timeout -k 10 "$limit" ./mvnw -B -q -DskipTests package -pl node -am) || die "maven build failed"
     [[ -f $jar ]] || die "maven build produced no $jar"
   fi
   command -v java >/dev/null || die "java not found on PATH"
@@ -412,9 +411,9 @@ keep_header() { # the first lines of a --keep listing
 # ---- Java benchmarks in the cluster module's test classes ---------------------------------
 
 mvn_q() { # args...: quiet, offline, bounded by BUILD_TIMEOUT, in the project root; log in $TMP/mvn.log
-  (cd "$ROOT" && timeout -k 10 "${BUILD_TIMEOUT:-1800}" mvn -B -q -o "$@") >"$TMP/mvn.log" 2>&1 || {
+  (cd "$ROOT" && timeout -k 10 "${BUILD_TIMEOUT:-1800}" ./mvnw -B -q -o "$@") >"$TMP/mvn.log" 2>&1 || {
     log_tail "$TMP/mvn.log" 30
-    die "mvn $* failed (log above; offline: are the other modules installed? mvn -B -q -o -DskipTests install)"
+    die "./mvnw $* failed (log above; offline: are the other modules installed? ./mvnw -B -q -o -DskipTests install)"
   }
 }
 
@@ -424,13 +423,13 @@ mvn_q() { # args...: quiet, offline, bounded by BUILD_TIMEOUT, in the project ro
 cluster_test_java() { # build(0/1) main_class (Maven steps bounded by BUILD_TIMEOUT, as in mvn_q)
   local build=$1 main_class=$2 argline i words=()
   if ((build)); then
-    log "compiling the cluster module's classes and test classes: mvn -B -q -o -pl cluster test-compile"
+    log "compiling the cluster module's classes and test classes: ./mvnw -B -q -o -pl cluster test-compile"
     mvn_q -pl cluster test-compile
   fi
   local classes="$ROOT/cluster/target/classes" test_classes="$ROOT/cluster/target/test-classes"
   [[ -f $test_classes/${main_class//.//}.class ]] ||
     die "$main_class not compiled in cluster/target/test-classes (run without --no-build)"
-  log "test classpath: mvn -B -q -o -pl cluster dependency:build-classpath"
+  log "test classpath: ./mvnw -B -q -o -pl cluster dependency:build-classpath"
   mvn_q -pl cluster dependency:build-classpath -Dmdep.outputFile="$TMP/classpath.txt" -Dmdep.includeScope=test
   [[ -s $TMP/classpath.txt ]] || die "dependency:build-classpath wrote no classpath"
   CP="$test_classes:$classes:$(cat "$TMP/classpath.txt")"

@@ -149,16 +149,15 @@ fail_gateways() { # reason: every selected gateway target fails with it
 if selected gateway || selected gateway-ahc; then
   if [[ ! -f $JAR ]]; then
     if ((BUILD)); then
-      command -v mvn >/dev/null || die "--build: mvn not found"
-      log "gateway jar missing: building with mvn -B -q -DskipTests package -pl node -am (at most ${BUILD_TIMEOUT}s)"
-      if ! (cd "$ROOT" && timeout -k 10 "$BUILD_TIMEOUT" mvn -B -q -DskipTests package -pl node -am); then
+      log "gateway jar missing: building with ./mvnw -B -q -DskipTests package -pl node -am (at most ${BUILD_TIMEOUT}s)"
+      if ! (cd "$ROOT" && timeout -k 10 "$BUILD_TIMEOUT" ./mvnw -B -q -DskipTests package -pl node -am); then
         fail_gateways "maven build failed"
       elif [[ ! -f $JAR ]]; then
         fail_gateways "maven build produced no $JAR"
       fi
     else
       log "ERROR: gateway jar not found: $JAR"
-      log "       build it first (mvn -B -q -DskipTests package -pl node -am) or pass --build"
+      log "       build it first (./mvnw -B -q -DskipTests package -pl node -am) or pass --build"
       fail_gateways "jar missing: ${JAR#"$ROOT"/} (build it, or pass --build)"
     fi
   fi
