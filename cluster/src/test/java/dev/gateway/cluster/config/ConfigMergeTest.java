@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.gateway.cluster.member.ClusterMember;
+import dev.gateway.config.feed.ConfigFeedUnavailableException;
 import dev.gateway.config.feed.ConfigVersion;
 import dev.gateway.config.feed.NodeConfigState;
 import java.time.Duration;
@@ -51,9 +52,16 @@ class ConfigMergeTest {
         pairB = ConfigMembers.start(name, 5765, List.of(5764, 5765));
         pairFeed = new HazelcastConfigFeed(pairA.hazelcast(), Duration.ofSeconds(5), Duration.ofMillis(200));
         ConfigVersion lower = version(4, "pair-side");
-        // Until the merge, the pair may or may not already see the lone member; publish only while it does not.
+        // Until the merge, the pair may or may not already see the lone member; publish only while it does not. The
+        // merge may still begin between the check and the publish (seen once in CI: the publish's backup ack never
+        // came and it timed out): a publish the cluster could not take is a publish that did not happen, which the
+        // merge below must survive just the same.
         if (pairA.size() == 2) {
-            assertThat(pairFeed.publish(lower).accepted()).isTrue();
+            try {
+                assertThat(pairFeed.publish(lower).accepted()).isTrue();
+            } catch (ConfigFeedUnavailableException raceWithTheMerge) {
+                System.out.println("the pair's publish met the merge: " + raceWithTheMerge.getMessage());
+            }
         }
 
         await().atMost(Duration.ofSeconds(60)).until(() -> lone.size() == 3 && pairA.size() == 3);
