@@ -147,6 +147,19 @@ final class DockerNode {
         return r.status() == 200 ? r.json().path("remaining").asLong(-1) : -1;
     }
 
+    /** The nodes holding one bucket, owner first, then its backups ({@code GET /admin/limits}); empty when not answered. */
+    java.util.List<String> bucketHolders(String policy, String key) {
+        Http.Reply r = admin("GET", "/admin/limits/" + policy + "/"
+                + URLEncoder.encode(key, StandardCharsets.UTF_8).replace("*", "%2A"), null);
+        if (r.status() != 200 || !r.json().has("owner")) {
+            return java.util.List.of();
+        }
+        java.util.List<String> out = new java.util.ArrayList<>();
+        out.add(r.json().path("owner").asText());
+        r.json().path("backups").forEach(b -> out.add(b.asText()));
+        return out;
+    }
+
     /** A request straight to this node's proxy listener (bypassing HAProxy). */
     Http.Reply proxyGet(String path) {
         return http.get(proxyPort(), path, Map.of(), Duration.ofSeconds(5));

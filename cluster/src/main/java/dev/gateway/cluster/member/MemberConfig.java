@@ -44,6 +44,12 @@ final class MemberConfig {
      * hang a node for ten minutes. Retries: an operation that meets its partition in migration (a member joining
      * or leaving) is retried after 50 ms, not 500 ms, so a rate-limit check still answers within its 500 ms
      * budget during a rolling restart instead of falling back (the Docker rolling-restart scenario saw 429s).
+     * Backups: a write whose owner has answered but whose synchronous backup has not acknowledged completes after
+     * 250 ms (Hazelcast's invocation monitor looks every second, so within about 1.25 s), not 5 s. A backup that
+     * does not acknowledge is almost always a member that died and is not yet removed; waiting 5 s for it made
+     * every rate-limit check on the buckets it backed miss its 500 ms budget and fall back, fail-closed refusals
+     * taking tokens that had been consumed on the owner (137 in one kill-the-backup run). The cost: a backup
+     * slower than 250 ms whose owner then dies within that moment lacks that one write.
      */
     static final Map<String, String> PROPERTIES = Map.ofEntries(
             Map.entry("hazelcast.phone.home.enabled", "false"),
@@ -56,7 +62,8 @@ final class MemberConfig {
             Map.entry("hazelcast.shutdownhook.enabled", "true"),
             Map.entry("hazelcast.shutdownhook.policy", "GRACEFUL"),
             Map.entry("hazelcast.graceful.shutdown.max.wait", "30"),
-            Map.entry("hazelcast.invocation.retry.pause.millis", "50"));
+            Map.entry("hazelcast.invocation.retry.pause.millis", "50"),
+            Map.entry("hazelcast.operation.backup.timeout.millis", "250"));
 
     /**
      * How long a static peer gets to accept the probe connection, and then to answer the cluster protocol, before

@@ -14,7 +14,9 @@ import org.glassfish.grizzly.http.server.Response;
 
 /**
  * The admin listener: health (open), metrics (open), and {@code /admin/*} views behind the
- * admin bearer token. Runs on the admin listener's own worker threads, never on the proxy's.
+ * admin bearer token. Health answers on the admin listener's own worker threads, never on the proxy's; every
+ * other call may wait for the cluster and runs on {@link AdminCalls}, so that a balancer's health check is
+ * never queued behind one (a request body, bounded by {@link #MAX_BODY_BYTES}, is read before the hand-over).
  */
 final class AdminHttpHandler extends HttpHandler {
     /** Largest config body the admin API reads. */
@@ -23,8 +25,10 @@ final class AdminHttpHandler extends HttpHandler {
     private final AdminToken token;
     private final AdminApi api;
     private final MetricsEndpoint metrics;
+    private final AdminCalls calls;
 
-    AdminHttpHandler(Health health, AdminToken token, AdminApi api, MetricsEndpoint metrics) {
+    AdminHttpHandler(Health health, AdminToken token, AdminApi api, MetricsEndpoint metrics, AdminCalls calls) {
+        this.calls = calls;
         this.health = health;
         this.token = token;
         this.api = api;
@@ -69,13 +73,55 @@ final class AdminHttpHandler extends HttpHandler {
                     respond(response, 503, "{\"status\":\"not ready\",\"reason\":" + Json.quote(reason) + "}");
                 }
             }
-            case "/metrics" -> {
+            case "/metrics" -> dispatch(response, () -> {
                 response.setStatus(200);
                 response.setContentType(metrics.contentType());
                 response.setHeader("Cache-Control", "no-store");
                 metrics.write(response.getOutputStream());
+            });
+            default -> {
+                String query = request.getQueryString();
+                dispatch(response, () -> respond(response, api.get(path, query)));
             }
-            default -> respond(response, api.get(path, request.getQueryString()));
+        }
+    }
+
+    /** What a call answers, run on an {@link AdminCalls} thread. */
+    private interface Answer {
+        void write() throws IOException;
+    }
+
+    /** Suspends the response and answers it on an admin-call thread; 503 at once when they are all taken. */
+    private void dispatch(Response response, Answer answer) throws IOException {
+        response.suspend();
+        if (calls.submit(() -> answerThenResume(response, answer))) {
+            return;
+        }
+        try {
+            response.setHeader("Retry-After", "1");
+            error(response, 503, "admin API busy: " + AdminCalls.THREADS + " calls running and "
+                    + AdminCalls.WAITING + " waiting");
+        } finally {
+            response.resume();
+        }
+    }
+
+    private static void answerThenResume(Response response, Answer answer) {
+        try {
+            answer.write();
+        } catch (IOException e) {
+            // the client went away; nothing to answer
+        } catch (RuntimeException e) {
+            if (!response.isCommitted()) {
+                try {
+                    response.reset();
+                    error(response, 500, "admin call failed (" + e.getClass().getSimpleName() + ")");
+                } catch (IOException | RuntimeException ignored) {
+                    // the connection is gone or the answer half written: resume closes it
+                }
+            }
+        } finally {
+            response.resume();
         }
     }
 
@@ -95,7 +141,8 @@ final class AdminHttpHandler extends HttpHandler {
             error(response, 413, "body larger than " + MAX_BODY_BYTES + " bytes");
             return;
         }
-        respond(response, api.write(method, path, request.getQueryString(), body));
+        String query = request.getQueryString();
+        dispatch(response, () -> respond(response, api.write(method, path, query, body)));
     }
 
     private static void error(Response response, int status, String message) throws IOException {

@@ -36,6 +36,7 @@ import org.glassfish.grizzly.nio.transport.TCPNIOTransport;
 public final class NodeServers implements AutoCloseable {
     private final HttpServer proxy;
     private final HttpServer admin;
+    private final AdminCalls adminCalls;
     private final UpstreamClient client;
     private final ToIntFunction<UpstreamTarget> openConnections;
     private final ToIntFunction<UpstreamTarget> idleConnections;
@@ -44,13 +45,14 @@ public final class NodeServers implements AutoCloseable {
     private final TlsTermination tls;
     private final java.util.concurrent.atomic.AtomicBoolean draining;
 
-    private NodeServers(HttpServer proxy, HttpServer admin, UpstreamClient client,
+    private NodeServers(HttpServer proxy, HttpServer admin, AdminCalls adminCalls, UpstreamClient client,
                         ToIntFunction<UpstreamTarget> openConnections, ToIntFunction<UpstreamTarget> idleConnections,
                         ScheduledFuture<?> sweeper, Duration drainTimeout, TlsTermination tls,
                         java.util.concurrent.atomic.AtomicBoolean draining) {
         this.draining = draining;
         this.proxy = proxy;
         this.admin = admin;
+        this.adminCalls = adminCalls;
         this.client = client;
         this.openConnections = openConnections;
         this.idleConnections = idleConnections;
@@ -101,11 +103,13 @@ public final class NodeServers implements AutoCloseable {
             idle = lean::idleConnections;
         }
         UpstreamsView upstreams = new UpstreamsView(runtimes, open, idle);
-        HttpServer admin = Servers.admin(node.admin().listen(),
-                new AdminHttpHandler(health, new AdminToken(node.admin().token()), adminApi.withUpstreams(upstreams), metrics));
+        AdminCalls adminCalls = new AdminCalls();
+        HttpServer admin = Servers.admin(node.admin().listen(), new AdminHttpHandler(health,
+                new AdminToken(node.admin().token()), adminApi.withUpstreams(upstreams), metrics, adminCalls));
         try {
             Servers.start(admin, "node.admin.listen", node.admin().listen());
         } catch (ListenException e) {
+            adminCalls.close();
             client.close();
             proxy.shutdownNow();
             throw e;
@@ -115,7 +119,8 @@ public final class NodeServers implements AutoCloseable {
         if (tls != null) {
             tls.watch(timer);
         }
-        return new NodeServers(proxy, admin, client, open, idle, sweeper, node.limits().drainTimeout(), tls, draining);
+        return new NodeServers(proxy, admin, adminCalls, client, open, idle, sweeper, node.limits().drainTimeout(), tls,
+                draining);
     }
 
     /** Open pooled connections to a target, for metrics. */
@@ -180,5 +185,6 @@ public final class NodeServers implements AutoCloseable {
         client.close();
         proxy.shutdownNow();
         admin.shutdownNow();
+        adminCalls.close();
     }
 }
