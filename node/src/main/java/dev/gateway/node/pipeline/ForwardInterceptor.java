@@ -184,6 +184,10 @@ public final class ForwardInterceptor implements Interceptor {
             out.add("X-Forwarded-Host", originalHost);
         }
         out.add("Via", previousVia == null ? via : previousVia + ", " + via);
+        if (exchange.isWebSocket()) {
+            out.add("Connection", "Upgrade"); // the client's own went on arrival: hop-by-hop
+            out.add("Upgrade", "websocket");
+        }
         return out;
     }
 

@@ -85,6 +85,18 @@ final class ListenerGuard implements AddOn {
         s.lingerUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LINGER_MILLIS);
     }
 
+    /**
+     * {@code c} carries a WebSocket tunnel from now on (its 101 is about to go out): what the client sends is frames,
+     * passed to the codec unjudged, and no header timeout runs.
+     */
+    void tunnel(Connection<?> c) {
+        HeadState s = state.get(c);
+        if (s != null) {
+            s.tunnel = true;
+            s.startNanos = 0;
+        }
+    }
+
     /** Refuses connections whose head has taken longer than the header timeout. Called by a timer. */
     void sweep() {
         long now = System.nanoTime();
@@ -135,7 +147,7 @@ final class ListenerGuard implements AddOn {
             if (s != null && s.refused) {
                 return ctx.getStopAction();
             }
-            if (s == null) {
+            if (s == null || s.tunnel) {
                 return ctx.getInvokeAction();
             }
             Buffer buffer = ctx.getMessage();

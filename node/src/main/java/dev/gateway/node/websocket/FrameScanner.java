@@ -53,6 +53,8 @@ final class FrameScanner {
         int end = bytes.limit();
         int i = start;
         int frameStart = start;
+        // a header begun in an earlier piece went through already: the tunnel can no longer stop before it
+        boolean headerCarried = headerLength > 0 && payloadLeft == 0;
         while (i < end) {
             if (headerLength > 0 && payloadLeft == 0 && headerComplete()) {
                 headerLength = 0; // a frame with an empty payload ended with its header
@@ -69,12 +71,16 @@ final class FrameScanner {
             }
             if (headerLength == 0) {
                 frameStart = i;
+                headerCarried = false;
             }
             header[headerLength++] = bytes.get(i++);
             if (headerComplete()) {
                 if (!onHeader()) {
                     tooBig = true;
-                    return Math.max(0, frameStart - start);
+                    if (!headerCarried) {
+                        headerLength = 0; // what is forwarded ends where the refused frame starts
+                    }
+                    return frameStart - start;
                 }
             }
         }
