@@ -34,6 +34,9 @@ class WebSocketProxyTest {
         node = GatewayNode.start(TestConfigs.withDefaults("""
                 upstreams:
                   echo: {targets: ["http://127.0.0.1:%d"]}
+                  gone:
+                    targets: ["http://127.0.0.1:%d"]
+                    circuit-breaker: {scope: node, failure-rate: 50%%, minimum-calls: 2, window: 10s, open-for: 30s}
                 consumers:
                   alice: {api-keys: ["sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"]}
                 auth:
@@ -47,7 +50,8 @@ class WebSocketProxyTest {
                   - {id: limited, match: {path: /limited/**}, upstream: echo, rate-limits: [one], websocket: {}}
                   - {id: refuse, match: {path: /refuse/**}, upstream: echo, websocket: {}}
                   - {id: plain, match: {path: /plain/**}, upstream: echo}
-                """.formatted(echo.port())));
+                  - {id: broken, match: {path: /broken/**}, upstream: gone, websocket: {}}
+                """.formatted(echo.port(), TestConfigs.closedPort())));
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
@@ -204,6 +208,13 @@ class WebSocketProxyTest {
         assertThat(handshakeRefusal("/limited/x")).isEqualTo(429);
         assertThat(echo.handshakes()).hasSize(handshakesBefore);
         ws.sendClose(WebSocket.NORMAL_CLOSURE, "").join();
+    }
+
+    @Test
+    void theBreakerAppliesToTheHandshake() {
+        assertThat(handshakeRefusal("/broken/1")).isEqualTo(502);
+        assertThat(handshakeRefusal("/broken/2")).isEqualTo(502);
+        assertThat(handshakeRefusal("/broken/3")).as("open after two failed handshakes").isEqualTo(503);
     }
 
     @Test
