@@ -32,6 +32,7 @@ public final class EchoWebSocketServer implements AutoCloseable {
     private final List<Integer> closesReceived = new CopyOnWriteArrayList<>();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final AtomicInteger open = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong bytesEchoed = new java.util.concurrent.atomic.AtomicLong();
 
     private EchoWebSocketServer() throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -56,6 +57,11 @@ public final class EchoWebSocketServer implements AutoCloseable {
     /** Close codes received from clients (the gateway), in order; 1005 for a close without a code. */
     public List<Integer> closesReceived() {
         return List.copyOf(closesReceived);
+    }
+
+    /** Payload bytes of the messages echoed so far (written whole to the socket). */
+    public long bytesEchoed() {
+        return bytesEchoed.get();
     }
 
     /** Connections open now. */
@@ -159,6 +165,7 @@ public final class EchoWebSocketServer implements AutoCloseable {
                             return;
                         } else {
                             write(out, messageOpcode, whole);
+                            bytesEchoed.addAndGet(whole.length);
                         }
                     }
                 }

@@ -15,6 +15,8 @@ final class RecordingListener implements WebSocket.Listener {
     private final ByteArrayOutputStream binary = new ByteArrayOutputStream();
     private volatile int closeCode = -1;
     private volatile Throwable error;
+    /** While set, no more messages are asked for after the current one: the JDK client then stops reading. */
+    private volatile boolean hold;
 
     @Override
     public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
@@ -36,7 +38,9 @@ final class RecordingListener implements WebSocket.Listener {
             binaries.add(binary.toByteArray());
             binary.reset();
         }
-        ws.request(1);
+        if (!hold || !last) {
+            ws.request(1);
+        }
         return null;
     }
 
@@ -49,6 +53,12 @@ final class RecordingListener implements WebSocket.Listener {
     @Override
     public void onError(WebSocket ws, Throwable e) {
         error = e;
+    }
+
+    /** Stops (true) asking for messages once the one being received is whole. */
+    RecordingListener hold(boolean on) {
+        hold = on;
+        return this;
     }
 
     List<String> texts() {

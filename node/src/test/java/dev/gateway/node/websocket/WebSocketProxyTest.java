@@ -112,6 +112,43 @@ class WebSocketProxyTest {
     }
 
     @Test
+    void aClientThatStopsReadingStopsTheUpstreamInsteadOfFillingTheGateway() throws Exception {
+        RecordingListener listener = new RecordingListener().hold(true);
+        WebSocket ws = open("/ws/slow-reader", listener);
+        long echoedBefore = echo.bytesEchoed();
+        int messages = 96;
+        java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+        Thread sender = new Thread(() -> {
+            for (int i = 0; i < messages; i++) {
+                ws.sendBinary(ByteBuffer.allocate(1 << 20), true).join();
+                sent.incrementAndGet();
+            }
+        }, "ws-sender");
+        sender.setDaemon(true);
+        sender.start();
+
+        // the client reads nothing: the echo stalls once the buffers on the way are full, and with it the sender
+        long[] last = {-1};
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            long now = echo.bytesEchoed();
+            boolean still = now == last[0];
+            last[0] = now;
+            return still;
+        });
+        long stalledAt = echo.bytesEchoed() - echoedBefore;
+        System.out.println("client not reading: echo stalled after " + (stalledAt >> 20) + " MiB of " + messages
+                + " MiB, sender after " + sent.get() + " messages");
+        assertThat(stalledAt).isLessThan((long) messages << 20);
+        assertThat(sent.get()).isLessThan(messages);
+
+        listener.hold(false);
+        ws.request(Long.MAX_VALUE);
+        await().atMost(Duration.ofSeconds(30)).until(() -> listener.binaries().size() == messages);
+        assertThat(sent.get()).isEqualTo(messages);
+        ws.sendClose(WebSocket.NORMAL_CLOSURE, "").join();
+    }
+
+    @Test
     void aMessageOverMaxMessageIsRefusedWith1009() throws Exception {
         RecordingListener listener = new RecordingListener();
         WebSocket ws = open("/ws/big", listener);
