@@ -95,22 +95,30 @@ public final class WebSocketTunnel {
         }
     }
 
-    /** Sends close {@code code} to each side (where a frame may go) and closes both. */
+    /**
+     * Sends close {@code code} to each side that has not been sent a close frame yet (and only between frames), and
+     * closes both.
+     */
     private void closeBoth(int code) {
         synchronized (this) {
             if (ended) {
                 return;
             }
-            if (fromUpstream.scanner.atFrameBoundary()) {
+            if (mayInsertClose(fromUpstream)) {
                 client.write(CloseFrames.of(code, false), () -> { });
             }
-            if (fromClient.scanner.atFrameBoundary()) {
+            if (mayInsertClose(fromClient)) {
                 upstream.write(CloseFrames.of(code, true), () -> { });
             }
             end(code);
         }
         client.close();
         upstream.close();
+    }
+
+    /** Whether a close frame of the gateway's own may follow what {@code toSink} has passed: between frames, no close yet. */
+    private static boolean mayInsertClose(Direction toSink) {
+        return toSink.scanner.atFrameBoundary() && toSink.scanner.closeCode() == FrameScanner.NO_CLOSE;
     }
 
     /** Under the lock. */
@@ -144,21 +152,19 @@ public final class WebSocketTunnel {
         @Override
         public boolean onBytes(ByteBuffer bytes) {
             lastActivity = nanoTime.getAsLong();
-            boolean more;
             synchronized (WebSocketTunnel.this) {
                 if (ended) {
                     return false;
                 }
                 int allowed = scanner.scan(bytes);
-                if (scanner.tooBig()) {
-                    if (allowed > 0) {
-                        ByteBuffer prefix = bytes.duplicate();
-                        prefix.limit(prefix.position() + allowed);
-                        sink.write(prefix, () -> { });
-                    }
-                } else {
-                    more = sink.write(bytes, source::resumeReading);
-                    return more;
+                if (!scanner.tooBig()) {
+                    // read on only while the sink drains: otherwise the sink calls back once it can take more
+                    return sink.write(bytes, source::resumeReading);
+                }
+                if (allowed > 0) {
+                    ByteBuffer prefix = bytes.duplicate(); // the frames before the refused one
+                    prefix.limit(prefix.position() + allowed);
+                    sink.write(prefix, () -> { });
                 }
             }
             closeBoth(CloseFrames.TOO_BIG);
@@ -171,7 +177,7 @@ public final class WebSocketTunnel {
                 if (ended) {
                     return;
                 }
-                if (scanner.closeCode() == FrameScanner.NO_CLOSE && scanner.atFrameBoundary()) {
+                if (mayInsertClose(this)) {
                     // the side that left said nothing: the other side hears that it went away
                     sink.write(CloseFrames.of(CloseFrames.GOING_AWAY, sink == upstream), () -> { });
                 }

@@ -162,4 +162,14 @@ class WebSocketTunnelTest {
         assertThat(client.closed && upstream.closed).isTrue();
         assertThat(ended()).containsExactly(1001);
     }
+
+    @Test
+    void aSideThatWasSentACloseFrameGetsNoSecondOne() {
+        WebSocketTunnel tunnel = start(Duration.ofMinutes(5).toNanos(), 1000);
+        client.reader.onBytes(frame(true, 8, new byte[] {0x03, (byte) 0xE8})); // the client closes; no reply yet
+        tunnel.shutDown();
+        assertThat(upstream.written()).hasSize(1); // the client's close only
+        assertThat(client.written()).singleElement().isEqualTo(new byte[] {(byte) 0x88, 2, 0x03, (byte) 0xE9});
+        assertThat(ended()).containsExactly(1000);
+    }
 }
