@@ -31,7 +31,8 @@ import org.glassfish.grizzly.http.server.NetworkListener;
  *   <li>a Host header missing (HTTP/1.1), repeated, invalid or disagreeing with an absolute-form target, and a
  *       control character in a header value: 400 and close (metric reasons {@code bad-host}, {@code malformed}).</li>
  * </ul>
- * Once refused, a connection's further bytes are dropped until it closes.
+ * Once refused, a connection's further bytes are dropped until it closes. A connection that carries a WebSocket
+ * tunnel ({@link #tunnel}) is judged no more: its bytes are frames.
  * One filter before the HTTP codec follows every request on the connection through the raw
  * bytes ({@link HeadScanner}): each head and where its body ends, pipelined or not.
  * Idle keep-alive connections are Grizzly's keep-alive timeout's. With
