@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A minimal RFC 6455 echo server on a raw loopback socket, a thread per connection: answers the handshake with 101
  * (or 403 for paths under {@code /refuse}), echoes each whole message back as one unmasked frame, answers pings, and
- * replies to a close with the same code and closes. Text commands: {@code close-me:<code>} makes it send a close
+ * replies to a close with the same code and closes; under {@code /ws/greet} it sends a text "hello" in the same
+ * write as its 101. Text commands: {@code close-me:<code>} makes it send a close
  * frame itself; {@code drop-me} makes it close the socket without one. It records the handshakes it saw, the close
  * codes it received and how many connections are open.
  */
@@ -100,8 +101,13 @@ public final class EchoWebSocketServer implements AutoCloseable {
             }
             String accept = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-1")
                     .digest((header(head, "sec-websocket-key") + GUID).getBytes(StandardCharsets.ISO_8859_1)));
-            out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            ByteArrayOutputStream switched = new ByteArrayOutputStream();
+            switched.writeBytes(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                     + "Sec-WebSocket-Accept: " + accept + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            if (path.startsWith("/ws/greet")) {
+                switched.writeBytes(new byte[] {(byte) 0x81, 5, 'h', 'e', 'l', 'l', 'o'}); // in the 101's own packet
+            }
+            out.write(switched.toByteArray());
             out.flush();
             echo(in, out, socket);
         } catch (Exception e) {

@@ -149,6 +149,16 @@ class WebSocketProxyTest {
     }
 
     @Test
+    void framesTheUpstreamSendsWithItsOwn101ReachTheClient() throws Exception {
+        RecordingListener listener = new RecordingListener();
+        WebSocket ws = open("/ws/greet", listener);
+        await().atMost(WAIT).until(() -> listener.texts().contains("hello"));
+        ws.sendText("and back", true).join();
+        await().atMost(WAIT).until(() -> listener.texts().contains("and back"));
+        ws.sendClose(WebSocket.NORMAL_CLOSURE, "").join();
+    }
+
+    @Test
     void aMessageOverMaxMessageIsRefusedWith1009() throws Exception {
         RecordingListener listener = new RecordingListener();
         WebSocket ws = open("/ws/big", listener);
