@@ -33,9 +33,10 @@ class WebSocketProxyTest {
         echo = EchoWebSocketServer.start();
         node = GatewayNode.start(TestConfigs.withDefaults("""
                 upstreams:
-                  echo: {targets: ["http://127.0.0.1:%d"]}
+                  echo: {targets: ["http://127.0.0.1:%1$d"]}
+                  solo: {targets: ["http://127.0.0.1:%1$d"], pool: {max-connections: 1}}
                   gone:
-                    targets: ["http://127.0.0.1:%d"]
+                    targets: ["http://127.0.0.1:%2$d"]
                     circuit-breaker: {scope: node, failure-rate: 50%%, minimum-calls: 2, window: 10s, open-for: 30s}
                 consumers:
                   alice: {api-keys: ["sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"]}
@@ -51,6 +52,7 @@ class WebSocketProxyTest {
                   - {id: refuse, match: {path: /refuse/**}, upstream: echo, websocket: {}}
                   - {id: plain, match: {path: /plain/**}, upstream: echo}
                   - {id: broken, match: {path: /broken/**}, upstream: gone, websocket: {}}
+                  - {id: solo, match: {path: /solo/**}, upstream: solo, websocket: {}}
                 """.formatted(echo.port(), TestConfigs.closedPort())));
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
@@ -146,6 +148,21 @@ class WebSocketProxyTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> listener.binaries().size() == messages);
         assertThat(sent.get()).isEqualTo(messages);
         ws.sendClose(WebSocket.NORMAL_CLOSURE, "").join();
+    }
+
+    @Test
+    void aTunnelsUpstreamConnectionLeavesThePool() throws Exception {
+        RecordingListener first = new RecordingListener();
+        RecordingListener second = new RecordingListener();
+        WebSocket a = open("/solo/1", first);
+        WebSocket b = open("/solo/2", second); // max-connections 1: only possible if the first freed its slot
+        a.sendText("one", true).join();
+        b.sendText("two", true).join();
+        await().atMost(WAIT).until(() -> first.texts().contains("one") && second.texts().contains("two"));
+        assertThat(scrape().find("gateway_upstream_connections", "upstream", "solo", "state", "open"))
+                .singleElement().satisfies(s -> assertThat(s.value()).isZero());
+        a.sendClose(WebSocket.NORMAL_CLOSURE, "").join();
+        b.sendClose(WebSocket.NORMAL_CLOSURE, "").join();
     }
 
     @Test
