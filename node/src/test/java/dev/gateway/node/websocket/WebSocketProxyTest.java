@@ -122,7 +122,10 @@ class WebSocketProxyTest {
         java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
         Thread sender = new Thread(() -> {
             for (int i = 0; i < messages; i++) {
-                ws.sendBinary(ByteBuffer.allocate(1 << 20), true).join();
+                byte[] payload = new byte[1 << 20];
+                java.util.Arrays.fill(payload, (byte) i); // each message its own byte: a mix-up would show
+                payload[payload.length - 1] = (byte) ~i;
+                ws.sendBinary(ByteBuffer.wrap(payload), true).join();
                 sent.incrementAndGet();
             }
         }, "ws-sender");
@@ -147,6 +150,16 @@ class WebSocketProxyTest {
         ws.request(Long.MAX_VALUE);
         await().atMost(Duration.ofSeconds(30)).until(() -> listener.binaries().size() == messages);
         assertThat(sent.get()).isEqualTo(messages);
+        for (int i = 0; i < messages; i++) {
+            byte[] got = listener.binaries().get(i);
+            assertThat(got).as("message %d", i).hasSize(1 << 20);
+            for (int k = 0; k < got.length - 1; k++) {
+                if (got[k] != (byte) i) {
+                    throw new AssertionError("message " + i + " byte " + k + " is " + got[k]);
+                }
+            }
+            assertThat(got[got.length - 1]).isEqualTo((byte) ~i);
+        }
         ws.sendClose(WebSocket.NORMAL_CLOSURE, "").join();
     }
 
