@@ -32,7 +32,14 @@ final class UpstreamTunnelEnd implements TunnelEnd {
 
     private UpstreamTunnelEnd(PooledConnection pooled, Buffer first) {
         this.pooled = pooled;
-        this.early = first != null && first.hasRemaining() ? first.toByteBuffer() : null;
+        // copied: the read buffer is Grizzly's again once this read is handled, and the tunnel may open later
+        this.early = first != null && first.hasRemaining() ? copy(first.toByteBuffer()) : null;
+    }
+
+    private static ByteBuffer copy(ByteBuffer bytes) {
+        ByteBuffer copy = ByteBuffer.allocate(bytes.remaining());
+        copy.put(bytes.duplicate()).flip();
+        return copy;
     }
 
     /**
