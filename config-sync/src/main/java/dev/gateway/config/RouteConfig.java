@@ -11,12 +11,14 @@ import java.util.Map;
  * object keyed by part name. {@code auth} lists {@code api-key}, {@code jwt:<id>}, {@code introspection:<id>}:
  * any one must pass (empty = public). {@code timeout} (nullable) bounds the whole exchange, across retries, the response body included
  * (a body still streaming then is cut).
- * {@code preserveHost} forwards the client's Host header instead of the target's.
+ * {@code preserveHost} forwards the client's Host header instead of the target's. {@code websocket} (nullable):
+ * the route accepts WebSocket upgrades; without it an upgrade request to the route is refused (400).
  */
 public record RouteConfig(String id, RouteMatch match, String upstream, Rewrite rewrite, List<String> auth,
                           List<String> rateLimits, RequestTransform request, ResponseTransform response,
                           CacheConfig cache, CompressionConfig compression, Duration timeout,
-                          Map<String, AggregatePart> aggregate, boolean preserveHost, boolean redirectToHttps) {
+                          Map<String, AggregatePart> aggregate, boolean preserveHost, boolean redirectToHttps,
+                          WebSocketConfig websocket) {
     public RouteConfig {
         Check.name(id, "id");
         Check.notNull(match, "match");
@@ -41,6 +43,16 @@ public record RouteConfig(String id, RouteMatch match, String upstream, Rewrite 
         Check.notNull(request, "request");
         Check.notNull(response, "response");
         Check.that(timeout == null || (!timeout.isNegative() && !timeout.isZero()), "timeout", timeout, "> 0");
+        Check.that(websocket == null || upstream != null, "websocket", "...", "no websocket on an aggregate route");
+    }
+
+    /** The same route without {@code websocket} (the shape before that key existed). */
+    public RouteConfig(String id, RouteMatch match, String upstream, Rewrite rewrite, List<String> auth,
+                       List<String> rateLimits, RequestTransform request, ResponseTransform response,
+                       CacheConfig cache, CompressionConfig compression, Duration timeout,
+                       Map<String, AggregatePart> aggregate, boolean preserveHost, boolean redirectToHttps) {
+        this(id, match, upstream, rewrite, auth, rateLimits, request, response, cache, compression, timeout, aggregate,
+                preserveHost, redirectToHttps, null);
     }
 
     /** The same route without {@code redirect-to-https} (the shape before that key existed). */

@@ -309,4 +309,29 @@ class ConfigErrorsTest {
         assertThat(errors("cluster: {discovery: {static: ['127.0.0.1:5701']}, backups: 7}\n"))
                 .containsExactly("cluster.backups: 7 (expected: 0..6)");
     }
+
+    @Test
+    void websocketErrorsNameTheirPath() {
+        assertThat(errors(route("{id: x, match: {path: /x}, upstream: users, websocket: {idle-timeout: 0s, max-message: 0}}")))
+                .containsExactly("routes[1].websocket.idle-timeout: 0s (expected: > 0)");
+        assertThat(errors(route("{id: x, match: {path: /x}, upstream: users, websocket: {max-message: 0}}")))
+                .containsExactly("routes[1].websocket.max-message: 0 (expected: > 0)");
+        assertThat(errors(route("{id: x, match: {path: /x}, upstream: users, websocket: {max-message: 1MB}}")))
+                .singleElement().asString().startsWith("routes[1].websocket.max-message: '1MB' is not a size");
+        assertThat(errors(route("{id: x, match: {path: /x}, upstream: users, websocket: {idle: 1s}}")))
+                .containsExactly("routes[1].websocket.idle: unknown key (expected one of: idle-timeout, max-message)");
+        assertThat(errors(route("{id: x, match: {path: /x}, upstream: users, websocket: true}")))
+                .singleElement().asString().startsWith("routes[1].websocket: true (expected: an object");
+    }
+
+    @Test
+    void websocketTakesDefaultsAndIsAbsentUnlessGiven() {
+        RouteConfig plain = parses(route("{id: x, match: {path: /x}, upstream: users}")).shared().routes().get(1);
+        assertThat(plain.websocket()).isNull();
+        RouteConfig chat = parses(route("{id: x, match: {path: /x}, upstream: users, websocket: {}}")).shared().routes().get(1);
+        assertThat(chat.websocket()).isEqualTo(WebSocketConfig.defaults());
+        RouteConfig tuned = parses(route("{id: x, match: {path: /x}, upstream: users, "
+                + "websocket: {idle-timeout: 30s, max-message: 64KiB}}")).shared().routes().get(1);
+        assertThat(tuned.websocket()).isEqualTo(new WebSocketConfig(java.time.Duration.ofSeconds(30), 65536));
+    }
 }

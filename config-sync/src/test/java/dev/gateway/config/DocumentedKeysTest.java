@@ -95,6 +95,7 @@ class DocumentedKeysTest {
                 response: {x-probe: 1}
                 cache: {ttl: 1s, x-probe: 1}
                 compression: {types: [text/*], x-probe: 1}
+                websocket: {x-probe: 1}
                 aggregate:
                   "<name>": {x-probe: 1}
             observability:

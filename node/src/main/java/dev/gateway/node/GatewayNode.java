@@ -36,6 +36,7 @@ import dev.gateway.node.runtime.RuntimeCompiler;
 import dev.gateway.node.runtime.RuntimeHolder;
 import dev.gateway.node.server.ListenException;
 import dev.gateway.node.server.NodeServers;
+import dev.gateway.node.observability.metrics.WebSocketMetrics;
 import dev.gateway.node.resilience.BreakerRegistry;
 import dev.gateway.node.resilience.ResilienceMetrics;
 import dev.gateway.node.resilience.SharedBreakers;
@@ -167,6 +168,7 @@ public final class GatewayNode implements AutoCloseable {
             accessLog.close();
             throw e;
         }
+        WebSocketMetrics.register(metrics, servers.webSockets());
         RuntimeCompiler compiler = new RuntimeCompiler(servers.upstreamClient(), config.node().name(),
                 RequestIds::random128, new HealthRegistry(), timer,
                 new RateLimiting(shared, local, metrics, expectedSize), breakers, resilienceMetrics).withCaches(caches)

@@ -5,11 +5,12 @@ import dev.gateway.config.CompressionConfig;
 import dev.gateway.config.RequestTransform;
 import dev.gateway.config.ResponseTransform;
 import dev.gateway.config.Scope;
+import dev.gateway.config.WebSocketConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** Binds a route's {@code request}, {@code response}, {@code cache} and {@code compression}. */
+/** Binds a route's {@code request}, {@code response}, {@code cache}, {@code compression} and {@code websocket}. */
 public final class RouteExtrasReader {
     private RouteExtrasReader() {
     }
@@ -62,5 +63,16 @@ public final class RouteExtrasReader {
         List<String> types = n.at("types").texts();
         int min = n.at("min-bytes").integer(CompressionConfig.DEFAULT_MIN_BYTES);
         return n.build(mark, () -> new CompressionConfig(types, min));
+    }
+
+    /** {@code websocket: {}} takes the defaults; an absent key (null) leaves upgrades refused. */
+    public static WebSocketConfig websocket(Node n) {
+        int mark = n.errors().mark();
+        if (!n.object("idle-timeout", "max-message")) {
+            return null;
+        }
+        Duration idle = n.at("idle-timeout").duration(WebSocketConfig.DEFAULT_IDLE_TIMEOUT);
+        long maxMessage = n.at("max-message").size(WebSocketConfig.DEFAULT_MAX_MESSAGE);
+        return n.build(mark, () -> new WebSocketConfig(idle, maxMessage));
     }
 }

@@ -19,7 +19,7 @@ public final class RouteReader {
     public static RouteConfig route(Node n) {
         int mark = n.errors().mark();
         if (!n.object("id", "match", "upstream", "rewrite", "auth", "rate-limits", "request", "response", "cache",
-                "compression", "timeout", "aggregate", "preserve-host", "redirect-to-https")) {
+                "compression", "timeout", "aggregate", "preserve-host", "redirect-to-https", "websocket")) {
             return null;
         }
         String id = n.at("id").requiredText();
@@ -37,12 +37,13 @@ public final class RouteReader {
         Map<String, AggregatePart> aggregate = n.at("aggregate").map(RouteReader::part);
         boolean preserveHost = n.at("preserve-host").bool(false);
         boolean redirectToHttps = n.at("redirect-to-https").bool(false);
+        var websocket = RouteExtrasReader.websocket(n.at("websocket"));
         if (!n.errors().since(mark) && (upstream == null) == aggregate.isEmpty()) {
             n.error("expected exactly one of: upstream, aggregate");
             return null;
         }
         return n.build(mark, () -> new RouteConfig(id, match, upstream, rewrite, auth, rateLimits, request, response,
-                cache, compression, timeout, aggregate, preserveHost, redirectToHttps));
+                cache, compression, timeout, aggregate, preserveHost, redirectToHttps, websocket));
     }
 
     private static RouteMatch match(Node n) {

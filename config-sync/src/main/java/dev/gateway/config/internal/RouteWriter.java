@@ -1,6 +1,7 @@
 package dev.gateway.config.internal;
 
 import dev.gateway.config.RouteConfig;
+import dev.gateway.config.Sizes;
 
 /** Writes one route in canonical form. */
 final class RouteWriter {
@@ -31,6 +32,9 @@ final class RouteWriter {
         Json compression = r.compression() == null ? null : Json.object()
                 .put("types", r.compression().types())
                 .put("min-bytes", r.compression().minBytes());
+        Json websocket = r.websocket() == null ? null : Json.object()
+                .put("idle-timeout", r.websocket().idleTimeout())
+                .put("max-message", Sizes.format(r.websocket().maxMessage()));
         return Json.object()
                 .put("id", r.id())
                 .put("match", match)
@@ -49,6 +53,7 @@ final class RouteWriter {
                         .put("timeout", p.timeout())
                         .put("optional", p.optional())))
                 .put("preserve-host", r.preserveHost())
-                .put("redirect-to-https", r.redirectToHttps() ? Boolean.TRUE : null);
+                .put("redirect-to-https", r.redirectToHttps() ? Boolean.TRUE : null)
+                .put("websocket", websocket);
     }
 }

@@ -59,7 +59,7 @@ public final class CacheInterceptor implements Interceptor {
     public CompletionStage<GatewayResponse> intercept(Chain chain) {
         GatewayRequest request = chain.request();
         boolean head = request.method().equals("HEAD");
-        if (!head && !request.method().equals("GET")) {
+        if (!head && !request.method().equals("GET") || request.exchange().isWebSocket()) {
             return chain.proceed(request);
         }
         CacheControl cc = CacheControl.parse(request.headers().get("Cache-Control"));

@@ -21,6 +21,7 @@ public final class Exchange {
     private String consumerPlan;
     private String subject;
     private java.util.Map<String, Object> claims = java.util.Map.of();
+    private boolean webSocket;
 
     public Exchange(String clientAddress, String scheme, long startNanos, String requestId) {
         this.clientAddress = clientAddress;
@@ -164,5 +165,18 @@ public final class Exchange {
 
     public void claims(java.util.Map<String, Object> verified) {
         this.claims = verified == null ? java.util.Map.of() : verified;
+    }
+
+    /**
+     * The client asked for a WebSocket upgrade ({@code Connection: Upgrade} and {@code Upgrade: websocket} on an
+     * HTTP/1.1 GET): set by the listener before the pipeline runs. Those two fields are hop-by-hop and gone from the
+     * request's headers; the forwarding link puts them back for the upstream.
+     */
+    public boolean isWebSocket() {
+        return webSocket;
+    }
+
+    public void webSocket(boolean upgrade) {
+        this.webSocket = upgrade;
     }
 }

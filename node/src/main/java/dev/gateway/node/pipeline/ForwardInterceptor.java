@@ -28,6 +28,8 @@ public final class ForwardInterceptor implements Interceptor {
     private final String via;
     private final boolean preserveHost;
     private final UpstreamResilience resilience;
+    /** {@link #resilience} for WebSocket handshakes: never hedged. */
+    private final UpstreamResilience handshakeResilience;
 
     public ForwardInterceptor(UpstreamGroup upstream, UpstreamClient client, String nodeName, boolean preserveHost) {
         this(upstream, client, nodeName, preserveHost, null);
@@ -41,6 +43,7 @@ public final class ForwardInterceptor implements Interceptor {
         this.via = "1.1 " + nodeName;
         this.preserveHost = preserveHost;
         this.resilience = resilience == null || !resilience.active() ? null : resilience;
+        this.handshakeResilience = this.resilience == null ? null : this.resilience.withoutHedging();
     }
 
     @Override
@@ -82,7 +85,8 @@ public final class ForwardInterceptor implements Interceptor {
         Exchange exchange = request.exchange();
         exchange.upstreamName(upstream.name());
         long sentAt = System.nanoTime();
-        return ResilientCall.run(resilience, request.method(), request.body(), exchange.deadlineNanos(),
+        return ResilientCall.run(exchange.isWebSocket() ? handshakeResilience : resilience, request.method(),
+                request.body(), exchange.deadlineNanos(),
                 avoid -> upstream.pickAvoiding(request, avoid),
                 (target, body) -> sendTo(request, target, body)).handle((response, failure) -> {
                     exchange.upstreamNanos(System.nanoTime() - sentAt);
@@ -184,6 +188,10 @@ public final class ForwardInterceptor implements Interceptor {
             out.add("X-Forwarded-Host", originalHost);
         }
         out.add("Via", previousVia == null ? via : previousVia + ", " + via);
+        if (exchange.isWebSocket()) {
+            out.add("Connection", "Upgrade"); // the client's own went on arrival: hop-by-hop
+            out.add("Upgrade", "websocket");
+        }
         return out;
     }
 

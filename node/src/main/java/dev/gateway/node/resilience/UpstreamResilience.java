@@ -62,6 +62,15 @@ public final class UpstreamResilience {
         return retry != null || maxHedges > 0 || breaker != null;
     }
 
+    /**
+     * The same breaker and retries without hedging: for WebSocket handshakes, where an extra call would open a second
+     * connection the upstream may already have accepted.
+     */
+    public UpstreamResilience withoutHedging() {
+        return maxHedges == 0 ? this : new UpstreamResilience(upstream, retry, 0, 0, budget, breaker, breakerFailures,
+                timer, events);
+    }
+
     public Breaker breaker() {
         return breaker;
     }

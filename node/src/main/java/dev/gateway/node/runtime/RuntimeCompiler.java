@@ -33,6 +33,7 @@ import dev.gateway.node.upstream.UpstreamClient;
 import dev.gateway.node.upstream.UpstreamGroup;
 import dev.gateway.node.upstream.health.ActiveHealthChecker;
 import dev.gateway.node.upstream.health.HealthRegistry;
+import dev.gateway.node.websocket.WebSocketLink;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -171,6 +172,9 @@ public final class RuntimeCompiler {
         List<Interceptor> chain = new ArrayList<>();
         if (route.redirectToHttps() && httpsPort > 0) {
             chain.add(new RedirectToHttpsInterceptor(httpsPort, route.match().host(), redirectHost));
+        }
+        if (!route.isAggregate()) {
+            chain.add(new WebSocketLink(route.id(), route.websocket())); // refuses upgrades unless the route takes them
         }
         if (tracing) {
             chain.add(traceContext);

@@ -20,6 +20,8 @@ final class HeadState {
      * {@link System#nanoTime()} after which the sweep closes it; 0 otherwise. Read by the sweeper.
      */
     volatile long lingerUntilNanos;
+    /** The connection carries a WebSocket tunnel: its bytes are frames, never judged as request heads. */
+    volatile boolean tunnel;
     /** Bytes of the head so far. */
     int bytes;
     /** Where in the message the next byte falls: the head, or one of the body's framing states. */

@@ -31,7 +31,8 @@ import org.glassfish.grizzly.http.server.NetworkListener;
  *   <li>a Host header missing (HTTP/1.1), repeated, invalid or disagreeing with an absolute-form target, and a
  *       control character in a header value: 400 and close (metric reasons {@code bad-host}, {@code malformed}).</li>
  * </ul>
- * Once refused, a connection's further bytes are dropped until it closes.
+ * Once refused, a connection's further bytes are dropped until it closes. A connection that carries a WebSocket
+ * tunnel ({@link #tunnel}) is judged no more: its bytes are frames.
  * One filter before the HTTP codec follows every request on the connection through the raw
  * bytes ({@link HeadScanner}): each head and where its body ends, pipelined or not.
  * Idle keep-alive connections are Grizzly's keep-alive timeout's. With
@@ -85,6 +86,18 @@ final class ListenerGuard implements AddOn {
         s.lingerUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LINGER_MILLIS);
     }
 
+    /**
+     * {@code c} carries a WebSocket tunnel from now on (its 101 is about to go out): what the client sends is frames,
+     * passed to the codec unjudged, and no header timeout runs.
+     */
+    void tunnel(Connection<?> c) {
+        HeadState s = state.get(c);
+        if (s != null) {
+            s.tunnel = true;
+            s.startNanos = 0;
+        }
+    }
+
     /** Refuses connections whose head has taken longer than the header timeout. Called by a timer. */
     void sweep() {
         long now = System.nanoTime();
@@ -135,7 +148,7 @@ final class ListenerGuard implements AddOn {
             if (s != null && s.refused) {
                 return ctx.getStopAction();
             }
-            if (s == null) {
+            if (s == null || s.tunnel) {
                 return ctx.getInvokeAction();
             }
             Buffer buffer = ctx.getMessage();

@@ -15,6 +15,7 @@ import dev.gateway.node.upstream.UpstreamClientEvents;
 import dev.gateway.node.upstream.UpstreamTarget;
 import dev.gateway.node.upstream.ahc.AhcUpstreamClient;
 import dev.gateway.node.upstream.grizzly.GrizzlyUpstreamClient;
+import dev.gateway.node.websocket.WebSocketTunnels;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
@@ -44,12 +45,14 @@ public final class NodeServers implements AutoCloseable {
     private final Duration drainTimeout;
     private final TlsTermination tls;
     private final java.util.concurrent.atomic.AtomicBoolean draining;
+    private final WebSocketTunnels webSockets;
 
     private NodeServers(HttpServer proxy, HttpServer admin, AdminCalls adminCalls, UpstreamClient client,
                         ToIntFunction<UpstreamTarget> openConnections, ToIntFunction<UpstreamTarget> idleConnections,
                         ScheduledFuture<?> sweeper, Duration drainTimeout, TlsTermination tls,
-                        java.util.concurrent.atomic.AtomicBoolean draining) {
+                        java.util.concurrent.atomic.AtomicBoolean draining, WebSocketTunnels webSockets) {
         this.draining = draining;
+        this.webSockets = webSockets;
         this.proxy = proxy;
         this.admin = admin;
         this.adminCalls = adminCalls;
@@ -78,10 +81,12 @@ public final class NodeServers implements AutoCloseable {
         ClientAddresses addresses = new ClientAddresses(node.clientAddress(), rejected);
         TlsTermination tls = node.tls() == null ? null : TlsTermination.load(node.tls());
         java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
+        WebSocketTunnels webSockets = new WebSocketTunnels();
         HttpServer proxy = Servers.proxy(node.listen(), node.limits(), transport,
                 new ProxyHttpHandler(runtimes, requestIds, node.limits().maxBodyBytes(), finished,
                         node.tls() == null || node.tls().hsts() == null ? null : node.tls().hsts().headerValue(),
-                        draining::get, addresses, new PathNormalizer(node.paths()), guard::linger), guard, addresses);
+                        draining::get, addresses, new PathNormalizer(node.paths()), guard::linger,
+                        new WebSocketUpgrades(webSockets, timer, guard::tunnel)), guard, addresses);
         if (tls != null) {
             Servers.addTls(proxy, node.tls().listen(), node.limits(), transport, guard, addresses, tls);
         }
@@ -120,7 +125,7 @@ public final class NodeServers implements AutoCloseable {
             tls.watch(timer);
         }
         return new NodeServers(proxy, admin, adminCalls, client, open, idle, sweeper, node.limits().drainTimeout(), tls,
-                draining);
+                draining, webSockets);
     }
 
     /** Open pooled connections to a target, for metrics. */
@@ -130,6 +135,11 @@ public final class NodeServers implements AutoCloseable {
 
     public int idleConnections(dev.gateway.node.upstream.UpstreamTarget target) {
         return idleConnections.applyAsInt(target);
+    }
+
+    /** The WebSocket tunnels open on the proxy listeners. */
+    public WebSocketTunnels webSockets() {
+        return webSockets;
     }
 
     public UpstreamClient upstreamClient() {
@@ -165,11 +175,13 @@ public final class NodeServers implements AutoCloseable {
     /**
      * Stops gracefully: the proxy listener stops accepting at once, requests in flight (and
      * those already received on open connections) are served for up to the drain timeout,
-     * responses meanwhile carry {@code Connection: close}; then every connection and pool closes.
+     * responses meanwhile carry {@code Connection: close}, WebSocket tunnels get close 1001 at once; then every
+     * connection and pool closes.
      */
     @Override
     public void close() {
         draining.set(true);
+        webSockets.shutDown(); // close 1001 to both sides of every tunnel: the drain below waits for them to end
         sweeper.cancel(false);
         if (tls != null) {
             tls.close();

@@ -40,16 +40,20 @@ final class ProxyHttpHandler extends HttpHandler {
     /** Ends a connection whose answer leaves its request body unread: a lingering close ({@link ListenerGuard#linger}). */
     private final java.util.function.Consumer<org.glassfish.grizzly.Connection<?>> linger;
     private final PathNormalizer paths;
+    private final WebSocketUpgrades webSockets;
 
     /**
      * @param hsts     the {@code Strict-Transport-Security} value of every answer over TLS; null for none
      * @param draining true once the node stops: answers then close their connections
      * @param addresses the client address of each request: every feature that needs one reads it from the exchange
      * @param paths     normalizes each request's path; the path it gives is routed and forwarded alike
+     * @param webSockets turns the upstream's 101 to a WebSocket upgrade into a tunnel
      */
     ProxyHttpHandler(RuntimeHolder runtimes, Supplier<String> requestIds, long maxBodyBytes, FinishedRequests finished,
                      String hsts, java.util.function.BooleanSupplier draining, ClientAddresses addresses,
-                     PathNormalizer paths, java.util.function.Consumer<org.glassfish.grizzly.Connection<?>> linger) {
+                     PathNormalizer paths, java.util.function.Consumer<org.glassfish.grizzly.Connection<?>> linger,
+                     WebSocketUpgrades webSockets) {
+        this.webSockets = webSockets;
         this.linger = linger;
         this.draining = draining;
         this.addresses = addresses;
@@ -83,25 +87,32 @@ final class ProxyHttpHandler extends HttpHandler {
         String method = request.getRequest().getMethod().getMethodString();
         // one char per byte, as received: the access log shows it, the normalizer judges it
         String rawPath = HeaderText.of(request.getRequest().getRequestURIRef().getRequestURIBC());
-        ResponseWriter writer = new ResponseWriter(response, (status, bytes) -> {
+        ResponseWriter.Finished done = (status, bytes) -> {
             try {
                 finished.finished(exchange, method, rawPath, status, bytes, runtime.accessLogEnabled());
             } finally {
                 runtime.exit();
             }
-        }, linger);
+        };
+        ResponseWriter writer = new ResponseWriter(response, done, linger);
         String path = paths.normalize(rawPath);
         GatewayResponse early = checkRequest(request, rawPath, path, exchange);
         if (early != null) {
             answer(writer, early, body);
             return;
         }
+        exchange.webSocket(WebSocketUpgrades.requested(packet));
         String query = request.getQueryString();
         GatewayRequest gatewayRequest = new GatewayRequest(exchange, method,
                 path, query == null || query.isEmpty() ? null : query,
                 copyHeaders(packet.getHeaders()), body == null ? Body.empty() : body);
-        runtime.handle(gatewayRequest).whenComplete((r, failure) ->
-                answer(writer, failure == null ? r : ErrorResponses.fromFailure(failure, exchange), body));
+        runtime.handle(gatewayRequest).whenComplete((r, failure) -> {
+            if (failure == null && exchange.isWebSocket() && webSockets.tunnel(request, response, r)) {
+                done.finished(101, 0); // logged at the switch; the tunnel needs nothing of this config version
+                return;
+            }
+            answer(writer, failure == null ? r : ErrorResponses.fromFailure(failure, exchange), body);
+        });
     }
 
     /**

@@ -33,6 +33,7 @@ final class ResponseWriter implements BodySink, WriteHandler {
     private volatile org.glassfish.grizzly.Connection<?> closeWhenDone;
 
     /** Told once, when the response is complete or aborted, with what went out. */
+    @FunctionalInterface
     interface Finished {
         void finished(int status, long bytes);
     }

@@ -125,6 +125,10 @@ public final class AhcUpstreamClient implements UpstreamClient {
         if (closed) {
             return CompletableFuture.failedFuture(new GatewayException(503, "gateway is shutting down"));
         }
+        if (call.exchange().isWebSocket()) {
+            return CompletableFuture.failedFuture(new GatewayException(501,
+                    "WebSocket needs the default upstream client (not -Dgateway.upstream-client=ahc)"));
+        }
         UpstreamTarget target = call.target();
         if (target.tls()) {
             // FeatureGate refuses such configs with this client; this is the backstop.

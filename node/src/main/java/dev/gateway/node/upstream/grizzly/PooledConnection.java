@@ -14,6 +14,10 @@ final class PooledConnection {
     final Connection<?> connection;
     final TargetPool pool;
     volatile UpstreamExchange exchange;
+    /** The WebSocket tunnel this connection carries since its upstream's 101; it then never returns to the pool. */
+    volatile UpstreamTunnelEnd tunnel;
+    /** Taken out of the pool ({@link TargetPool#detach}): its close is no longer the pool's to count. */
+    volatile boolean detached;
     volatile long idleSinceNanos;
     /** When it was opened: past the pool's maximum lifetime it is not reused. */
     final long createdNanos = System.nanoTime();

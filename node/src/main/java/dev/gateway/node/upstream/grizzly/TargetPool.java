@@ -132,7 +132,7 @@ final class TargetPool {
         }
         if (waiting.incrementAndGet() > maxConnections * WAITERS_PER_CONNECTION) {
             waiting.decrementAndGet();
-            exchange.onPoolExhausted();
+            exchange.fail(ExchangeErrors.poolExhausted());
             return;
         }
         waiters.add(exchange);
@@ -174,7 +174,17 @@ final class TargetPool {
         idle.offerFirst(c);
     }
 
-    /** Called once per connection when it closes, for any reason. */
+    /**
+     * {@code c} leaves the pool for good (it carries a WebSocket tunnel now): its slot is free at once, and its close
+     * is not counted again.
+     */
+    void detach(PooledConnection c) {
+        c.detached = true;
+        idle.remove(c);
+        slotFreed();
+    }
+
+    /** Called once per connection when it closes, for any reason, unless it was {@link #detach detached}. */
     void onClosed(PooledConnection c) {
         idle.remove(c);
         slotFreed();

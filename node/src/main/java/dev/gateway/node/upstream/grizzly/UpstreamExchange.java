@@ -157,10 +157,6 @@ final class UpstreamExchange implements BodySink {
         fail(ExchangeErrors.handshakeTimedOut(call));
     }
 
-    void onPoolExhausted() {
-        fail(ExchangeErrors.poolExhausted());
-    }
-
     // ---- request ------------------------------------------------------------------------------
 
     private void writeRequest(PooledConnection c) {
@@ -231,8 +227,7 @@ final class UpstreamExchange implements BodySink {
                 }
                 state = STREAMING; // the armed timer fires no later than the body's first deadline
                 timer.progress(System.nanoTime());
-                boolean noBody = call.method().equals("HEAD") || response.getStatus() == 204
-                        || response.getStatus() == 304;
+                boolean noBody = UpstreamMessages.noBody(call, response);
                 long length = noBody ? 0 : response.getContentLength();
                 responseBody = new UpstreamResponseBody(this, length);
                 endsAtClose = !noBody && length < 0 && !response.isChunked();
@@ -283,7 +278,7 @@ final class UpstreamExchange implements BodySink {
                 c.exchange = null;
                 ended = responseBody;
             }
-            if (state == SENT && c.uses > 1 && staleRetries < MAX_STALE_RETRIES && isReplayable()) {
+            if (state == SENT && c.uses > 1 && staleRetries < MAX_STALE_RETRIES && UpstreamMessages.replayable(call)) {
                 // A reused keep-alive connection the upstream had closed: nothing was processed.
                 staleRetries++;
                 state = WAITING;
@@ -311,11 +306,15 @@ final class UpstreamExchange implements BodySink {
         fail(ExchangeErrors.invalidResponse(error));
     }
 
-    private boolean isReplayable() {
-        String m = call.method();
-        boolean idempotent = m.equals("GET") || m.equals("HEAD") || m.equals("OPTIONS")
-                || m.equals("PUT") || m.equals("DELETE") || m.equals("TRACE");
-        return idempotent && call.body() instanceof Body.FixedBody;
+    /** A WebSocket upgrade's upstream switched protocols: the exchange ends, handing over its connection; else null. */
+    synchronized PooledConnection upgraded() {
+        if (state != SENT || !call.exchange().isWebSocket()) {
+            return null;
+        }
+        state = DONE;
+        timer.cancel();
+        connection.exchange = null;
+        return connection;
     }
 
     // ---- timeouts, failure, abort --------------------------------------------------------------

@@ -21,11 +21,16 @@ final class UpstreamFilter extends BaseFilter {
     public NextAction handleRead(FilterChainContext ctx) throws IOException {
         Connection<?> connection = ctx.getConnection();
         PooledConnection pooled = attribute.get(connection);
+        UpstreamTunnelEnd tunnel = pooled == null ? null : pooled.tunnel;
+        if (tunnel != null) {
+            tunnel.onContent((HttpContent) ctx.getMessage());
+            return ctx.getStopAction();
+        }
         UpstreamExchange exchange = pooled == null ? null : pooled.exchange;
         if (exchange == null) {
             // Bytes on an idle connection: the upstream is not speaking HTTP/1.1 as agreed.
             connection.closeSilently();
-        } else {
+        } else if (!UpstreamTunnelEnd.takeOver(exchange, pooled, (HttpContent) ctx.getMessage())) {
             exchange.onContent((HttpContent) ctx.getMessage());
         }
         return ctx.getStopAction();
@@ -35,7 +40,10 @@ final class UpstreamFilter extends BaseFilter {
     public NextAction handleClose(FilterChainContext ctx) throws IOException {
         Connection<?> connection = ctx.getConnection();
         PooledConnection pooled = attribute.get(connection);
-        if (pooled != null) {
+        if (pooled != null && pooled.tunnel != null) {
+            pooled.tunnel.onClosed();
+        }
+        if (pooled != null && !pooled.detached) {
             pooled.pool.onClosed(pooled);
             UpstreamExchange exchange = pooled.exchange;
             if (exchange != null) {

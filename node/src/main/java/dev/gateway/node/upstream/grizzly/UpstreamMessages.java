@@ -60,6 +60,19 @@ final class UpstreamMessages {
         return headers;
     }
 
+    /** Whether the response to {@code call} has no body whatever its head says (HEAD, 204, 304). */
+    static boolean noBody(UpstreamCall call, HttpResponsePacket response) {
+        return call.method().equals("HEAD") || response.getStatus() == 204 || response.getStatus() == 304;
+    }
+
+    /** Whether {@code call} may be sent again on another connection: an idempotent method with a body in memory. */
+    static boolean replayable(UpstreamCall call) {
+        String m = call.method();
+        boolean idempotent = m.equals("GET") || m.equals("HEAD") || m.equals("OPTIONS")
+                || m.equals("PUT") || m.equals("DELETE") || m.equals("TRACE");
+        return idempotent && call.body() instanceof dev.gateway.node.http.Body.FixedBody;
+    }
+
     private static boolean expectsBody(String method) {
         return method.equals("POST") || method.equals("PUT") || method.equals("PATCH");
     }

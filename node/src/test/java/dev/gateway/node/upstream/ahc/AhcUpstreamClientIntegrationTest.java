@@ -298,6 +298,20 @@ class AhcUpstreamClientIntegrationTest {
         assertThat(failure(closedClient.send(call(demo.port(), "GET", "/", Body.empty(), 5_000))).status()).isEqualTo(503);
     }
 
+    @Test
+    void webSocketUpgradesAreRefusedWith501() throws Exception {
+        try (AhcUpstreamClient ahc = new AhcUpstreamClient(65536, timer, 1)) {
+            Exchange exchange = exchange();
+            exchange.webSocket(true);
+            UpstreamCall upgrade = new UpstreamCall(target(demo.port()), "GET", "/ws", headers(demo.port()), Body.empty(),
+                    exchange, TimeUnit.SECONDS.toNanos(1), TimeUnit.SECONDS.toNanos(5),
+                    new UpstreamCall.PoolSettings(8, TimeUnit.SECONDS.toNanos(30)));
+            GatewayException refused = failure(ahc.send(upgrade));
+            assertThat(refused.status()).isEqualTo(501);
+            assertThat(refused.getMessage()).contains("WebSocket");
+        }
+    }
+
     // ---- helpers --------------------------------------------------------------------------------
 
     private static GatewayException failure(CompletableFuture<GatewayResponse> future) throws Exception {
