@@ -109,7 +109,8 @@ public final class RateLimitInterceptor implements Interceptor {
                 throw failure instanceof CompletionException ce ? ce : new CompletionException(failure);
             }
             policy.degraded(cause);
-            return switch (policy.onFailure) {
+            RateLimiterUnavailableException unavailable = (RateLimiterUnavailableException) cause;
+            CompletableFuture<Decision> fallback = switch (policy.onFailure) {
                 case FAIL_OPEN -> CompletableFuture.completedFuture(
                         new Decision(true, policy.spec.limit(), policy.spec.limit(), 0, 0));
                 case FAIL_CLOSED -> CompletableFuture.completedFuture(
@@ -118,6 +119,13 @@ public final class RateLimitInterceptor implements Interceptor {
                         ? CompletableFuture.completedFuture(new Decision(false, 0, 0, NANOS_PER_SECOND, NANOS_PER_SECOND))
                         : local.tryConsume(key, policy.localSpec).toCompletableFuture();
             };
+            // a refused request must not cost the shared bucket the token its late-answered check may have taken
+            return fallback.thenApply(taken -> {
+                if (!taken.allowed()) {
+                    unavailable.giveBackIfTaken();
+                }
+                return taken;
+            });
         }).thenCompose(stage -> stage);
     }
 
