@@ -17,6 +17,13 @@ import org.glassfish.grizzly.http.TransferEncoding;
  * the head; every chunk is parsed by Grizzly.
  */
 final class HeadFirstChunkedResponses implements TransferEncoding {
+    /**
+     * On the filter chain context, for the filter after the codec: whether the read that produced this chunk also
+     * holds the next complete chunk (which the codec passes on before the read ends), so it may be batched with it
+     * ({@link ReadBatch}). Absent or false: nothing more is certain in this read.
+     */
+    static final String MORE_IN_READ = "dev.gateway.upstream.more-in-read";
+
     private final ChunkedTransferEncoding chunked;
 
     private HeadFirstChunkedResponses(ChunkedTransferEncoding chunked) {
@@ -58,7 +65,50 @@ final class HeadFirstChunkedResponses implements TransferEncoding {
             result.recycle();
             return ParsingResult.create(null, remainder, true);
         }
+        HttpContent content = result.getHttpContent();
+        if (content != null) {
+            ctx.getAttributes().setAttribute(MORE_IN_READ, !content.isLast() && startsWithCompleteChunk(result.getRemainderBuffer()));
+        }
         return result;
+    }
+
+    /**
+     * Whether {@code b} begins (after the CRLF that ends the previous chunk's data, if it is still there) with a whole
+     * chunk: its size line, its data and their CRLF, or a last chunk without trailers. False whenever unsure.
+     */
+    static boolean startsWithCompleteChunk(Buffer b) {
+        if (b == null) {
+            return false;
+        }
+        int i = b.position();
+        int limit = b.limit();
+        if (limit - i >= 2 && b.get(i) == '\r' && b.get(i + 1) == '\n') {
+            i += 2;
+        }
+        long size = 0;
+        int digits = 0;
+        for (; i < limit && Character.digit(b.get(i), 16) >= 0; i++) {
+            if (++digits > 12) {
+                return false;
+            }
+            size = size * 16 + Character.digit(b.get(i), 16);
+        }
+        if (digits == 0) {
+            return false;
+        }
+        for (int extension = 0; i < limit && b.get(i) != '\n'; i++) { // chunk extensions, up to the LF
+            if (++extension > 1024) {
+                return false;
+            }
+        }
+        if (i >= limit) {
+            return false;
+        }
+        i++;
+        if (size == 0) {
+            return limit - i >= 2 && b.get(i) == '\r' && b.get(i + 1) == '\n';
+        }
+        return limit - i >= size + 2;
     }
 
     @Override

@@ -26,7 +26,8 @@ final class UpstreamFilter extends BaseFilter {
             // Bytes on an idle connection: the upstream is not speaking HTTP/1.1 as agreed.
             connection.closeSilently();
         } else {
-            exchange.onContent((HttpContent) ctx.getMessage());
+            Object more = ctx.getAttributes().removeAttribute(HeadFirstChunkedResponses.MORE_IN_READ);
+            exchange.onContent((HttpContent) ctx.getMessage(), Boolean.TRUE.equals(more));
         }
         return ctx.getStopAction();
     }
