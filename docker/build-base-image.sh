@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# build-base-image.sh: builds the local image gateway-base:<release> without pulling anything.
+# build-base-image.sh: builds the local image gateway-base:<release> without pulling anything (the Docker
+# suite runs on it where eclipse-temurin:17-jre and haproxy:2.8 cannot be pulled, as in CI here).
 #
 #   sudo docker/build-base-image.sh [--force] [--tag NAME:TAG]
 #
@@ -21,7 +22,7 @@ while (($#)); do
   case $1 in
     --force) force=1 ;;
     --tag) shift; tag=${1:?--tag needs NAME:TAG} ;;
-    -h | --help) sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument '$1' (usage: build-base-image.sh [--force] [--tag NAME:TAG])" ;;
   esac
   shift

@@ -7,28 +7,41 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import dev.gateway.chaos.support.GatewayJar;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Assumptions;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.images.builder.ImageFromDockerfile;
 
 /**
  * What the Docker chaos suite needs from the machine, checked once per test JVM: a Docker engine
- * ({@code DOCKER_HOST}, e.g. the private one of {@code docker/start-dockerd.sh}), the base image
- * ({@code -Dchaos.baseImage}, default {@code gateway-base:<this machine's Debian release>}, as
- * {@code docker/build-base-image.sh} tags it, e.g. {@code gateway-base:bookworm}: it
- * has a Java 17 JRE and HAProxy, so nothing is pulled) and the node's fat jar. Without one of them a test is
- * skipped with the reason, or fails when {@code -Dchaos.required=true} (CI).
+ * ({@code DOCKER_HOST}, e.g. the private one of {@code docker/start-dockerd.sh}), its images and the node's fat
+ * jar. Without one of them a test is skipped with the reason, or fails when {@code -Dchaos.required=true} (CI).
+ *
+ * <p>Images ({@link ImageChoice}): the nodes' base is {@code eclipse-temurin:17-jre} and HAProxy's image
+ * {@code haproxy:2.8} when the engine has them or pulls them within {@value #PULL_SECONDS} s; else both are the
+ * local {@code gateway-base:<this machine's Debian release>} that {@code docker/build-base-image.sh} debootstraps
+ * without a registry (it has a Java 17 JRE and HAProxy). {@code -Dchaos.baseImage=...} names the nodes' base (and
+ * HAProxy's fallback) outright, {@code -Dchaos.haproxyImage=...} HAProxy's, {@code -Dchaos.pull=false} tries no pull.
  *
  * <p>The node image is built here, once per test JVM, from {@code docker/Dockerfile} with
  * {@code BASE_IMAGE=<base image>} and tagged {@code gateway-node-chaos:latest}: the build context is only the
  * Dockerfile, its two scripts and {@code node/target/gateway-node.jar} (which the reactor's {@code node} module
- * has packaged before this module's tests run), so {@code mvn verify} alone builds everything the suite runs.
+ * has packaged before this module's tests run), so {@code mvn verify} alone builds everything the suite runs. On a
+ * base other than {@code gateway-base} the build installs the tools the faults run in a node (iptables, iproute2,
+ * procps: {@code EXTRA_PACKAGES}) with the base's apt-get.
  */
 final class DockerEnv {
-    static final String BASE_IMAGE = System.getProperty("chaos.baseImage", "gateway-base:" + debianRelease());
+    static final String LOCAL_BASE = "gateway-base:" + debianRelease();
+    static final String PUBLIC_JRE = "eclipse-temurin:17-jre";
+    static final String PUBLIC_HAPROXY = "haproxy:2.8";
     static final String NODE_IMAGE_TAG = "gateway-node-chaos:latest";
+    static final long PULL_SECONDS = 20;
+    /** Installed on a base that is not gateway-base: the faults run iptables (and ip, ps) in the nodes. */
+    static final String FAULT_TOOLS = "iptables iproute2 procps";
 
     private static String problem;
+    private static String baseImage;
+    private static String haproxyImage;
     private static boolean checked;
     private static ImageFromDockerfile nodeImage;
 
@@ -76,13 +89,27 @@ final class DockerEnv {
         if (!DockerClientFactory.instance().isDockerAvailable()) {
             return "no Docker engine answers (DOCKER_HOST=" + host + "; start one with: eval \"$(sudo docker/start-dockerd.sh)\")";
         }
-        try {
-            client().inspectImageCmd(BASE_IMAGE).exec();
-        } catch (NotFoundException e) {
-            return "the base image " + BASE_IMAGE + " is missing (build it with: sudo docker/build-base-image.sh, or name"
-                    + " another with -Dchaos.baseImage=...; nothing is pulled)";
+        ImageChoice choice = new ImageChoice(new EngineImages(client()), Duration.ofSeconds(PULL_SECONDS),
+                !"false".equals(System.getProperty("chaos.pull")), m -> System.out.println("[chaos-docker] " + m));
+        String explicitBase = System.getProperty("chaos.baseImage");
+        baseImage = explicitBase != null ? explicitBase : choice.choose(PUBLIC_JRE, LOCAL_BASE);
+        String explicitHaproxy = System.getProperty("chaos.haproxyImage");
+        haproxyImage = explicitHaproxy != null ? explicitHaproxy
+                : choice.choose(PUBLIC_HAPROXY, explicitBase != null ? explicitBase : LOCAL_BASE);
+        for (String image : new String[] {baseImage, haproxyImage}) {
+            if (imageId(image) == null) {
+                return "the image " + image + " is missing (" + PUBLIC_JRE + " and " + PUBLIC_HAPROXY + " could not be"
+                        + " pulled; build the local base with: sudo docker/build-base-image.sh, or name images with"
+                        + " -Dchaos.baseImage=... and -Dchaos.haproxyImage=...)";
+            }
         }
+        System.out.println("[chaos-docker] nodes on " + baseImage + ", HAProxy on " + haproxyImage);
         return null;
+    }
+
+    /** HAProxy's image (after {@link #assumeReady}). */
+    static synchronized String haproxyImage() {
+        return haproxyImage;
     }
 
     static DockerClient client() {
@@ -118,13 +145,16 @@ final class DockerEnv {
                     .withFileFromPath("docker/entrypoint.sh", root.resolve("docker/entrypoint.sh"))
                     .withFileFromPath("docker/healthcheck.sh", root.resolve("docker/healthcheck.sh"))
                     .withFileFromPath("node/target/gateway-node.jar", jar)
-                    .withBuildArg("BASE_IMAGE", BASE_IMAGE);
+                    .withBuildArg("BASE_IMAGE", baseImage);
+            if (!baseImage.startsWith("gateway-base:")) {
+                nodeImage.withBuildArg("EXTRA_PACKAGES", FAULT_TOOLS);
+            }
             String previous = imageId(NODE_IMAGE_TAG);
             long t0 = System.nanoTime();
             nodeImage.get(); // build now, so that the first scenario's timings do not include it
             String current = imageId(NODE_IMAGE_TAG);
             System.out.printf("[chaos-docker] built %s (%s) from docker/Dockerfile on %s in %d ms%n", NODE_IMAGE_TAG,
-                    current, BASE_IMAGE, (System.nanoTime() - t0) / 1_000_000);
+                    current, baseImage, (System.nanoTime() - t0) / 1_000_000);
             if (previous != null && !previous.equals(current)) {
                 try { // the build of an earlier run, now untagged: not left to pile up
                     client().removeImageCmd(previous).exec();

@@ -177,7 +177,7 @@ final class DockerGateway implements AutoCloseable {
                     });
             upstreams.put(u, new DockerNode("upstream-" + u, c, network.getId(), http));
         }
-        GenericContainer<?> h = new GenericContainer<>(DockerImageName.parse(DockerEnv.BASE_IMAGE))
+        GenericContainer<?> h = new GenericContainer<>(DockerImageName.parse(DockerEnv.haproxyImage()))
                 .withLabel(LABEL, scenario)
                 .withNetwork(network)
                 .withNetworkAliases("haproxy")
@@ -291,20 +291,24 @@ final class DockerGateway implements AutoCloseable {
                 spec.minSize <= spec.nodes / 2) + spec.shared;
     }
 
-    /** {@code docker/compose/haproxy.cfg} with one {@code server gw-N} line per node, as its gw-1 line. */
+    /**
+     * {@code docker/compose/haproxy.cfg} with its {@code server-template gw- 1-10 gateway:8080 OPTIONS} line turned
+     * into one {@code server gw-i gw-i:8080 OPTIONS} line per node: HAProxy's server names are the nodes' names.
+     */
     static String haproxyConfig(int count) {
         Path file = DockerEnv.repoRoot().resolve("docker/compose/haproxy.cfg");
         List<String> out = new ArrayList<>();
-        String template = null;
+        boolean found = false;
         try {
             for (String line : Files.readAllLines(file)) {
-                if (line.trim().startsWith("server gw-")) {
-                    if (template == null) {
-                        template = line;
-                        for (int i = 1; i <= count; i++) {
-                            out.add(template.replace("gw-1", "gw-" + i));
-                        }
+                String[] words = line.trim().split("\\s+", 5);
+                if (words[0].equals("server-template") && words.length == 5 && words[1].equals("gw-")
+                        && words[3].endsWith(":8080")) {
+                    String indent = line.substring(0, line.indexOf("server-template"));
+                    for (int i = 1; i <= count; i++) {
+                        out.add(indent + "server gw-" + i + " gw-" + i + ":8080 " + words[4]);
                     }
+                    found = true;
                     continue;
                 }
                 out.add(line);
@@ -312,8 +316,9 @@ final class DockerGateway implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        if (template == null || !template.contains("gw-1")) {
-            throw new IllegalStateException(file + " has no 'server gw-1 ...' line to generate the servers from");
+        if (!found) {
+            throw new IllegalStateException(file + " has no 'server-template gw- 1-N gateway:8080 ...' line to generate"
+                    + " the servers from");
         }
         return String.join("\n", out) + "\n";
     }

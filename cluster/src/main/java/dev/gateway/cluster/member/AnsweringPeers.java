@@ -42,44 +42,66 @@ import java.util.stream.Collectors;
  * full core from its first merge search after the removal, its traffic to the other live member stopped, and
  * that member removed it 5 s later, leaving two clusters of one below the quorum. A peer that answers the probe
  * is dialled as before, so a healed partition or a thawed node is still found within one merge round.
+ *
+ * <p>A listed name is resolved again on every call, to all its addresses: a name with several (a Docker Compose
+ * service scaled to N replicas, {@code static: [gateway:5701]}, a headless DNS name) stands for one peer per
+ * address, so members that start later, or come back with a new address, are found within one merge round.
  */
 final class AnsweringPeers extends AbstractDiscoveryStrategy {
     private final List<HostPort> peers;
     private final HostPort listen;
     private final ClusterProtocolProbe probe;
     private final Supplier<Set<InetSocketAddress>> members;
+    private final Resolver resolver;
+
+    /** Every address of a host name ({@link InetAddress#getAllByName} outside tests). */
+    interface Resolver {
+        InetAddress[] resolve(String host) throws UnknownHostException;
+    }
 
     /** @param members the addresses of the current members, empty before this member has started */
     AnsweringPeers(ILogger logger, List<HostPort> peers, HostPort listen, ClusterProtocolProbe probe,
                    Supplier<Set<InetSocketAddress>> members) {
+        this(logger, peers, listen, probe, members, InetAddress::getAllByName);
+    }
+
+    AnsweringPeers(ILogger logger, List<HostPort> peers, HostPort listen, ClusterProtocolProbe probe,
+                   Supplier<Set<InetSocketAddress>> members, Resolver resolver) {
         super(logger, Map.of());
+        this.resolver = Objects.requireNonNull(resolver, "resolver");
         this.peers = List.copyOf(peers);
         this.listen = Objects.requireNonNull(listen, "listen");
         this.probe = Objects.requireNonNull(probe, "probe");
         this.members = Objects.requireNonNull(members, "members");
     }
 
-    /** Blocks for up to two probe timeouts per listed peer that is not a member of this cluster. */
+    /** Blocks for up to two probe timeouts per listed address that is not a member of this cluster. */
     @Override
     public Iterable<DiscoveryNode> discoverNodes() {
         List<DiscoveryNode> answering = new ArrayList<>();
         Set<InetSocketAddress> current = members.get();
         for (HostPort peer : peers) {
-            InetAddress address;
+            InetAddress[] addresses;
             try {
-                address = InetAddress.getByName(peer.host());
+                addresses = resolver.resolve(peer.host());
             } catch (UnknownHostException e) {
                 getLogger().fine("static member " + peer + " does not resolve");
                 continue;
             }
-            if (isSelf(address, peer.port())) {
-                continue;
-            }
-            InetSocketAddress socketAddress = new InetSocketAddress(address, peer.port());
-            if (current.contains(socketAddress) || probe.answers(socketAddress)) {
-                answering.add(new SimpleDiscoveryNode(new Address(peer.host(), address, peer.port())));
-            } else {
-                getLogger().fine("static member " + peer + " does not answer the cluster protocol");
+            for (InetAddress address : addresses) {
+                if (isSelf(address, peer.port())) {
+                    continue;
+                }
+                InetSocketAddress socketAddress = new InetSocketAddress(address, peer.port());
+                if (current.contains(socketAddress) || probe.answers(socketAddress)) {
+                    // a name of one address keeps it (members may announce names); one of several is each address
+                    Address hazelcast = addresses.length == 1 ? new Address(peer.host(), address, peer.port())
+                            : new Address(address, peer.port());
+                    answering.add(new SimpleDiscoveryNode(hazelcast));
+                } else {
+                    getLogger().fine("static member " + peer + " (" + address.getHostAddress()
+                            + ") does not answer the cluster protocol");
+                }
             }
         }
         return answering;

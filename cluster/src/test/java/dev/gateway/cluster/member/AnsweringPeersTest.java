@@ -83,6 +83,32 @@ class AnsweringPeersTest {
     }
 
     @Test
+    void aNameWithSeveralAddressesIsOnePeerPerAddressResolvedOnEveryCall() throws IOException {
+        // a compose service scaled to three replicas: "gateway" resolves to each of them; this member is the third
+        InetAddress[] replicas = {InetAddress.getByName("127.0.0.1"), InetAddress.getByName("127.0.0.2"),
+                InetAddress.getByName("127.0.0.3")};
+        java.util.concurrent.atomic.AtomicInteger resolved = new java.util.concurrent.atomic.AtomicInteger();
+        AnsweringPeers.Resolver dns = host -> {
+            if (!host.equals("gateway")) {
+                throw new java.net.UnknownHostException(host);
+            }
+            resolved.incrementAndGet();
+            return replicas;
+        };
+        Set<InetSocketAddress> members = Set.of(new InetSocketAddress(replicas[0], 5980),
+                new InetSocketAddress(replicas[1], 5980));
+        AnsweringPeers peers = new AnsweringPeers(Logger.getLogger(AnsweringPeers.class),
+                List.of(HostPort.parse("gateway:5980")), HostPort.parse("127.0.0.3:5980"),
+                new ClusterProtocolProbe(TIMEOUT), () -> members, dns);
+
+        for (int round = 1; round <= 2; round++) {
+            assertThat(peers.discoverNodes()).extracting(DiscoveryNode::getPrivateAddress)
+                    .containsExactly(new Address("127.0.0.1", 5980), new Address("127.0.0.2", 5980));
+        }
+        assertThat(resolved).as("resolved again on every merge search").hasValue(2);
+    }
+
+    @Test
     void aProbeTimeoutOutsideOneMillisecondToAMinuteIsRefused() {
         assertThatThrownBy(() -> new ClusterProtocolProbe(Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class)

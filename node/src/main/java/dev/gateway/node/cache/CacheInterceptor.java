@@ -23,7 +23,8 @@ import java.util.function.LongSupplier;
  * A route's {@code cache:}. GET and HEAD only. A request is answered from the store when an entry exists
  * ({@code X-Cache: HIT}, {@code Age}); otherwise it goes on, and the answer is stored as it streams to the client
  * ({@code X-Cache: MISS}) when it may be: status 200, 203, 204, 300, 301, 404 or 410, no {@code no-store},
- * {@code private}, {@code no-cache}, no {@code Set-Cookie}, not {@code Vary: *}, a body of at most
+ * {@code private}, {@code no-cache}, no {@code Set-Cookie}, not {@code Vary: *}, not a {@code text/event-stream}
+ * (server-sent events are live: they stream through, never stored), a body of at most
  * {@value #MAX_BODY_BYTES} bytes; kept for {@code s-maxage}, else {@code max-age}, at most the route's {@code ttl}.
  * The key is the route, the path and query, the host name (without port) and the route's {@code vary} headers; when the upstream varies
  * on more headers ({@code Vary}), the entry records which, and their values are part of the key. A request with
@@ -136,6 +137,9 @@ public final class CacheInterceptor implements Interceptor {
         if (cc.noStore() || cc.isPrivate() || cc.noCache() || h.contains("Set-Cookie")) {
             return null;
         }
+        if (isEventStream(h.get("Content-Type"))) {
+            return null; // a replay would hand a finished stream to a client that wants live events
+        }
         String varyHeader = h.get("Vary");
         if (varyHeader != null && varyHeader.contains("*")) {
             return null;
@@ -153,6 +157,10 @@ public final class CacheInterceptor implements Interceptor {
             }
         }
         return ttl.isZero() || ttl.isNegative() ? null : ttl;
+    }
+
+    private static boolean isEventStream(String contentType) {
+        return contentType != null && contentType.trim().regionMatches(true, 0, "text/event-stream", 0, 17);
     }
 
     private static GatewayResponse mark(GatewayResponse response, String result) {

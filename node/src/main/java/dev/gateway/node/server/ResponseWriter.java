@@ -17,6 +17,13 @@ import org.slf4j.LoggerFactory;
  * the body with back-pressure: when the client's socket is full the body is paused until it
  * drains. If the body fails after the status line went out, the client connection is closed so
  * that the client sees a truncated response rather than a complete-looking one.
+ *
+ * <p>Nothing is held back: every chunk of the body but the last is flushed as soon as it is
+ * written (Grizzly would otherwise keep small chunks until its buffer fills or the body ends),
+ * so server-sent events and other slow streams reach the client as the upstream sends them. A
+ * body that arrives in one piece still goes out with the head in one write. The head of a
+ * {@code text/event-stream} response goes out at once, before any event, so that a client
+ * knows the stream is open.
  */
 final class ResponseWriter implements BodySink, WriteHandler {
     private static final Logger log = LoggerFactory.getLogger(ResponseWriter.class);
@@ -75,6 +82,13 @@ final class ResponseWriter implements BodySink, WriteHandler {
         if (body.length() >= 0) {
             long length = body.length() == 0 && noBodyLength != null ? parseOr(noBodyLength, 0) : body.length();
             response.setContentLengthLong(length);
+        } else if (isEventStream(headers.get("Content-Type"))) {
+            try {
+                out.flush();
+            } catch (IOException e) {
+                abort(e);
+                return;
+            }
         }
         body.subscribe(this);
     }
@@ -92,6 +106,12 @@ final class ResponseWriter implements BodySink, WriteHandler {
         }
         if (last) {
             finish();
+            return true;
+        }
+        try {
+            out.flush(); // a slow stream's chunk must not wait for the next one
+        } catch (IOException e) {
+            abort(e);
             return true;
         }
         if (out.canWrite()) {
@@ -135,6 +155,10 @@ final class ResponseWriter implements BodySink, WriteHandler {
         } finally {
             onFinished.finished(status, bytes);
         }
+    }
+
+    private static boolean isEventStream(String contentType) {
+        return contentType != null && contentType.trim().regionMatches(true, 0, "text/event-stream", 0, 17);
     }
 
     private static long parseOr(String s, long fallback) {

@@ -86,7 +86,7 @@ public final class GrizzlyUpstreamClient implements UpstreamClient {
                 "gateway.upstream.connection." + System.identityHashCode(this));
         FilterChain chain = FilterChainBuilder.stateless()
                 .add(new TransportFilter())
-                .add(new HttpClientFilter(maxResponseHeaderBytes))
+                .add(HeadFirstChunkedResponses.codec(maxResponseHeaderBytes))
                 .add(new UpstreamFilter(attribute))
                 .build();
         this.connector = TCPNIOConnectorHandler.builder(transport).processor(chain).build();

@@ -11,7 +11,6 @@ import org.glassfish.grizzly.attributes.Attribute;
 import org.glassfish.grizzly.filterchain.FilterChain;
 import org.glassfish.grizzly.filterchain.FilterChainBuilder;
 import org.glassfish.grizzly.filterchain.TransportFilter;
-import org.glassfish.grizzly.http.HttpClientFilter;
 import org.glassfish.grizzly.nio.transport.TCPNIOConnectorHandler;
 import org.glassfish.grizzly.nio.transport.TCPNIOTransport;
 import org.glassfish.grizzly.ssl.SSLEngineConfigurator;
@@ -37,7 +36,7 @@ final class TlsChain {
         FilterChain chain = FilterChainBuilder.stateless()
                 .add(new TransportFilter())
                 .add(ssl)
-                .add(new HttpClientFilter(maxResponseHeaderBytes))
+                .add(HeadFirstChunkedResponses.codec(maxResponseHeaderBytes))
                 .add(new UpstreamFilter(attribute))
                 .build();
         this.connector = TCPNIOConnectorHandler.builder(transport).processor(chain).build();

@@ -51,6 +51,7 @@ final class UpstreamExchange implements BodySink {
     private final UpstreamClientEvents events;
     /** The exchange's one timer; used under this exchange's monitor. */
     private final ExchangeTimer timer;
+    private final ReadBatch batch = new ReadBatch();
     private int state = WAITING;
     private PooledConnection connection;
     /** Abandons the connect under way for this exchange (closes its pending socket); null when none is. */
@@ -208,8 +209,12 @@ final class UpstreamExchange implements BodySink {
 
     // ---- response -----------------------------------------------------------------------------
 
-    /** One parsed piece of the response, on the upstream connection's selector thread. */
-    void onContent(HttpContent content) {
+    /**
+     * One parsed piece of the response, on the upstream connection's selector thread.
+     *
+     * @param moreInRead the same read holds the next complete chunk: this one may wait for it ({@link ReadBatch})
+     */
+    void onContent(HttpContent content, boolean moreInRead) {
         UpstreamResponseBody body;
         GatewayResponse headersArrived = null;
         boolean last = content.isLast();
@@ -250,7 +255,10 @@ final class UpstreamExchange implements BodySink {
             return;
         }
         Buffer buffer = content.getContent();
-        body.push(buffer.hasRemaining() ? buffer.toByteBuffer() : QueuedBody.EMPTY, last);
+        ByteBuffer chunk = batch.add(buffer.hasRemaining() ? buffer.toByteBuffer() : QueuedBody.EMPTY, moreInRead && !last);
+        if (chunk != null) {
+            body.push(chunk, last);
+        }
         if (last) {
             if (reusable) {
                 pool.release(c);

@@ -30,8 +30,11 @@ final class UpstreamFilter extends BaseFilter {
         if (exchange == null) {
             // Bytes on an idle connection: the upstream is not speaking HTTP/1.1 as agreed.
             connection.closeSilently();
-        } else if (!UpstreamTunnelEnd.takeOver(exchange, pooled, (HttpContent) ctx.getMessage())) {
-            exchange.onContent((HttpContent) ctx.getMessage());
+        } else {
+            Object more = ctx.getAttributes().removeAttribute(HeadFirstChunkedResponses.MORE_IN_READ);
+            if (!UpstreamTunnelEnd.takeOver(exchange, pooled, (HttpContent) ctx.getMessage())) {
+                exchange.onContent((HttpContent) ctx.getMessage(), Boolean.TRUE.equals(more));
+            }
         }
         return ctx.getStopAction();
     }
