@@ -53,6 +53,9 @@ final class ResponseWriter implements BodySink, WriteHandler {
      * connection, and a client still sending could lose the answer.
      */
     void closeWhenDone() {
+        if (H2Answers.streamOf(response.getRequest().getRequest()) != null) {
+            return; // HTTP/2: the stream ends with its answer (Grizzly resets an unread upload), the connection stays
+        }
         response.getResponse().getProcessingState().setKeepAlive(false);
         closeWhenDone = response.getRequest().getContext().getConnection(); // the request is recycled on resume
     }
@@ -113,7 +116,13 @@ final class ResponseWriter implements BodySink, WriteHandler {
 
     private void abort(Throwable error) {
         log.debug("response aborted", error);
-        response.getRequest().getContext().getConnection().closeSilently();
+        org.glassfish.grizzly.Connection<?> connection = response.getRequest().getContext().getConnection();
+        org.glassfish.grizzly.http2.Http2Stream stream = H2Answers.streamOf(response.getRequest().getRequest());
+        if (stream != null) {
+            H2Answers.reset(connection, stream); // that stream alone: the connection's other streams go on
+        } else {
+            connection.closeSilently();
+        }
         body.discard();
         finish();
     }
