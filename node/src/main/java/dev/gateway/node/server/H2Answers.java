@@ -30,10 +30,16 @@ final class H2Answers {
         write(c, frame(0x7, 0, lastStreamId, ENHANCE_YOUR_CALM, true), close);
     }
 
-    /** Ends {@code stream} alone: what it still had to send is dropped, and the client gets RST_STREAM INTERNAL_ERROR. */
+    /**
+     * Ends {@code stream} alone: what it still had to send is dropped, and the client gets RST_STREAM INTERNAL_ERROR,
+     * unless the stream is closed already (the client reset it: no RST_STREAM answers a RST_STREAM).
+     */
     static void reset(Connection<?> c, Http2Stream stream) {
+        boolean open = stream.isOpen();
         stream.terminateSilently();
-        write(c, frame(0x3, stream.getId(), 0, INTERNAL_ERROR, false), false);
+        if (open) {
+            write(c, frame(0x3, stream.getId(), 0, INTERNAL_ERROR, false), false);
+        }
     }
 
     private static byte[] frame(int type, int stream, int lastStreamId, int errorCode, boolean goAway) {

@@ -15,7 +15,8 @@ import org.glassfish.grizzly.Buffer;
  *   <li>SETTINGS or PING floods: more than {@link #MAX_SETTINGS_PER_SECOND} / {@link #MAX_PINGS_PER_SECOND} of
  *       them (acknowledgements aside) in one second, each of which the node must answer.</li>
  * </ul>
- * Only frame headers are read (9 bytes each); payloads are skipped by count.
+ * Only frame headers are read (9 bytes each); payloads are skipped by count. A RST_STREAM within the budget runs
+ * what the handler registered for that stream ({@link H2Requests#onClientReset}): its upstream exchange is aborted.
  */
 final class H2FrameScanner {
     static final int MORE = HeadScanner.MORE;
@@ -97,7 +98,11 @@ final class H2FrameScanner {
                 return s.headerBlockBytes > s.maxHeaderList ? HEADER_LIST : MORE;
             }
             case RST_STREAM -> {
-                return ++s.resets > s.resetsPerSecond ? RAPID_RESET : MORE;
+                if (++s.resets > s.resetsPerSecond) {
+                    return RAPID_RESET;
+                }
+                s.clientReset(stream);
+                return MORE;
             }
             case SETTINGS -> {
                 if ((flags & ACK) != 0) {

@@ -32,6 +32,32 @@ final class H2FrameState {
     /** When the client last gave the node room to send (WINDOW_UPDATE or SETTINGS), or the connection began. */
     volatile long lastWindowNanos;
 
+    /** What to do when the client resets a stream whose answer is in progress, by stream id; made on first use. */
+    private volatile java.util.Map<Integer, Runnable> onReset;
+
+    java.util.Map<Integer, Runnable> onReset() {
+        java.util.Map<Integer, Runnable> m = onReset;
+        if (m == null) {
+            synchronized (this) {
+                m = onReset;
+                if (m == null) {
+                    m = new java.util.concurrent.ConcurrentHashMap<>();
+                    onReset = m;
+                }
+            }
+        }
+        return m;
+    }
+
+    /** Runs (once) what was registered for {@code stream}'s reset by the client. */
+    void clientReset(int stream) {
+        java.util.Map<Integer, Runnable> m = onReset;
+        Runnable action = m == null ? null : m.remove(stream);
+        if (action != null) {
+            action.run();
+        }
+    }
+
     H2FrameState(int resetsPerSecond, int maxHeaderList, long now) {
         this.resetsPerSecond = resetsPerSecond;
         this.maxHeaderList = maxHeaderList;

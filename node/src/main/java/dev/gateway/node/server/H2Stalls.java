@@ -3,12 +3,15 @@ package dev.gateway.node.server;
 import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.http2.Http2Session;
 import org.glassfish.grizzly.http2.Http2Stream;
+import org.glassfish.grizzly.nio.NIOConnection;
+import org.glassfish.grizzly.nio.NIOTransport;
 
 /**
  * The guard's answers on an HTTP/2 connection, and the "window that never opens": a client that lets a response
  * wait on a closed flow-control window (its stream's or the connection's) and sends no WINDOW_UPDATE nor SETTINGS
  * for {@code idle-timeout} is holding the response, its upstream connection and its buffers for nothing; the
- * guard's sweep (a timer thread) ends it with GOAWAY and closes it, without waiting for a client that does not read.
+ * guard's sweep (a timer thread) closes it at once (no GOAWAY: it would wait behind the frames the client does not
+ * read).
  *
  * <p>The sweep reads Grizzly's session from the timer thread: window sizes and queued-write counts are plain
  * fields there, so a stale value only delays the verdict to the next sweep.
@@ -43,9 +46,20 @@ final class H2Stalls {
         return false;
     }
 
-    /** GOAWAY as far as the client reads it, and the connection ends at once: it is not reading. */
-    static void goAwayAndTerminate(Connection<?> c, int lastStreamId) {
-        H2Answers.goAway(c, lastStreamId, false);
-        c.terminateSilently();
+    /**
+     * Ends the connection at once, without a GOAWAY: the client is not reading, and a frame queued behind its closed
+     * window would hold the timer thread that writes it.
+     */
+    static void terminate(Connection<?> c) {
+        // on the connection's own selector thread: the close reaches its streams' writers, which must not run on the
+        // timer thread beside the selector thread that serves them
+        if (c instanceof NIOConnection n && n.getTransport() instanceof NIOTransport t && n.getSelectorRunner() != null) {
+            t.getSelectorHandler().enque(n.getSelectorRunner(), () -> {
+                c.terminateSilently();
+                return true;
+            }, null);
+        } else {
+            c.terminateSilently();
+        }
     }
 }

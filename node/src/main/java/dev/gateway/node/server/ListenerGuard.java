@@ -75,6 +75,12 @@ final class ListenerGuard implements AddOn {
         builder.add(codec, new BeforeCodec());
     }
 
+    /** The HTTP/2 frame state of {@code c}, null before its client preface (or without node.http2). */
+    H2FrameState h2FramesOf(Connection<?> c) {
+        HeadState s = state.get(c);
+        return s == null || !s.h2 ? null : s.h2Frames;
+    }
+
     int openConnections() {
         return count.get();
     }
@@ -114,7 +120,7 @@ final class ListenerGuard implements AddOn {
                     if (!s.refused && H2Stalls.stalled(c, s.h2Frames, now, limits.idleTimeout().toNanos())) {
                         s.refused = true;
                         rejected.accept("h2-stalled");
-                        H2Stalls.goAwayAndTerminate(c, s.h2Frames.lastStreamId);
+                        H2Stalls.terminate(c);
                     }
                     continue;
                 }
@@ -133,9 +139,11 @@ final class ListenerGuard implements AddOn {
         RawResponses.refuse(c, status, reason, message);
     }
 
+    /** GOAWAY, then a lingering close: what the client still sends is read and dropped, so the GOAWAY reaches it. */
     private void goAway(Connection<?> c, HeadState s, String metric) {
         rejected.accept(metric);
-        H2Answers.goAway(c, s.h2Frames.lastStreamId, true);
+        H2Answers.goAway(c, s.h2Frames.lastStreamId, false);
+        linger(c);
     }
 
     private final class BeforeCodec extends BaseFilter {

@@ -79,7 +79,10 @@ public final class NodeServers implements AutoCloseable {
         HttpServer proxy = Servers.proxy(node.listen(), node.limits(), transport,
                 new ProxyHttpHandler(runtimes, requestIds, node.limits().maxBodyBytes(), finished,
                         node.tls() == null || node.tls().hsts() == null ? null : node.tls().hsts().headerValue(),
-                        draining::get, addresses, new PathNormalizer(node.paths()), guard::linger), guard, addresses,
+                        draining::get, addresses, new PathNormalizer(node.paths()), guard::linger,
+                        new H2Requests(node.http2().enabled() ? node.http2().maxHeaderList() : 0, rejected,
+                                guard::h2FramesOf)),
+                guard, addresses,
                 node.http2());
         if (tls != null) {
             Servers.addTls(proxy, node.tls().listen(), node.limits(), transport, guard, addresses, tls, node.http2());

@@ -25,10 +25,12 @@ final class ResponseWriter implements BodySink, WriteHandler {
     private final OutputBuffer out;
     private final Finished onFinished;
     private final java.util.function.Consumer<org.glassfish.grizzly.Connection<?>> linger;
-    private Body body;
+    private volatile Body body;
     private int status;
     private long bytes;
     private boolean finished;
+    /** The client reset this HTTP/2 stream: whatever the upstream answers is dropped and its exchange aborted. */
+    private volatile boolean resetByClient;
     /** The connection to close once this answer is out; null to keep it. */
     private volatile org.glassfish.grizzly.Connection<?> closeWhenDone;
 
@@ -74,6 +76,11 @@ final class ResponseWriter implements BodySink, WriteHandler {
             response.addHeader(name, headers.value(i));
         }
         body = r.body();
+        if (resetByClient) {
+            body.discard();
+            finish();
+            return;
+        }
         if (body.length() >= 0) {
             long length = body.length() == 0 && noBodyLength != null ? parseOr(noBodyLength, 0) : body.length();
             response.setContentLengthLong(length);
@@ -106,6 +113,20 @@ final class ResponseWriter implements BodySink, WriteHandler {
     @Override
     public void onWritePossible() {
         body.resume();
+    }
+
+    /**
+     * The client reset this request's HTTP/2 stream (called on its connection's selector thread, before Grizzly's
+     * codec sees the reset): an answer already streaming is discarded at once, its upstream exchange with it; one
+     * not yet come is discarded when it comes ({@link #write}).
+     */
+    void clientReset() {
+        resetByClient = true;
+        Body b = body;
+        if (b != null) {
+            b.discard();
+            finish();
+        }
     }
 
     /** The body broke (upstream died mid-response) or the client's socket failed. */

@@ -28,8 +28,9 @@ class Http2StreamResetTest {
     static void start() throws Exception {
         List<Step> steps = new ArrayList<>();
         steps.add(Step.write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n"));
+        String chunk = "4000\r\n" + "c".repeat(16_384) + "\r\n"; // 16 KiB: more than Grizzly buffers before sending
         for (int i = 0; i < 100; i++) {
-            steps.add(Step.write("6\r\nchunk\n\r\n"));
+            steps.add(Step.write(chunk));
             steps.add(Step.pause(100));
         }
         upstream = ScriptedUpstream.start()
@@ -61,7 +62,8 @@ class Http2StreamResetTest {
 
     @Test
     void aResetStreamAbortsItsUpstreamRequestAndTheConnectionGoesOn() throws Exception {
-        try (H2Wire wire = H2Wire.connect(node.proxyPort(), Map.of())) {
+        try (H2Wire wire = H2Wire.connect(node.proxyPort(), Map.of(0x4, 16 << 20))) {
+            wire.windowUpdate(0, 16 << 20); // windows wide open: only the reset stops the response
             wire.request(1, "GET", "/stream", true);
             H2Wire.Frame data = wire.awaitFrame(H2Wire.DATA);
             assertThat(data).as("the response has begun").isNotNull();

@@ -79,6 +79,22 @@ public final class H2Wire implements AutoCloseable {
         return block.toByteArray();
     }
 
+    /**
+     * An HPACK bomb: a request head that adds one field of {@code valueBytes} to the dynamic table (literal with
+     * incremental indexing) and then names it {@code references} times more, one byte each (indexed field 62).
+     */
+    public static byte[] bombBlock(String path, int valueBytes, int references) {
+        ByteArrayOutputStream block = new ByteArrayOutputStream();
+        block.writeBytes(headerBlock("GET", path));
+        block.write(0x40); // literal with incremental indexing, new name
+        string(block, "x-bomb");
+        string(block, "b".repeat(valueBytes));
+        for (int i = 0; i < references; i++) {
+            block.write(0x80 | 62);
+        }
+        return block.toByteArray();
+    }
+
     /** Writes one frame (not flushed beyond the socket's own buffer). */
     public H2Wire frame(int type, int flags, int stream, byte[] payload) throws IOException {
         byte[] head = {(byte) (payload.length >>> 16), (byte) (payload.length >>> 8), (byte) payload.length,
