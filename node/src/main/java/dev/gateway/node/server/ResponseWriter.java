@@ -85,6 +85,11 @@ final class ResponseWriter implements BodySink, WriteHandler {
             long length = body.length() == 0 && noBodyLength != null ? parseOr(noBodyLength, 0) : body.length();
             response.setContentLengthLong(length);
         }
+        // Grizzly's OutputBuffer blocks the writing thread after a write that no canWrite() == true went before, until
+        // the sink drains: the first write too. Every later write follows a canWrite() that said true (onData) or a
+        // write-possible notice, so with this one no write ever blocks a selector thread (an HTTP/2 client keeping its
+        // window shut would otherwise hold one for the write timeout).
+        out.canWrite();
         body.subscribe(this);
     }
 
