@@ -10,10 +10,11 @@ import dev.gateway.config.internal.Check;
  *                 while its whole cluster is down comes back with its file's config); the command line
  *                 defaults it to {@code state/<name>}
  * @param clientAddress how the real client of a connection is found behind a balancer ({@code node.client-address})
+ * @param http2    HTTP/2 towards clients ({@code node.http2}; off by default)
  */
 public record NodeSettings(String name, HostPort listen, TlsListenerConfig tls, AdminSettings admin,
                            ListenerLimits limits, String stateDir, ClientAddressConfig clientAddress,
-                           PathSettings paths) {
+                           PathSettings paths, Http2Settings http2) {
     public static final String DEFAULT_NAME = "gateway";
     public static final HostPort DEFAULT_LISTEN = new HostPort("127.0.0.1", 8080);
 
@@ -25,6 +26,13 @@ public record NodeSettings(String name, HostPort listen, TlsListenerConfig tls, 
         Check.that(stateDir == null || !stateDir.isBlank(), "stateDir", stateDir, "a directory path");
         Check.notNull(clientAddress, "clientAddress");
         Check.notNull(paths, "paths");
+        Check.notNull(http2, "http2");
+    }
+
+    /** With HTTP/2 off. */
+    public NodeSettings(String name, HostPort listen, TlsListenerConfig tls, AdminSettings admin,
+                        ListenerLimits limits, String stateDir, ClientAddressConfig clientAddress, PathSettings paths) {
+        this(name, listen, tls, admin, limits, stateDir, clientAddress, paths, Http2Settings.defaults());
     }
 
     /** Settings with the default {@code client-address} (every client is its socket address) and {@code paths}. */
@@ -47,7 +55,7 @@ public record NodeSettings(String name, HostPort listen, TlsListenerConfig tls, 
 
     /** These settings with {@code stateDir} as the state directory. */
     public NodeSettings withStateDir(String dir) {
-        return new NodeSettings(name, listen, tls, admin, limits, dir, clientAddress, paths);
+        return new NodeSettings(name, listen, tls, admin, limits, dir, clientAddress, paths, http2);
     }
 
     /**

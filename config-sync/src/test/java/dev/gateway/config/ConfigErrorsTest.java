@@ -186,7 +186,7 @@ class ConfigErrorsTest {
                 observability: {tracing: {propagate: b3}}
                 """;
         assertThat(errors(yaml)).containsExactly(
-                "node.extra: unknown key (expected one of: name, listen, tls, admin, limits, state-dir, client-address, paths)",
+                "node.extra: unknown key (expected one of: name, listen, tls, admin, limits, state-dir, client-address, paths, http2)",
                 "node.listen: 'localhost' is not host:port (expected: e.g. 127.0.0.1:8080, [::1]:8080)",
                 "upstreams.users.targets[0].weight: 0 (expected: >= 1)",
                 "upstreams.users.timeouts.connect: '5x' is not a duration (expected: e.g. 250ms, 2s, 1m, 1h, 1d)",

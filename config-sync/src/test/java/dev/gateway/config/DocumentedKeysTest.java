@@ -54,6 +54,7 @@ class DocumentedKeysTest {
               limits: {x-probe: 1}
               client-address: {x-probe: 1}
               paths: {x-probe: 1}
+              http2: {x-probe: 1}
             cluster:
               x-probe: 1
               discovery:

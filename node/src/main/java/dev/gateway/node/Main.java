@@ -162,7 +162,7 @@ public final class Main implements Callable<Integer> {
         String name = nodeName == null ? n.name() : nodeName;
         String state = stateDir != null ? stateDir.toString() : n.stateDir() != null ? n.stateDir() : "state/" + name;
         NodeSettings node = new NodeSettings(name, listen == null ? n.listen() : HostPort.parse(listen), n.tls(), admin,
-                n.limits(), state, n.clientAddress(), n.paths());
+                n.limits(), state, n.clientAddress(), n.paths(), n.http2());
         ClusterSettings cluster = file.cluster();
         if ((clusterListen != null || members != null) && cluster == null) {
             throw new IllegalArgumentException("--cluster-listen and --member need a cluster: section in the config");

@@ -7,10 +7,12 @@ import dev.gateway.config.ClientAddressConfig;
 import dev.gateway.config.ClusterSettings;
 import dev.gateway.config.Discovery;
 import dev.gateway.config.HostPort;
+import dev.gateway.config.Http2Settings;
 import dev.gateway.config.ListenerLimits;
 import dev.gateway.config.Multicast;
 import dev.gateway.config.NodeSettings;
 import dev.gateway.config.PathSettings;
+import dev.gateway.config.Sizes;
 import dev.gateway.config.TlsListenerConfig;
 import java.util.List;
 
@@ -25,7 +27,7 @@ public final class NodeSectionReader {
             return NodeSettings.defaults();
         }
         int mark = n.errors().mark();
-        if (!n.object("name", "listen", "tls", "admin", "limits", "state-dir", "client-address", "paths")) {
+        if (!n.object("name", "listen", "tls", "admin", "limits", "state-dir", "client-address", "paths", "http2")) {
             return null;
         }
         String name = n.at("name").text(NodeSettings.DEFAULT_NAME);
@@ -36,7 +38,9 @@ public final class NodeSectionReader {
         String stateDir = n.at("state-dir").text();
         ClientAddressConfig clientAddress = clientAddress(n.at("client-address"));
         PathSettings paths = paths(n.at("paths"));
-        return n.build(mark, () -> new NodeSettings(name, listen, tls, admin, limits, stateDir, clientAddress, paths));
+        Http2Settings http2 = http2(n.at("http2"));
+        return n.build(mark, () -> new NodeSettings(name, listen, tls, admin, limits, stateDir, clientAddress, paths,
+                http2));
     }
 
     private static ClientAddressConfig clientAddress(Node n) {
@@ -65,6 +69,31 @@ public final class NodeSectionReader {
         PathSettings.EscapedSlashes escaped = n.at("escaped-slashes").parse(PathSettings.EscapedSlashes::parse,
                 PathSettings.EscapedSlashes.REJECT);
         return n.build(mark, () -> new PathSettings(merge, escaped));
+    }
+
+    private static Http2Settings http2(Node n) {
+        if (!n.present()) {
+            return Http2Settings.defaults();
+        }
+        int mark = n.errors().mark();
+        if (!n.object("enabled", "max-concurrent-streams", "initial-window", "max-header-list")) {
+            return null;
+        }
+        boolean enabled = n.at("enabled").bool(false);
+        int streams = n.at("max-concurrent-streams").integer(Http2Settings.DEFAULT_MAX_CONCURRENT_STREAMS);
+        int window = intSize(n.at("initial-window"), Http2Settings.DEFAULT_INITIAL_WINDOW);
+        int headerList = intSize(n.at("max-header-list"), Http2Settings.DEFAULT_MAX_HEADER_LIST);
+        return n.build(mark, () -> new Http2Settings(enabled, streams, window, headerList));
+    }
+
+    /** A size that must fit an int: larger ones are an error at {@code n}'s path, never a wrapped value. */
+    private static int intSize(Node n, int dflt) {
+        long size = n.size(dflt);
+        if (size > Integer.MAX_VALUE) {
+            n.error("'" + Sizes.format(size) + "' (expected: at most 2147483647 bytes)");
+            return dflt;
+        }
+        return (int) size;
     }
 
     private static TlsListenerConfig tls(Node n) {

@@ -2,6 +2,7 @@ package dev.gateway.config.internal;
 
 import dev.gateway.config.ClusterSettings;
 import dev.gateway.config.NodeSettings;
+import dev.gateway.config.Sizes;
 
 /** Writes the {@code node:} and {@code cluster:} sections in canonical form. */
 final class NodeSectionWriter {
@@ -38,7 +39,11 @@ final class NodeSectionWriter {
                         .put("trusted", n.clientAddress().trusted())
                         .put("forwarded-header", n.clientAddress().forwardedHeader()))
                 .put("paths", Json.object().put("merge-slashes", n.paths().mergeSlashes())
-                        .put("escaped-slashes", n.paths().escapedSlashes().configName()));
+                        .put("escaped-slashes", n.paths().escapedSlashes().configName()))
+                .put("http2", Json.object().put("enabled", n.http2().enabled())
+                        .put("max-concurrent-streams", n.http2().maxConcurrentStreams())
+                        .put("initial-window", Sizes.format(n.http2().initialWindow()))
+                        .put("max-header-list", Sizes.format(n.http2().maxHeaderList())));
     }
 
     static Json cluster(ClusterSettings c) {

@@ -43,6 +43,9 @@ final class HeadScanner {
     /** A control character (CTL other than HTAB: NUL, a bare CR, ESC, DEL...) in a header field value (RFC 9110 5.5). */
     static final int CONTROL_CHARACTER = 15;
 
+    /** The HTTP/2 client preface's first line ({@code PRI * HTTP/2.0}) on a connection that may speak HTTP/2. */
+    static final int H2_PREFACE = 16;
+
     /** Phases of {@link HeadState#phase}. */
     static final int HEAD = 0;
     static final int FIXED_BODY = 1;
@@ -52,6 +55,11 @@ final class HeadScanner {
     static final int CHUNK_DATA_CR = 5;
     static final int CHUNK_DATA_LF = 6;
     static final int TRAILERS = 7;
+    /** The rest of the HTTP/2 client preface after its first line: {@code \r\nSM\r\n\r\n}. */
+    static final int H2_PREFACE_REST = 8;
+    /** HTTP/2 frames, to the end of the connection: {@link H2FrameScanner}'s. */
+    static final int H2_FRAMES = 9;
+    private static final byte[] PRI_LINE = "PRI * HTTP/2.0".getBytes(StandardCharsets.US_ASCII);
     private static final long MAX_CHUNK = 1L << 40;
 
     private static final byte[] CONTENT_LENGTH = "content-length:".getBytes();
@@ -70,6 +78,18 @@ final class HeadScanner {
         int i = buffer.position();
         int end = buffer.limit();
         while (i < end) {
+            if (s.phase == H2_FRAMES) {
+                return H2FrameScanner.scan(s.h2Frames, buffer, i, System.nanoTime());
+            }
+            if (s.phase == H2_PREFACE_REST) {
+                long skip = Math.min(s.remaining, end - i);
+                i += (int) skip;
+                s.remaining -= skip;
+                if (s.remaining == 0) {
+                    s.phase = H2_FRAMES;
+                }
+                continue;
+            }
             if (s.phase == FIXED_BODY || s.phase == CHUNK_DATA) {
                 long skip = Math.min(s.remaining, end - i);
                 i += (int) skip;
@@ -108,6 +128,13 @@ final class HeadScanner {
         int verdict = endOfLine(s, length);
         if (verdict == HEAD_DONE) {
             startBody(s);
+            return MORE;
+        }
+        if (verdict == H2_PREFACE) {
+            s.h2 = true;
+            s.startNanos = 0;
+            s.phase = H2_PREFACE_REST;
+            s.remaining = 8;
             return MORE;
         }
         return verdict;
@@ -206,6 +233,9 @@ final class HeadScanner {
             if (length == 0) {
                 s.bytes = 0; // empty lines before a request line are tolerated (RFC 9112 2.2)
                 return MORE;
+            }
+            if (s.h2Frames != null && java.util.Arrays.equals(line, 0, length, PRI_LINE, 0, PRI_LINE.length)) {
+                return H2_PREFACE;
             }
             if (!validRequestLine(line, length)) {
                 return BAD_REQUEST_LINE;

@@ -22,6 +22,13 @@ final class HeadState {
     volatile long lingerUntilNanos;
     /** The connection carries a WebSocket tunnel: its bytes are frames, never judged as request heads. */
     volatile boolean tunnel;
+    /**
+     * Set on an HTTP/2 listener ({@code node.http2.enabled}): the connection may turn to HTTP/2 with the client
+     * preface (prior knowledge, after an {@code Upgrade: h2c}, or after ALPN); from then on {@link #h2} follows it.
+     */
+    H2FrameState h2Frames;
+    /** The client preface has been seen: bytes are HTTP/2 frames, {@link #h2Frames} judges them. */
+    boolean h2;
     /** Bytes of the head so far. */
     int bytes;
     /** Where in the message the next byte falls: the head, or one of the body's framing states. */

@@ -1,5 +1,6 @@
 package dev.gateway.node.server;
 
+import dev.gateway.config.Http2Settings;
 import dev.gateway.config.ListenerLimits;
 import java.io.IOException;
 import java.util.Set;
@@ -31,6 +32,11 @@ import org.glassfish.grizzly.http.server.NetworkListener;
  *   <li>a Host header missing (HTTP/1.1), repeated, invalid or disagreeing with an absolute-form target, and a
  *       control character in a header value: 400 and close (metric reasons {@code bad-host}, {@code malformed}).</li>
  * </ul>
+ * With {@code node.http2} a connection may turn to HTTP/2 (its client preface, at the start, after
+ * {@code Upgrade: h2c} or after ALPN): from then on its frames are {@link H2FrameScanner}'s to judge, floods end it
+ * with GOAWAY (reasons {@code h2-rapid-reset}, {@code h2-continuation-flood}, {@code h2-header-list},
+ * {@code h2-settings-flood}, {@code h2-ping-flood}), and the sweep ends one whose client has left a response
+ * waiting on a closed flow-control window for {@code idle-timeout} ({@link H2Stalls}, reason {@code h2-stalled}).
  * Once refused, a connection's further bytes are dropped until it closes. A connection that carries a WebSocket
  * tunnel ({@link #tunnel}) is judged no more: its bytes are frames.
  * One filter before the HTTP codec follows every request on the connection through the raw
@@ -46,14 +52,20 @@ final class ListenerGuard implements AddOn {
     static final long LINGER_MILLIS = 2_000;
 
     private final ListenerLimits limits;
+    private final Http2Settings http2;
     private final Consumer<String> rejected;
     private final Attribute<HeadState> state;
     private final Set<Connection<?>> open = ConcurrentHashMap.newKeySet();
     private final AtomicInteger count = new AtomicInteger();
 
-    /** @param rejected told the reason of each refusal, for metrics */
-    ListenerGuard(ListenerLimits limits, Consumer<String> rejected) {
+    /**
+     * @param http2    when enabled, a connection may turn to HTTP/2 (client preface) and its frames are judged by
+     *                 {@link H2FrameScanner} and {@link H2Stalls}
+     * @param rejected told the reason of each refusal, for metrics
+     */
+    ListenerGuard(ListenerLimits limits, Http2Settings http2, Consumer<String> rejected) {
         this.limits = limits;
+        this.http2 = http2;
         this.rejected = rejected;
         this.state = Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute("gateway.head." + System.identityHashCode(this));
     }
@@ -62,6 +74,12 @@ final class ListenerGuard implements AddOn {
     public void setup(NetworkListener listener, FilterChainBuilder builder) {
         int codec = builder.indexOfType(org.glassfish.grizzly.http.HttpServerFilter.class);
         builder.add(codec, new BeforeCodec());
+    }
+
+    /** The HTTP/2 frame state of {@code c}, null before its client preface (or without node.http2). */
+    H2FrameState h2FramesOf(Connection<?> c) {
+        HeadState s = state.get(c);
+        return s == null || !s.h2 ? null : s.h2Frames;
     }
 
     int openConnections() {
@@ -111,6 +129,14 @@ final class ListenerGuard implements AddOn {
                     c.closeSilently();
                     continue;
                 }
+                if (s.h2) {
+                    if (!s.refused && H2Stalls.stalled(c, s.h2Frames, now, limits.idleTimeout().toNanos())) {
+                        s.refused = true;
+                        rejected.accept("h2-stalled");
+                        H2Stalls.terminate(c);
+                    }
+                    continue;
+                }
                 long start = s.startNanos;
                 if (start != 0 && now - start > timeout) {
                     s.refused = true;
@@ -126,12 +152,23 @@ final class ListenerGuard implements AddOn {
         RawResponses.refuse(c, status, reason, message);
     }
 
+    /** GOAWAY, then a lingering close: what the client still sends is read and dropped, so the GOAWAY reaches it. */
+    private void goAway(Connection<?> c, HeadState s, String metric) {
+        rejected.accept(metric);
+        H2Answers.goAway(c, s.h2Frames.lastStreamId, false);
+        linger(c);
+    }
+
     private final class BeforeCodec extends BaseFilter {
         @Override
         public NextAction handleAccept(FilterChainContext ctx) throws IOException {
             Connection<?> c = ctx.getConnection();
             HeadState s = new HeadState();
-            s.nextHead(System.nanoTime());
+            long now = System.nanoTime();
+            s.nextHead(now);
+            if (http2.enabled()) {
+                s.h2Frames = new H2FrameState(2 * http2.maxConcurrentStreams(), http2.maxHeaderList(), now);
+            }
             state.set(c, s);
             open.add(c);
             if (count.incrementAndGet() > limits.maxConnections()) {
@@ -178,6 +215,11 @@ final class ListenerGuard implements AddOn {
                         "malformed");
                 case HeadScanner.CONTROL_CHARACTER -> refuse(c, 400, "Bad Request",
                         "control character in a header field value", "malformed");
+                case H2FrameScanner.RAPID_RESET -> goAway(c, s, "h2-rapid-reset");
+                case H2FrameScanner.CONTINUATION_FLOOD -> goAway(c, s, "h2-continuation-flood");
+                case H2FrameScanner.HEADER_LIST -> goAway(c, s, "h2-header-list");
+                case H2FrameScanner.SETTINGS_FLOOD -> goAway(c, s, "h2-settings-flood");
+                case H2FrameScanner.PING_FLOOD -> goAway(c, s, "h2-ping-flood");
                 default -> {
                     return ctx.getInvokeAction();
                 }

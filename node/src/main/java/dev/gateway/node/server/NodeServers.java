@@ -77,7 +77,7 @@ public final class NodeServers implements AutoCloseable {
                                     UpstreamClientEvents upstreamEvents) throws ListenException {
         int selectors = Math.max(1, Runtime.getRuntime().availableProcessors());
         TCPNIOTransport transport = Servers.proxyTransport(selectors);
-        ListenerGuard guard = new ListenerGuard(node.limits(), rejected);
+        ListenerGuard guard = new ListenerGuard(node.limits(), node.http2(), rejected);
         ClientAddresses addresses = new ClientAddresses(node.clientAddress(), rejected);
         TlsTermination tls = node.tls() == null ? null : TlsTermination.load(node.tls());
         java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
@@ -86,9 +86,13 @@ public final class NodeServers implements AutoCloseable {
                 new ProxyHttpHandler(runtimes, requestIds, node.limits().maxBodyBytes(), finished,
                         node.tls() == null || node.tls().hsts() == null ? null : node.tls().hsts().headerValue(),
                         draining::get, addresses, new PathNormalizer(node.paths()), guard::linger,
-                        new WebSocketUpgrades(webSockets, timer, guard::tunnel)), guard, addresses);
+                        new WebSocketUpgrades(webSockets, timer, guard::tunnel),
+                        new H2Requests(node.http2().enabled() ? node.http2().maxHeaderList() : 0, rejected,
+                                guard::h2FramesOf)),
+                guard, addresses,
+                node.http2());
         if (tls != null) {
-            Servers.addTls(proxy, node.tls().listen(), node.limits(), transport, guard, addresses, tls);
+            Servers.addTls(proxy, node.tls().listen(), node.limits(), transport, guard, addresses, tls, node.http2());
         }
         Servers.startProxy(proxy, node);
         // -Dgateway.upstream-client=ahc: grizzly-http-client (own transport), else the lean client on this transport

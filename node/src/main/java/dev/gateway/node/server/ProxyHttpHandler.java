@@ -41,6 +41,7 @@ final class ProxyHttpHandler extends HttpHandler {
     private final java.util.function.Consumer<org.glassfish.grizzly.Connection<?>> linger;
     private final PathNormalizer paths;
     private final WebSocketUpgrades webSockets;
+    private final H2Requests h2;
 
     /**
      * @param hsts     the {@code Strict-Transport-Security} value of every answer over TLS; null for none
@@ -52,8 +53,9 @@ final class ProxyHttpHandler extends HttpHandler {
     ProxyHttpHandler(RuntimeHolder runtimes, Supplier<String> requestIds, long maxBodyBytes, FinishedRequests finished,
                      String hsts, java.util.function.BooleanSupplier draining, ClientAddresses addresses,
                      PathNormalizer paths, java.util.function.Consumer<org.glassfish.grizzly.Connection<?>> linger,
-                     WebSocketUpgrades webSockets) {
+                     WebSocketUpgrades webSockets, H2Requests h2) {
         this.webSockets = webSockets;
+        this.h2 = h2;
         this.linger = linger;
         this.draining = draining;
         this.addresses = addresses;
@@ -67,6 +69,9 @@ final class ProxyHttpHandler extends HttpHandler {
 
     @Override
     public void service(Request request, Response response) {
+        if (h2.refused(request.getContext().getConnection(), request.getRequest())) {
+            return;
+        }
         long start = System.nanoTime();
         Exchange exchange = new Exchange(addresses.clientOf(request), request.getScheme(), start, requestIds.get());
         if (hsts != null && request.isSecure()) {
@@ -87,14 +92,18 @@ final class ProxyHttpHandler extends HttpHandler {
         String method = request.getRequest().getMethod().getMethodString();
         // one char per byte, as received: the access log shows it, the normalizer judges it
         String rawPath = HeaderText.of(request.getRequest().getRequestURIRef().getRequestURIBC());
+        org.glassfish.grizzly.Connection<?> connection = request.getContext().getConnection();
+        int[] stream = new int[1];
         ResponseWriter.Finished done = (status, bytes) -> {
             try {
+                h2.forget(connection, stream[0]);
                 finished.finished(exchange, method, rawPath, status, bytes, runtime.accessLogEnabled());
             } finally {
                 runtime.exit();
             }
         };
         ResponseWriter writer = new ResponseWriter(response, done, linger);
+        stream[0] = h2.onClientReset(connection, packet, writer::clientReset);
         String path = paths.normalize(rawPath);
         GatewayResponse early = checkRequest(request, rawPath, path, exchange);
         if (early != null) {

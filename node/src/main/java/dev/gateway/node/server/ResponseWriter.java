@@ -32,10 +32,12 @@ final class ResponseWriter implements BodySink, WriteHandler {
     private final OutputBuffer out;
     private final Finished onFinished;
     private final java.util.function.Consumer<org.glassfish.grizzly.Connection<?>> linger;
-    private Body body;
+    private volatile Body body;
     private int status;
     private long bytes;
     private boolean finished;
+    /** The client reset this HTTP/2 stream: whatever the upstream answers is dropped and its exchange aborted. */
+    private volatile boolean resetByClient;
     /** The connection to close once this answer is out; null to keep it. */
     private volatile org.glassfish.grizzly.Connection<?> closeWhenDone;
 
@@ -61,6 +63,9 @@ final class ResponseWriter implements BodySink, WriteHandler {
      * connection, and a client still sending could lose the answer.
      */
     void closeWhenDone() {
+        if (H2Answers.streamOf(response.getRequest().getRequest()) != null) {
+            return; // HTTP/2: the stream ends with its answer (Grizzly resets an unread upload), the connection stays
+        }
         response.getResponse().getProcessingState().setKeepAlive(false);
         closeWhenDone = response.getRequest().getContext().getConnection(); // the request is recycled on resume
     }
@@ -79,6 +84,11 @@ final class ResponseWriter implements BodySink, WriteHandler {
             response.addHeader(name, headers.value(i));
         }
         body = r.body();
+        if (resetByClient) {
+            body.discard();
+            finish();
+            return;
+        }
         if (body.length() >= 0) {
             long length = body.length() == 0 && noBodyLength != null ? parseOr(noBodyLength, 0) : body.length();
             response.setContentLengthLong(length);
@@ -90,6 +100,11 @@ final class ResponseWriter implements BodySink, WriteHandler {
                 return;
             }
         }
+        // Grizzly's OutputBuffer blocks the writing thread after a write that no canWrite() == true went before, until
+        // the sink drains: the first write too. Every later write follows a canWrite() that said true (onData) or a
+        // write-possible notice, so with this one no write ever blocks a selector thread (an HTTP/2 client keeping its
+        // window shut would otherwise hold one for the write timeout).
+        out.canWrite();
         body.subscribe(this);
     }
 
@@ -126,6 +141,20 @@ final class ResponseWriter implements BodySink, WriteHandler {
         body.resume();
     }
 
+    /**
+     * The client reset this request's HTTP/2 stream (called on its connection's selector thread, before Grizzly's
+     * codec sees the reset): an answer already streaming is discarded at once, its upstream exchange with it; one
+     * not yet come is discarded when it comes ({@link #write}).
+     */
+    void clientReset() {
+        resetByClient = true;
+        Body b = body;
+        if (b != null) {
+            b.discard();
+            finish();
+        }
+    }
+
     /** The body broke (upstream died mid-response) or the client's socket failed. */
     @Override
     public void onError(Throwable error) {
@@ -134,7 +163,13 @@ final class ResponseWriter implements BodySink, WriteHandler {
 
     private void abort(Throwable error) {
         log.debug("response aborted", error);
-        response.getRequest().getContext().getConnection().closeSilently();
+        org.glassfish.grizzly.Connection<?> connection = response.getRequest().getContext().getConnection();
+        org.glassfish.grizzly.http2.Http2Stream stream = H2Answers.streamOf(response.getRequest().getRequest());
+        if (stream != null) {
+            H2Answers.reset(connection, stream); // that stream alone: the connection's other streams go on
+        } else {
+            connection.closeSilently();
+        }
         body.discard();
         finish();
     }

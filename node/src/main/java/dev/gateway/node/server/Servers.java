@@ -1,6 +1,7 @@
 package dev.gateway.node.server;
 
 import dev.gateway.config.HostPort;
+import dev.gateway.config.Http2Settings;
 import dev.gateway.config.ListenerLimits;
 import dev.gateway.config.NodeSettings;
 import dev.gateway.node.server.tls.SharedTransportLog;
@@ -49,9 +50,11 @@ final class Servers {
     }
 
     static HttpServer proxy(HostPort listen, ListenerLimits limits, TCPNIOTransport transport, HttpHandler handler,
-                            ListenerGuard guard, ClientAddresses addresses) {
+                            ListenerGuard guard, ClientAddresses addresses, Http2Settings http2) {
         HttpServer server = new HttpServer();
-        server.addListener(proxyListener(PROXY, listen, limits, transport, guard, addresses));
+        NetworkListener listener = proxyListener(PROXY, listen, limits, transport, guard, addresses);
+        Http2Listeners.enable(listener, http2);
+        server.addListener(listener);
         configure(server.getServerConfiguration(), handler);
         // After an early answer Grizzly drains a body's unread rest, never closing on its own: the handler decides
         // (up to ProxyHttpHandler.MAX_DRAIN_BYTES drained, beyond that a lingering close through the guard), since
@@ -67,11 +70,12 @@ final class Servers {
      * in front of the SSL filter).
      */
     static void addTls(HttpServer proxy, HostPort listen, ListenerLimits limits, TCPNIOTransport transport,
-                       ListenerGuard guard, ClientAddresses addresses, TlsTermination tls) {
+                       ListenerGuard guard, ClientAddresses addresses, TlsTermination tls, Http2Settings http2) {
         NetworkListener listener = proxyListener(TLS, listen, limits, transport, guard, addresses);
         listener.setSecure(true);
         listener.setSSLEngineConfig(tls.engineConfigurator());
         listener.registerAddOn(tls.addOn());
+        Http2Listeners.enable(listener, http2);
         proxy.addListener(listener);
         SharedTransportLog.quietSecondStart();
     }

@@ -1,0 +1,67 @@
+package dev.gateway.node.server;
+
+/**
+ * What {@link H2FrameScanner} knows of one HTTP/2 connection's incoming frames: where the current frame's header
+ * or payload is, the header block being received, and the frames of the current one-second window that a client
+ * could send without end (resets, SETTINGS, PINGs). Written only by the connection's selector thread, except the
+ * fields the guard's sweeper reads, which are volatile.
+ */
+final class H2FrameState {
+    /** Budgets per connection and second, and per header block; see {@link H2FrameScanner}. */
+    final int resetsPerSecond;
+    final int maxHeaderList;
+
+    /** The 9 bytes of a frame header, as far as they have come. */
+    final byte[] header = new byte[9];
+    int headerBytes;
+    /** Payload bytes of the current frame still to pass. */
+    int payloadLeft;
+
+    /** A header block (HEADERS without END_HEADERS, then CONTINUATIONs) is open. */
+    boolean inHeaderBlock;
+    int headerBlockBytes;
+    int continuations;
+
+    long windowStartNanos;
+    int resets;
+    int settings;
+    int pings;
+
+    /** The highest stream a client opened: the last-stream-id of a GOAWAY the guard sends. */
+    volatile int lastStreamId;
+    /** When the client last gave the node room to send (WINDOW_UPDATE or SETTINGS), or the connection began. */
+    volatile long lastWindowNanos;
+
+    /** What to do when the client resets a stream whose answer is in progress, by stream id; made on first use. */
+    private volatile java.util.Map<Integer, Runnable> onReset;
+
+    java.util.Map<Integer, Runnable> onReset() {
+        java.util.Map<Integer, Runnable> m = onReset;
+        if (m == null) {
+            synchronized (this) {
+                m = onReset;
+                if (m == null) {
+                    m = new java.util.concurrent.ConcurrentHashMap<>();
+                    onReset = m;
+                }
+            }
+        }
+        return m;
+    }
+
+    /** Runs (once) what was registered for {@code stream}'s reset by the client. */
+    void clientReset(int stream) {
+        java.util.Map<Integer, Runnable> m = onReset;
+        Runnable action = m == null ? null : m.remove(stream);
+        if (action != null) {
+            action.run();
+        }
+    }
+
+    H2FrameState(int resetsPerSecond, int maxHeaderList, long now) {
+        this.resetsPerSecond = resetsPerSecond;
+        this.maxHeaderList = maxHeaderList;
+        this.windowStartNanos = now;
+        this.lastWindowNanos = now;
+    }
+}
