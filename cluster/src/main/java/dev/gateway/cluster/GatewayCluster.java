@@ -13,6 +13,9 @@ import dev.gateway.cluster.limits.RateLimitMaps;
 import dev.gateway.cluster.member.ClusterMember;
 import dev.gateway.cluster.member.MemberClock;
 import dev.gateway.cluster.member.MemberInfo;
+import dev.gateway.cluster.summary.HazelcastNodeSummaries;
+import dev.gateway.cluster.summary.NodeSummaries;
+import dev.gateway.cluster.summary.SummaryMaps;
 import dev.gateway.config.ClusterSettings;
 import dev.gateway.config.feed.AppliedVersions;
 import dev.gateway.config.feed.ConfigFeed;
@@ -87,6 +90,7 @@ public final class GatewayCluster implements AutoCloseable {
             ConfigMaps.register(config);
             BreakerMaps.register(config, settings.backups());
             CacheMaps.register(config);
+            SummaryMaps.register(config);
             config.getMapConfig(RateLimitMaps.BUCKETS_MAP).setSplitBrainProtectionName(ClusterMember.QUORUM_NAME);
             config.getMapConfig(RateLimitMaps.WINDOWS_MAP).setSplitBrainProtectionName(ClusterMember.QUORUM_NAME);
             // The node drains its requests first and then closes the member itself.
@@ -136,6 +140,14 @@ public final class GatewayCluster implements AutoCloseable {
     /** Which config version each node runs, as the nodes report it. */
     public AppliedVersions appliedVersions() {
         return appliedVersions;
+    }
+
+    /**
+     * Every node's summary for the console, each living {@code ttl} unless renewed; reads wait at most
+     * {@link #CONFIG_TIMEOUT}.
+     */
+    public NodeSummaries nodeSummaries(Duration ttl) {
+        return new HazelcastNodeSummaries(member.hazelcast(), ttl, CONFIG_TIMEOUT);
     }
 
     /** The response cache shared by the cluster ({@code scope: cluster} routes). */

@@ -23,6 +23,10 @@ import dev.gateway.node.admin.ClusterView;
 import dev.gateway.node.admin.ConfigEndpoints;
 import dev.gateway.node.admin.Health;
 import dev.gateway.node.admin.LimitsView;
+import dev.gateway.node.admin.NodesView;
+import dev.gateway.node.admin.SummaryPublisher;
+import dev.gateway.cluster.summary.LocalNodeSummaries;
+import dev.gateway.cluster.summary.NodeSummaries;
 import dev.gateway.node.admin.MetricsEndpoint;
 import dev.gateway.node.auth.AuthMetricsExport;
 import dev.gateway.node.observability.AsyncAccessLog;
@@ -53,6 +57,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * One gateway node, wired: the only place that creates the node's long-lived parts and hands
@@ -153,12 +160,15 @@ public final class GatewayNode implements AutoCloseable {
         }
         ResponseCaches caches = new ResponseCaches(localCache, cluster == null ? localCache : cluster.responseStore(),
                 cacheMetrics);
+        NodeSummaries summaries = cluster == null ? new LocalNodeSummaries(SummaryPublisher.TTL)
+                : cluster.nodeSummaries(SummaryPublisher.TTL);
         AdminApi admin = new AdminApi(null, new ClusterView(cluster, config.node().name(), configEndpoints),
                 cluster == null ? new LimitsView(runtimes, shared)
                         : new LimitsView(runtimes, shared, cluster::replicasOf), configEndpoints,
                 cluster == null ? new BreakersView(config.node().name(), breakers)
                         : new BreakersView(config.node().name(), breakers, cluster::replicasOf),
-                new CacheAdmin(caches, runtimes));
+                new CacheAdmin(caches, runtimes),
+                new NodesView(summaries, config.node().name(), System::currentTimeMillis));
         NodeServers servers;
         try {
             servers = NodeServers.start(config.node(), runtimes, health, new RequestIds(), timer,
@@ -212,11 +222,31 @@ public final class GatewayNode implements AutoCloseable {
         configEndpoints.bind(sync, applied);
         AuthMetricsExport.register(compiler.authMetrics(), metrics);
         health.serving();
+        SummaryPublisher publisher = new SummaryPublisher(config.node().name(), summaries, System::currentTimeMillis,
+                new SummaryPublisher.Sources(() -> metrics.requestsTotal(false), () -> metrics.requestsTotal(true),
+                        health::notReadyReason, configEndpoints::runningVersion, () -> breakerStates(breakers)));
+        // its own thread: reading the node's state may wait on a config swap's lock, which the shared timer
+        // (request timeouts) must never do
+        ScheduledExecutorService summaryTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "gateway-node-summary");
+            t.setDaemon(true);
+            return t;
+        });
+        summaryTimer.scheduleWithFixedDelay(publisher, 0, SummaryPublisher.EVERY.toMillis(), TimeUnit.MILLISECONDS);
         return new GatewayNode(config, timer, health, runtimes, servers, accessLog, cluster, sync,
                 () -> {
+                    summaryTimer.shutdownNow();
                     breakers.close();
                     closeShared(sharedBreakers);
                 });
+    }
+
+    /** Each upstream breaker's state as this node acts on it, for its summary. */
+    private static java.util.Map<String, String> breakerStates(BreakerRegistry breakers) {
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        breakers.status().forEach((upstream, st) ->
+                out.put(upstream, st.stateHere().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')));
+        return out;
     }
 
     private static void registerUpstreamGauges(GatewayMetrics metrics, GatewayRuntime runtime, NodeServers servers) {

@@ -2,8 +2,8 @@ package dev.gateway.node.admin;
 
 /**
  * The {@code /admin/*} calls, by path: {@code /admin/upstreams}, {@code /admin/cluster},
- * {@code /admin/limits/{policy}/{key}}, {@code /admin/config} (GET, PUT) and {@code /admin/config/validate}
- * (POST). Immutable; the token check and the HTTP side are the admin listener's.
+ * {@code /admin/limits/{policy}/{key}}, {@code /admin/config} (GET, PUT), {@code /admin/config/validate}
+ * (POST) and {@code /admin/nodes} (every node's summary). Immutable; the token check and the HTTP side are the admin listener's.
  */
 public final class AdminApi {
     private static final String LIMITS = "/admin/limits/";
@@ -17,9 +17,17 @@ public final class AdminApi {
     private final ConfigEndpoints config;
     private final BreakersView breakers;
     private final CacheAdmin cache;
+    private final NodesView nodes;
 
     public AdminApi(UpstreamsView upstreams, ClusterView cluster, LimitsView limits, ConfigEndpoints config,
                     BreakersView breakers, CacheAdmin cache) {
+        this(upstreams, cluster, limits, config, breakers, cache, null);
+    }
+
+    /** @param nodes {@code GET /admin/nodes}; null: 404 */
+    public AdminApi(UpstreamsView upstreams, ClusterView cluster, LimitsView limits, ConfigEndpoints config,
+                    BreakersView breakers, CacheAdmin cache, NodesView nodes) {
+        this.nodes = nodes;
         this.upstreams = upstreams;
         this.cluster = cluster;
         this.limits = limits;
@@ -30,7 +38,7 @@ public final class AdminApi {
 
     /** The same calls with the upstream view the network side builds once its client exists. */
     public AdminApi withUpstreams(UpstreamsView view) {
-        return new AdminApi(view, cluster, limits, config, breakers, cache);
+        return new AdminApi(view, cluster, limits, config, breakers, cache, nodes);
     }
 
     /** The methods {@code path} answers, as an Allow header value; null for an unknown path (404). */
@@ -45,7 +53,7 @@ public final class AdminApi {
             return "DELETE";
         }
         if (path.equals("/admin/upstreams") || path.equals("/admin/cluster") || path.equals("/admin/breakers")
-                || path.startsWith(LIMITS)) {
+                || path.startsWith(LIMITS) || (path.equals("/admin/nodes") && nodes != null)) {
             return "GET, HEAD";
         }
         return null;
@@ -86,6 +94,9 @@ public final class AdminApi {
         }
         if (path.equals("/admin/breakers")) {
             return new AdminReply(200, breakers.render());
+        }
+        if (path.equals("/admin/nodes") && nodes != null) {
+            return nodes.render();
         }
         if (path.startsWith(LIMITS)) {
             String rest = path.substring(LIMITS.length());

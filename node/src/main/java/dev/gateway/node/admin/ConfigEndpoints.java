@@ -49,6 +49,12 @@ public final class ConfigEndpoints {
         return s == null ? "no config applied yet" : s.notReadyReason();
     }
 
+    /** The config version this node runs; 0 before it runs one. */
+    public long runningVersion() {
+        ConfigSync s = sync;
+        return s == null ? 0 : s.running().version();
+    }
+
     /** {@code GET /admin/config}: JSON with the version and the config; {@code ?format=yaml}: the canonical YAML. */
     public AdminReply current(String query) {
         ConfigSync s = sync;

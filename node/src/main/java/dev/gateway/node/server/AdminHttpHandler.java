@@ -5,6 +5,7 @@ import dev.gateway.node.admin.Health;
 import dev.gateway.node.admin.MetricsEndpoint;
 import dev.gateway.node.admin.AdminApi;
 import dev.gateway.node.admin.AdminReply;
+import dev.gateway.node.admin.ConsoleFiles;
 import dev.gateway.node.http.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,8 @@ import org.glassfish.grizzly.http.server.Response;
  * admin bearer token. Health answers on the admin listener's own worker threads, never on the proxy's; every
  * other call may wait for the cluster and runs on {@link AdminCalls}, so that a balancer's health check is
  * never queued behind one (a request body, bounded by {@link #MAX_BODY_BYTES}, is read before the hand-over).
+ * The web console's static files ({@code /console/}, {@link ConsoleFiles}) are open (the data they show needs the
+ * token) and answered on the listener's workers too: they are read from the jar once and never wait for the cluster.
  */
 final class AdminHttpHandler extends HttpHandler {
     /** Largest config body the admin API reads. */
@@ -26,6 +29,7 @@ final class AdminHttpHandler extends HttpHandler {
     private final AdminApi api;
     private final MetricsEndpoint metrics;
     private final AdminCalls calls;
+    private final ConsoleFiles console = new ConsoleFiles();
 
     AdminHttpHandler(Health health, AdminToken token, AdminApi api, MetricsEndpoint metrics, AdminCalls calls) {
         this.calls = calls;
@@ -40,6 +44,10 @@ final class AdminHttpHandler extends HttpHandler {
         String path = request.getRequestURI();
         String method = request.getMethod().getMethodString();
         boolean read = method.equals("GET") || method.equals("HEAD");
+        if (path.equals("/console") || path.startsWith(ConsoleFiles.PREFIX)) {
+            console(response, path, method, read);
+            return;
+        }
         if (path.startsWith("/admin/") && !token.allows(request.getHeader("Authorization"))) {
             response.setHeader("WWW-Authenticate", "Bearer realm=\"gateway-admin\"");
             error(response, 401, "admin token required");
@@ -84,6 +92,35 @@ final class AdminHttpHandler extends HttpHandler {
                 dispatch(response, () -> respond(response, api.get(path, query)));
             }
         }
+    }
+
+    /** A console file, or its 301, 404 or 405; every answer with the console's security headers. */
+    private void console(Response response, String path, String method, boolean read) throws IOException {
+        response.setHeader("Content-Security-Policy", ConsoleFiles.POLICY);
+        response.setHeader("X-Content-Type-Options", "nosniff");
+        response.setHeader("X-Frame-Options", "DENY");
+        response.setHeader("Referrer-Policy", "no-referrer");
+        if (!read) {
+            response.setHeader("Allow", "GET, HEAD");
+            error(response, 405, "method " + method + " not allowed here");
+            return;
+        }
+        if (path.equals("/console")) {
+            response.setStatus(301);
+            response.setHeader("Location", ConsoleFiles.PREFIX);
+            response.setContentLength(0);
+            return;
+        }
+        ConsoleFiles.File file = console.find(path);
+        if (file == null) {
+            error(response, 404, "no console file " + path);
+            return;
+        }
+        response.setStatus(200);
+        response.setContentType(file.contentType());
+        response.setHeader("Cache-Control", "no-cache");
+        response.setContentLength(file.bytes().length);
+        response.getOutputStream().write(file.bytes());
     }
 
     /** What a call answers, run on an {@link AdminCalls} thread. */

@@ -127,6 +127,20 @@ public final class GatewayMetrics {
         }
     }
 
+    /** Requests answered since start, all routes; {@code serverErrorsOnly}: only those answered with a 5xx. */
+    public long requestsTotal(boolean serverErrorsOnly) {
+        long total = 0;
+        for (RouteMetrics route : routes.values()) {
+            for (int slot = 0; slot < METHODS.length * STATUS_CLASSES.length; slot++) {
+                if (!serverErrorsOnly || STATUS_CLASSES[slot % STATUS_CLASSES.length].equals("5xx")) {
+                    Counter c = route.requests.get(slot);
+                    total += c == null ? 0 : c.getCount();
+                }
+            }
+        }
+        return total;
+    }
+
     /**
      * Pool gauges for one upstream target, read at scrape time. Registering the same
      * upstream/target again replaces the suppliers.

@@ -1,0 +1,61 @@
+package dev.gateway.cluster.summary;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link NodeSummaries} promises; {@link #store()} is empty at the start of each test. */
+abstract class NodeSummariesContract {
+    protected abstract NodeSummaries store();
+
+    /** The same store seen from another node (itself for a process-local store). */
+    protected abstract NodeSummaries otherNode();
+
+    /** Lets the store's time to live pass for everything published so far. */
+    protected abstract void letTimeToLivePass();
+
+    static NodeSummary summary(String node, long requests) {
+        return new NodeSummary(node, 1_700_000_001_000L, 1_700_000_000_000L, requests, 3, null, 7,
+                Map.of("users", "open", "orders", "closed"));
+    }
+
+    @Test
+    void aPublishedSummaryIsSeenWholeFromEveryNode() {
+        NodeSummary mine = summary("gw-1", 42);
+        NodeSummary notReady = new NodeSummary("gw-2", 5, 4, 0, 0, "no quorum", 6, Map.of());
+        store().publish(mine);
+        otherNode().publish(notReady);
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(otherNode().all()).containsOnlyKeys("gw-1", "gw-2");
+            assertThat(otherNode().all().get("gw-1")).isEqualTo(mine);
+            assertThat(store().all().get("gw-2")).isEqualTo(notReady);
+        });
+        assertThat(store().all().get("gw-2").ready()).isFalse();
+        assertThat(store().all().get("gw-1").breakers()).containsEntry("users", "open");
+    }
+
+    @Test
+    void aLaterPublishReplacesTheEarlierOne() {
+        store().publish(summary("gw-1", 1));
+        store().publish(summary("gw-1", 2));
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(otherNode().all().get("gw-1").requests()).isEqualTo(2));
+        assertThat(otherNode().all()).hasSize(1);
+    }
+
+    @Test
+    void aSummaryNotRenewedWithinItsTimeToLiveIsGone() {
+        store().publish(summary("gw-1", 1));
+        await().atMost(Duration.ofSeconds(10)).until(() -> otherNode().all().containsKey("gw-1"));
+
+        letTimeToLivePass();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> otherNode().all().isEmpty());
+        assertThat(store().all()).isEmpty();
+    }
+}
