@@ -1,6 +1,7 @@
 package dev.gateway.node.server;
 
 import dev.gateway.node.http.Headers;
+import dev.gateway.node.upstream.grizzly.TunnelWrites;
 import dev.gateway.node.websocket.TunnelEnd;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -8,12 +9,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.ReadHandler;
-import org.glassfish.grizzly.WriteHandler;
 import org.glassfish.grizzly.http.io.NIOInputStream;
 import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.grizzly.http.server.Response;
 import org.glassfish.grizzly.http.util.HttpStatus;
-import org.glassfish.grizzly.memory.Buffers;
 
 /**
  * The client's connection after the gateway's 101, as one end of a WebSocket tunnel. Its request stays suspended for
@@ -128,22 +127,7 @@ final class ClientTunnelEnd implements TunnelEnd, ReadHandler {
 
     @Override
     public boolean write(ByteBuffer bytes, Runnable writable) {
-        connection.write(Buffers.wrap(connection.getMemoryManager(), bytes));
-        if (connection.canWrite()) {
-            return true;
-        }
-        connection.notifyCanWrite(new WriteHandler() {
-            @Override
-            public void onWritePossible() {
-                writable.run();
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                connection.closeSilently();
-            }
-        });
-        return false;
+        return TunnelWrites.write(connection, bytes, writable);
     }
 
     @Override

@@ -1,13 +1,12 @@
 package dev.gateway.node.server;
 
+import dev.gateway.node.upstream.grizzly.ChunkedCodingWrapper;
 import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.filterchain.FilterChainContext;
 import org.glassfish.grizzly.http.ChunkedTransferEncoding;
-import org.glassfish.grizzly.http.HttpContent;
 import org.glassfish.grizzly.http.HttpHeader;
 import org.glassfish.grizzly.http.HttpRequestPacket;
 import org.glassfish.grizzly.http.ParsingResult;
-import org.glassfish.grizzly.http.TransferEncoding;
 
 /**
  * Grizzly's chunked transfer coding, except that a request whose {@code 100 Continue} {@link ContinueDeferringCodec}
@@ -15,26 +14,9 @@ import org.glassfish.grizzly.http.TransferEncoding;
  * until a chunk-size line arrives, which such a client sends only after a 100. For every other message, and for every
  * chunk, the parsing is Grizzly's.
  */
-final class HeadFirstChunked implements TransferEncoding {
-    private final ChunkedTransferEncoding chunked;
-
+final class HeadFirstChunked extends ChunkedCodingWrapper {
     HeadFirstChunked(ChunkedTransferEncoding chunked) {
-        this.chunked = chunked;
-    }
-
-    @Override
-    public boolean wantDecode(HttpHeader header) {
-        return chunked.wantDecode(header);
-    }
-
-    @Override
-    public boolean wantEncode(HttpHeader header) {
-        return chunked.wantEncode(header);
-    }
-
-    @Override
-    public void prepareSerialize(FilterChainContext ctx, HttpHeader header, HttpContent content) {
-        chunked.prepareSerialize(ctx, header, content);
+        super(chunked);
     }
 
     @Override
@@ -49,10 +31,5 @@ final class HeadFirstChunked implements TransferEncoding {
             return ParsingResult.create(null, remainder, true);
         }
         return result;
-    }
-
-    @Override
-    public Buffer serializePacket(FilterChainContext ctx, HttpContent content) {
-        return chunked.serializePacket(ctx, content);
     }
 }

@@ -9,19 +9,11 @@ import dev.gateway.limiter.LimitSpec;
 import dev.gateway.limiter.LocalRateLimiter;
 import dev.gateway.limiter.RateLimiter;
 import dev.gateway.limiter.RateLimiterUnavailableException;
-import dev.gateway.node.http.Body;
-import dev.gateway.node.http.ErrorResponses;
-import dev.gateway.node.http.Exchange;
-import dev.gateway.node.http.GatewayRequest;
 import dev.gateway.node.http.GatewayResponse;
-import dev.gateway.node.http.Headers;
 import dev.gateway.node.observability.metrics.GatewayMetrics;
-import dev.gateway.node.pipeline.Interceptor;
-import dev.gateway.node.routing.Route;
 import dev.gateway.node.support.TestConfigs;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -66,7 +58,7 @@ class LocalFallbackTest {
         RateLimitInterceptor interceptor = new RateLimitInterceptor(new CompiledPolicy[] {compiled}, unreachable, local);
         int admitted = 0;
         for (int i = 0; i < requests; i++) {
-            GatewayResponse response = run(interceptor);
+            GatewayResponse response = InterceptorRuns.run(interceptor);
             if (response.status() == 200) {
                 admitted++;
             } else {
@@ -81,33 +73,5 @@ class LocalFallbackTest {
                 rate-limits:
                   p: {algorithm: fixed-window, limit: %d, per: 1m, key: global, on-cluster-failure: local}
                 """.formatted(limit)).shared().rateLimits().get("p");
-    }
-
-    private static GatewayResponse run(Interceptor interceptor) {
-        Exchange exchange = new Exchange("127.0.0.1", "http", System.nanoTime(), "req");
-        GatewayRequest request = new GatewayRequest(exchange, "GET", "/", null, new Headers(), Body.empty());
-        Interceptor.Chain chain = new Interceptor.Chain() {
-            @Override
-            public GatewayRequest request() {
-                return request;
-            }
-
-            @Override
-            public Route route() {
-                return null;
-            }
-
-            @Override
-            public CompletionStage<GatewayResponse> proceed(GatewayRequest next) {
-                return CompletableFuture.completedFuture(new GatewayResponse(200, new Headers(), Body.empty()));
-            }
-        };
-        try {
-            return interceptor.intercept(chain).toCompletableFuture()
-                    .handle((r, failure) -> failure == null ? r : ErrorResponses.fromFailure(failure, exchange))
-                    .get(5, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
     }
 }

@@ -16,7 +16,7 @@ import org.glassfish.grizzly.http.TransferEncoding;
  * client without even the status line. {@code HttpCodecFilter} acts on this answer only on the read that completed
  * the head; every chunk is parsed by Grizzly.
  */
-final class HeadFirstChunkedResponses implements TransferEncoding {
+final class HeadFirstChunkedResponses extends ChunkedCodingWrapper {
     /**
      * On the filter chain context, for the filter after the codec: whether the read that produced this chunk also
      * holds the next complete chunk (which the codec passes on before the read ends), so it may be batched with it
@@ -24,10 +24,8 @@ final class HeadFirstChunkedResponses implements TransferEncoding {
      */
     static final String MORE_IN_READ = "dev.gateway.upstream.more-in-read";
 
-    private final ChunkedTransferEncoding chunked;
-
     private HeadFirstChunkedResponses(ChunkedTransferEncoding chunked) {
-        this.chunked = chunked;
+        super(chunked);
     }
 
     /** Grizzly's client codec with this coding in place of its chunked one. */
@@ -40,21 +38,6 @@ final class HeadFirstChunkedResponses implements TransferEncoding {
             }
         }
         return codec;
-    }
-
-    @Override
-    public boolean wantDecode(HttpHeader header) {
-        return chunked.wantDecode(header);
-    }
-
-    @Override
-    public boolean wantEncode(HttpHeader header) {
-        return chunked.wantEncode(header);
-    }
-
-    @Override
-    public void prepareSerialize(FilterChainContext ctx, HttpHeader header, HttpContent content) {
-        chunked.prepareSerialize(ctx, header, content);
     }
 
     @Override
@@ -109,10 +92,5 @@ final class HeadFirstChunkedResponses implements TransferEncoding {
             return limit - i >= 2 && b.get(i) == '\r' && b.get(i + 1) == '\n';
         }
         return limit - i >= size + 2;
-    }
-
-    @Override
-    public Buffer serializePacket(FilterChainContext ctx, HttpContent content) {
-        return chunked.serializePacket(ctx, content);
     }
 }

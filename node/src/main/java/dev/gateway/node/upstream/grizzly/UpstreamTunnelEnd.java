@@ -6,11 +6,8 @@ import dev.gateway.node.websocket.UpgradedBody;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.glassfish.grizzly.Buffer;
-import org.glassfish.grizzly.Connection;
-import org.glassfish.grizzly.WriteHandler;
 import org.glassfish.grizzly.http.HttpContent;
 import org.glassfish.grizzly.http.HttpResponsePacket;
-import org.glassfish.grizzly.memory.Buffers;
 
 /**
  * An upstream connection after its 101 to a WebSocket upgrade, as one end of the tunnel: out of its pool for good
@@ -121,23 +118,7 @@ final class UpstreamTunnelEnd implements TunnelEnd {
 
     @Override
     public boolean write(ByteBuffer bytes, Runnable writable) {
-        Connection<?> c = pooled.connection;
-        c.write(Buffers.wrap(c.getMemoryManager(), bytes));
-        if (c.canWrite()) {
-            return true;
-        }
-        c.notifyCanWrite(new WriteHandler() {
-            @Override
-            public void onWritePossible() {
-                writable.run();
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                c.closeSilently();
-            }
-        });
-        return false;
+        return TunnelWrites.write(pooled.connection, bytes, writable);
     }
 
     @Override
