@@ -169,11 +169,6 @@ public final class GatewayCluster implements AutoCloseable {
         return rateLimiter.coalescedChecks();
     }
 
-    /** Tokens handed back to shared buckets after late-answered checks whose requests were refused. */
-    public long rateLimitTokensGivenBack() {
-        return rateLimiter.tokensGivenBack();
-    }
-
     /** Entries of the shared response cache across the cluster. */
     public long responseStoreEntries() {
         return responses.entries();

@@ -154,9 +154,6 @@ public final class GatewayNode implements AutoCloseable {
             metrics.registerCounter("gateway_rate_limit_coalesced", "Rate-limit checks that travelled to the key's"
                     + " owner together with an earlier check of the same key (one call for several requests).",
                     cluster::coalescedRateLimitChecks);
-            metrics.registerCounter("gateway_rate_limit_tokens_given_back", "Tokens handed back to a shared bucket:"
-                    + " its check answered too late, the request was refused, and the late answer had taken a token.",
-                    cluster::rateLimitTokensGivenBack);
         }
         ResponseCaches caches = new ResponseCaches(localCache, cluster == null ? localCache : cluster.responseStore(),
                 cacheMetrics);

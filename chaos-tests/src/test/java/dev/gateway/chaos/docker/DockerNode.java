@@ -147,20 +147,6 @@ final class DockerNode {
         return r.status() == 200 ? r.json().path("remaining").asLong(-1) : -1;
     }
 
-    /** One unlabelled counter or gauge from {@code GET /metrics}; -1 when not answered, 0 when absent. */
-    long metric(String name) {
-        Http.Reply r = admin("GET", "/metrics", null);
-        if (r.status() != 200) {
-            return -1;
-        }
-        for (String line : r.body().split("\n")) {
-            if (line.startsWith(name + " ")) {
-                return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        return 0;
-    }
-
     /** The nodes holding one bucket, owner first, then its backups ({@code GET /admin/limits}); empty when not answered. */
     java.util.List<String> bucketHolders(String policy, String key) {
         Http.Reply r = admin("GET", "/admin/limits/" + policy + "/"

@@ -19,10 +19,8 @@ import org.junit.jupiter.api.Timeout;
  * <p>Run twice: killing gw-2 (whatever it holds), and killing the node that holds the bucket's backup. The second is
  * the worst case for the quota: the owner consumes at once and then waits for the dead backup's acknowledgement
  * until Hazelcast's backup timeout (250 ms, seen by its invocation monitor within a second), past the caller's 500 ms,
- * so fail-closed refusals would take tokens until the members drop the dead one (137 lost in a run with
- * Hazelcast's 5 s timeout, 118 with 250 ms). A refused check's token is now handed back once its late answer shows
- * it taken: at most {@value #LOST_BOUND} tokens may still go (checks whose late answer never came, or whose
- * give-back met a deadline).
+ * so fail-closed refusals take tokens until the members drop the dead one. With Hazelcast's default of 5 s, 137
+ * tokens were lost in one run; the claim's bound is the quota requests due while the cluster was unsure.
  */
 @Timeout(300)
 class KillNodeDockerTest extends DockerScenario {
@@ -34,8 +32,6 @@ class KillNodeDockerTest extends DockerScenario {
     static final int RATE = 150;
     static final int QUOTA = 300;
     static final long MARK_DOWN_BOUND_MS = 2_250;
-    /** Tokens the quota may lose across a kill: late answers that never come, give-backs that miss their deadline. */
-    static final long LOST_BOUND = 20;
     static final String SHARED = """
             upstreams:
               demo:
@@ -105,7 +101,6 @@ class KillNodeDockerTest extends DockerScenario {
         });
         List<Sample> samples = load.stop();
         long remaining = reader.remaining("q", "*");
-        long givenBack = survivors.stream().mapToLong(n -> Math.max(0, n.metric("gateway_rate_limit_tokens_given_back_total"))).sum();
 
         long failed = samples.stream().filter(Sample::failed).count();
         long failedAfterDown = samples.stream().filter(s -> s.failed() && s.startNanos() > downAt[0]).count();
@@ -131,20 +126,18 @@ class KillNodeDockerTest extends DockerScenario {
                 failedAfterDown == 0);
         report.claim("global quota q (300/day, fail-closed) admitted across the kill", admitted + " (429: " + refused
                 + "; remaining after: " + remaining + ")", "<= " + QUOTA, admitted <= QUOTA);
-        // two-sided: the quota is spent, not refused wholesale. What fail-closed may cost is the checks of the window
+        // two-sided: the quota is spent, not refused wholesale. What fail-closed may cost is the quota requests due
         // while the cluster could not answer (from the kill until the members dropped the dead one): a check whose
-        // caller gave up takes nothing when Hazelcast delivers it late to a new owner (CallDeadline); when the dead
-        // node held the bucket's BACKUP the owner consumes at once and then waits for the dead backup's ack
-        // (Hazelcast's backup timeout, 250 ms here, checked every second) past the caller's 500 ms, and the token the
-        // refused request did not use is handed back once that late answer arrives
+        // caller gave up takes nothing when Hazelcast delivers it late to a new owner (CallDeadline), but when the
+        // dead node held the bucket's BACKUP the owner consumes at once and then waits for the dead backup's ack
+        // (Hazelcast's backup timeout, 250 ms here, checked every second) past the caller's 500 ms: those tokens are
+        // taken without a 200
         long quotaDueWhileUnsure = samples.stream().filter(s -> s.target() == quota && s.startNanos() >= killedAt
                 && s.startNanos() <= (leftAt[0] < 0 ? load.now() : leftAt[0])).count();
         long lost = QUOTA - admitted - Math.max(0, remaining);
-        report.claim("global quota q: tokens taken without a 200 (limit - admitted - remaining)", lost + " (" + admitted
-                + " admitted, " + remaining + " remaining; " + quotaDueWhileUnsure + " quota requests due while the cluster"
-                + " dropped the dead member)", "<= " + LOST_BOUND + " (a refused check's late-taken token is handed back)",
-                remaining >= 0 && lost <= LOST_BOUND);
-        report.note("tokens handed back by the survivors (late-answered checks whose requests were refused): " + givenBack);
+        report.claim("global quota q admits its limit", admitted + " admitted (" + lost + " tokens taken without a 200)",
+                ">= " + QUOTA + " - " + quotaDueWhileUnsure + " (quota requests due while the cluster dropped the dead member)",
+                admitted >= QUOTA - quotaDueWhileUnsure);
         report.note("the others dropped " + victim.name() + " from the cluster "
                 + (leftAt[0] < 0 ? "(not seen within the scenario)" : Phases.millis(leftAt[0] - killedAt) + " ms after the kill"));
         if (failed > 0) {

@@ -7,9 +7,8 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.IntConsumer;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntFunction;
 
 /**
@@ -25,12 +24,6 @@ import java.util.function.IntFunction;
  * it may still take effect on the owner later), and checks that used all of it waiting fail without a call. The
  * call is watched by {@link Deadlines}, which may fire up to one tick late.
  *
- * <p>A call that times out may still take effect: the owner may have taken its tokens and answered late (a dead
- * backup's acknowledgement awaited past the check's budget is the common case). Each check it failed carries a
- * give-back ({@code failures}' second argument): run by a caller that then refused its request, it waits for the
- * late answer and, if that check was admitted, hands its token back through {@code giveBack}. A call that failed
- * outright, or was never sent, took nothing: its give-back does nothing.
- *
  * <p>{@code call} is given the number of checks and must not throw (a throw is taken as a failed call); whatever
  * it answers completes the checks' futures on the thread that completes it (a timeout: the thread of the
  * {@link Deadlines} tick). Thread-safe.
@@ -39,9 +32,8 @@ final class Coalescer {
     private final IntFunction<? extends CompletionStage<Decision[]>> call;
     private final long timeoutNanos;
     private final Deadlines deadlines;
-    private final BiFunction<Throwable, Runnable, ? extends Throwable> failures;
+    private final Function<Throwable, ? extends Throwable> failures;
     private final IntConsumer coalesced;
-    private final Runnable giveBack;
     private final Object lock = new Object();
     private List<CompletableFuture<Decision>> waiting = new ArrayList<>();
     private long waitingSince; // deadlines.now() when the first of waiting arrived
@@ -51,13 +43,11 @@ final class Coalescer {
      * @param call         sends one call for a count of checks; answers that many decisions, in order
      * @param timeoutNanos the longest a check may wait for its answer, from its arrival
      * @param deadlines    watches each call, and is the clock of how long checks waited
-     * @param failures     what a check of a failed call fails with, given the call's failure and the check's give-back
-     *                     (once per check)
+     * @param failures     what the checks of a failed call fail with, given the call's failure (once per call)
      * @param coalesced    told how many checks rode along in another's call (a batch's size - 1), per call
-     * @param giveBack     hands one token back to the key's bucket (a call of its own, not awaited)
      */
     Coalescer(IntFunction<? extends CompletionStage<Decision[]>> call, long timeoutNanos, Deadlines deadlines,
-              BiFunction<Throwable, Runnable, ? extends Throwable> failures, IntConsumer coalesced, Runnable giveBack) {
+              Function<Throwable, ? extends Throwable> failures, IntConsumer coalesced) {
         if (timeoutNanos <= 0) {
             throw new IllegalArgumentException("timeoutNanos: " + timeoutNanos + " (expected: > 0)");
         }
@@ -66,7 +56,6 @@ final class Coalescer {
         this.deadlines = Objects.requireNonNull(deadlines, "deadlines");
         this.failures = Objects.requireNonNull(failures, "failures");
         this.coalesced = Objects.requireNonNull(coalesced, "coalesced");
-        this.giveBack = Objects.requireNonNull(giveBack, "giveBack");
     }
 
     /** One check; completes with its decision, or with the failure of the call that carried it. */
@@ -91,31 +80,19 @@ final class Coalescer {
         if (checks > 1) {
             coalesced.accept(checks - 1);
         }
-        CompletableFuture<Decision[]> raw = null;
         CompletableFuture<Decision[]> sent;
         if (budgetNanos <= 0) {
             sent = CompletableFuture.failedFuture(new TimeoutException("waited the whole timeout for an earlier call"));
         } else {
             try {
-                raw = call.apply(checks).toCompletableFuture();
-                // the deadline fails the copy, so that the call's own answer is still there if it comes late
-                CompletableFuture<Decision[]> copy = new CompletableFuture<>();
-                raw.whenComplete((decisions, failure) -> {
-                    if (failure == null) {
-                        copy.complete(decisions);
-                    } else {
-                        copy.completeExceptionally(failure);
-                    }
-                });
-                sent = deadlines.bound(copy, budgetNanos);
+                sent = deadlines.bound(call.apply(checks).toCompletableFuture(), budgetNanos);
             } catch (RuntimeException e) {
                 sent = CompletableFuture.failedFuture(e);
             }
         }
-        CompletableFuture<Decision[]> late = raw;
         sent.whenComplete((decisions, failure) -> {
             sendWaiting();
-            answer(batch, decisions, failure, late);
+            answer(batch, decisions, failure);
         });
     }
 
@@ -134,39 +111,21 @@ final class Coalescer {
         send(next, timeoutNanos - (deadlines.now() - since));
     }
 
-    private void answer(List<CompletableFuture<Decision>> batch, Decision[] decisions, Throwable failure,
-                        CompletableFuture<Decision[]> late) {
+    private void answer(List<CompletableFuture<Decision>> batch, Decision[] decisions, Throwable failure) {
         Throwable problem = failure;
         if (problem == null && (decisions == null || decisions.length != batch.size())) {
             problem = new IllegalStateException("the owner answered " + (decisions == null ? "nothing" : decisions.length
                     + " decisions") + " for " + batch.size() + " checks");
         }
         if (problem != null) {
-            // only a call still in flight can take effect after this: one that answered (wrongly) or failed took
-            // nothing we can account for, one never sent took nothing
-            boolean mayAnswerLate = late != null && !late.isDone();
-            for (int i = 0; i < batch.size(); i++) {
-                Runnable giveBackIfTaken = mayAnswerLate ? giveBackIfTaken(late, i, batch.size()) : () -> { };
-                batch.get(i).completeExceptionally(failures.apply(problem, giveBackIfTaken));
+            Throwable shared = failures.apply(problem);
+            for (CompletableFuture<Decision> check : batch) {
+                check.completeExceptionally(shared);
             }
             return;
         }
         for (int i = 0; i < batch.size(); i++) {
             batch.get(i).complete(decisions[i]);
         }
-    }
-
-    /** Once the late answer is in: one token back if check {@code index} of a call of {@code size} was admitted. */
-    private Runnable giveBackIfTaken(CompletableFuture<Decision[]> late, int index, int size) {
-        AtomicBoolean once = new AtomicBoolean();
-        return () -> {
-            if (once.compareAndSet(false, true)) {
-                late.thenAccept(decisions -> {
-                    if (decisions != null && decisions.length == size && decisions[index].allowed()) {
-                        giveBack.run();
-                    }
-                });
-            }
-        };
     }
 }

@@ -76,13 +76,8 @@ import java.util.stream.IntStream;
  * its key's earlier call included, give or take one {@link Deadlines} tick. A check or peek that gets no answer in time, or whose call fails for any
  * reason (member shutting down, no owner during migration, cluster unreachable), completes with
  * {@link RateLimiterUnavailableException}, cause attached. A call carries its deadline ({@link CallDeadline}):
- * one that reaches the owner after it (a retry once a dead owner is dropped, seconds later) takes nothing. A call
- * the owner ran in time but whose answer comes late (mostly: the owner's wait for a dead backup's
- * acknowledgement, which may outlast the budget until the members drop that backup) did take its tokens: a bucket
- * check's exception then carries a give-back ({@link RateLimiterUnavailableException#giveBackIfTaken}) that a
- * caller who refused the request runs, and once the late answer shows the check admitted, one token goes back to
- * the bucket ({@code addTokens}, capped at its capacity; {@link #tokensGivenBack()} counts them). A sliding
- * window's late count is not handed back: it ages out with its window.
+ * one that reaches the owner after it (a retry once a dead owner is dropped, seconds later) takes nothing; only
+ * a call that ran in the last network latency before its deadline may take its tokens after its caller gave up.
  *
  * <p>Threads: never blocks. Answers complete on the common {@code ForkJoinPool}, in one hand-off from the
  * Hazelcast thread that receives them ({@link OneHop}); whoever continues a returned stage runs there and must
@@ -122,7 +117,6 @@ public final class HazelcastRateLimiter implements RateLimiter {
     private final Map<LimitSpec, Binding> bindings = new ConcurrentHashMap<>();
     private final Cache<FrontKey, Coalescer> coalescing;
     private final LongAdder coalesced = new LongAdder();
-    private final LongAdder givenBack = new LongAdder();
     private final Deadlines deadlines = Deadlines.system();
 
     /** A bucket4j builder carrying a spec's version, and the spec's bucket4j configuration. */
@@ -300,8 +294,7 @@ public final class HazelcastRateLimiter implements RateLimiter {
                 }
                 return verbose.tryConsumeAsMuchAsPossible(count)
                         .thenApply(result -> Bucket4jSpecs.decisions(spec, count, result));
-            }, requestTimeoutNanos, deadlines, (failure, giveBack) -> unavailable(key, failure, giveBack), coalesced::add,
-                    () -> giveBack(proxy, key));
+            }, requestTimeoutNanos, deadlines, failure -> unavailable(key, failure), coalesced::add);
         }
         return new Coalescer(count -> OneHop.call( // never throws: see OneHop#call
                 () -> windows.submitToKey(key, new SlidingWindowProcessor(spec, count,
@@ -314,23 +307,7 @@ public final class HazelcastRateLimiter implements RateLimiter {
                     return IntStream.range(0, count).mapToObj(i -> SlidingWindow.decode(decisions, i))
                             .toArray(Decision[]::new);
                 }),
-                requestTimeoutNanos, deadlines, (failure, giveBack) -> unavailable(key, failure, giveBack), coalesced::add,
-                () -> { }); // a window's late count stays: it ages out with its window (see the class comment)
-    }
-
-    /** One token back to a key's bucket, for a check that took it after its caller had refused; failures are logged. */
-    private void giveBack(AsyncBucketProxy proxy, String key) {
-        givenBack.increment();
-        proxy.addTokens(1).whenComplete((ignored, failure) -> {
-            if (failure != null) {
-                log.fine("rate-limit key '" + key + "': a late-taken token could not be handed back: " + failure);
-            }
-        });
-    }
-
-    /** Tokens handed back after their late-answered checks had been refused by the caller (see {@link Coalescer}). */
-    public long tokensGivenBack() {
-        return givenBack.sum();
+                requestTimeoutNanos, deadlines, failure -> unavailable(key, failure), coalesced::add);
     }
 
     private Binding binding(LimitSpec spec) {
@@ -367,10 +344,6 @@ public final class HazelcastRateLimiter implements RateLimiter {
     }
 
     private RateLimiterUnavailableException unavailable(String key, Throwable failure) {
-        return unavailable(key, failure, () -> { });
-    }
-
-    private RateLimiterUnavailableException unavailable(String key, Throwable failure, Runnable giveBackIfTaken) {
         Throwable cause = failure;
         while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
             cause = cause.getCause();
@@ -381,6 +354,6 @@ public final class HazelcastRateLimiter implements RateLimiter {
         String message = cause instanceof TimeoutException
                 ? "rate-limit store did not answer within " + requestTimeout.toMillis() + " ms (key '" + key + "')"
                 : "rate-limit store failed (key '" + key + "'): " + cause;
-        return new RateLimiterUnavailableException(message, cause, giveBackIfTaken);
+        return new RateLimiterUnavailableException(message, cause);
     }
 }

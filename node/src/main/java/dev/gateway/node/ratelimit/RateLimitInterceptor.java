@@ -109,8 +109,7 @@ public final class RateLimitInterceptor implements Interceptor {
                 throw failure instanceof CompletionException ce ? ce : new CompletionException(failure);
             }
             policy.degraded(cause);
-            RateLimiterUnavailableException unavailable = (RateLimiterUnavailableException) cause;
-            CompletableFuture<Decision> fallback = switch (policy.onFailure) {
+            return switch (policy.onFailure) {
                 case FAIL_OPEN -> CompletableFuture.completedFuture(
                         new Decision(true, policy.spec.limit(), policy.spec.limit(), 0, 0));
                 case FAIL_CLOSED -> CompletableFuture.completedFuture(
@@ -119,13 +118,6 @@ public final class RateLimitInterceptor implements Interceptor {
                         ? CompletableFuture.completedFuture(new Decision(false, 0, 0, NANOS_PER_SECOND, NANOS_PER_SECOND))
                         : local.tryConsume(key, policy.localSpec).toCompletableFuture();
             };
-            // a refused request must not cost the shared bucket the token its late-answered check may have taken
-            return fallback.thenApply(taken -> {
-                if (!taken.allowed()) {
-                    unavailable.giveBackIfTaken();
-                }
-                return taken;
-            });
         }).thenCompose(stage -> stage);
     }
 
