@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -27,7 +29,9 @@ import org.junit.jupiter.api.Timeout;
  * nodes loaded straight through each node on SplitDockerTest's global fixed-window quota ({@value #LIMIT} per 2 s,
  * {@code local} fallback), then {@link QuotaHistoryChecker} over the whole history of admissions with the faults as
  * they were applied (see its rules), and at the end every node a ready member of one cluster of three, on the
- * version published during the run, with the same view (state and generation) of a breaker opened before the first fault.
+ * version published during the run, with one view of a breaker opened before the first fault: still open, under its
+ * generation or a later one (a short isolation once blew the cluster into three one-member clusters whose merges
+ * lost the breaker's entry: the entry is then re-seeded, open, from a node's view).
  *
  * <p>The seed is printed first ({@code [chaos] seed=N, replay with -Dchaos.seed=N}); without {@code -Dchaos.seed}
  * each run draws a new one, so CI tries a new schedule every build. A replay applies the same faults to the same
@@ -47,6 +51,7 @@ class RandomFaultsDockerTest extends DockerScenario {
     static final int THREADS = 4;
     /** Per node: 24 a window against a limit of 30 for the three (and 24 against a share of 10). */
     static final int RATE = 12;
+    private static final Pattern GEN = Pattern.compile(" gen (\\d+)");
 
     private final Map<DockerNode, NodeLoad> loads = new LinkedHashMap<>();
     private final List<NodeLoad.Sample> samples = new ArrayList<>();
@@ -159,9 +164,15 @@ class RandomFaultsDockerTest extends DockerScenario {
                 unexpected.isEmpty());
         report.claim("at the end: one cluster of 3, every node ready on the published version " + version
                 + ", one breaker view", state.toString(), "within " + CONVERGE_WITHIN.toSeconds() + " s", converged);
-        String breakerAfter = state.isEmpty() ? "" : state.values().iterator().next();
-        report.claim("the breaker opened before the faults", breakerAfter, "contains: breaker " + breakerBefore + " (since",
-                breakerAfter.contains("breaker " + breakerBefore + " (since"));
+        // a fault can lose the breaker's entry (a three-way split's merges have): it is then re-seeded from a node's
+        // view, open for the rest of its open period, under a later generation; it must never come back closed
+        long generationBefore = generation(breakerBefore);
+        boolean stillOpen = !state.isEmpty() && state.values().stream().allMatch(s -> s.contains("breaker open gen ")
+                && !s.contains("(not followed)") && generation(s) >= generationBefore);
+        report.claim("the breaker opened before the faults: still open, followed by every node", state.values()
+                        .stream().map(s -> s.substring(s.indexOf("breaker"))).distinct().toList().toString(),
+                "open gen >= " + generationBefore + " (" + breakerBefore + " before; a later generation: the entry"
+                        + " was lost and re-seeded)", stillOpen);
         report.write(haproxyLoad, haproxyLoad.stop());
         report.assertAllHold();
     }
@@ -279,6 +290,12 @@ class RandomFaultsDockerTest extends DockerScenario {
         JsonNode c = clusterBreaker(n);
         return c.path("state").asText() + " gen " + c.path("generation").asLong()
                 + (c.path("follows").asBoolean() ? "" : " (not followed)");
+    }
+
+    /** The generation in a breaker view as {@link #breakerView} writes it ("open gen 3 ..."); -1 when none. */
+    private static long generation(String view) {
+        Matcher m = GEN.matcher(view);
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
     }
 
     private static String breakerSince(DockerNode n) {

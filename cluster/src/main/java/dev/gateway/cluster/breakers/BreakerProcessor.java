@@ -59,6 +59,7 @@ abstract class BreakerProcessor implements EntryProcessor<String, StoredBreakerS
         SharedBreakerState state = stored == null ? SharedBreakerState.initial(nowMillis) : stored.state();
         BreakerReply reply = decide(new SharedBreakerPolicy(spec), state, node, nowMillis);
         if (!reply.state().equals(state)) {
+            changed(entry.getKey(), node, stored == null ? null : state, reply.state());
             StoredBreakerState next = new StoredBreakerState(reply.state());
             entry.setValue(next);
             backup = new BreakerBackup(next);
@@ -91,6 +92,10 @@ abstract class BreakerProcessor implements EntryProcessor<String, StoredBreakerS
             throw new IOException("a breaker call does not decode: no node");
         }
         readArguments(in);
+    }
+
+    /** Called on the owner when {@code node}'s call changed the entry ({@code before} null: none); no-op here. */
+    void changed(String upstream, String node, SharedBreakerState before, SharedBreakerState after) {
     }
 
     /** Writes the subclass's own arguments, after the common ones. */

@@ -13,6 +13,7 @@ import dev.gateway.limiter.breaker.BreakerBoardUnavailableException;
 import dev.gateway.limiter.breaker.BreakerSpec;
 import dev.gateway.limiter.breaker.BreakerViews;
 import dev.gateway.limiter.breaker.Evidence;
+import dev.gateway.limiter.breaker.HeldView;
 import dev.gateway.limiter.breaker.ProbeAnswer;
 import dev.gateway.limiter.breaker.SharedBreakerView;
 import java.time.Duration;
@@ -107,10 +108,10 @@ public final class HazelcastBreakerBoard implements BreakerBoard, BreakerViews, 
 
     @Override
     public SharedBreakerView report(String upstream, BreakerSpec spec, String node, Evidence evidence,
-                                    long knownGeneration, long nowMillis) {
+                                    HeldView held, long nowMillis) {
         Objects.requireNonNull(evidence, "evidence");
-        return onLocalClock(call(upstream, "report",
-                new ReportProcessor(checked(spec, node), node, evidence, knownGeneration)));
+        Objects.requireNonNull(held, "held");
+        return onLocalClock(call(upstream, "report", new ReportProcessor(checked(spec, node), node, evidence, held)));
     }
 
     @Override

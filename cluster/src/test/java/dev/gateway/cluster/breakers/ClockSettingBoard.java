@@ -4,6 +4,7 @@ import dev.gateway.cluster.member.SettableClock;
 import dev.gateway.limiter.breaker.BreakerBoard;
 import dev.gateway.limiter.breaker.BreakerSpec;
 import dev.gateway.limiter.breaker.Evidence;
+import dev.gateway.limiter.breaker.HeldView;
 import dev.gateway.limiter.breaker.ProbeAnswer;
 import dev.gateway.limiter.breaker.SharedBreakerView;
 
@@ -22,9 +23,9 @@ final class ClockSettingBoard implements BreakerBoard {
 
     @Override
     public SharedBreakerView report(String upstream, BreakerSpec spec, String node, Evidence evidence,
-                                    long knownGeneration, long nowMillis) {
+                                    HeldView held, long nowMillis) {
         memberClock.set(nowMillis);
-        return board.report(upstream, spec, node, evidence, knownGeneration, nowMillis);
+        return board.report(upstream, spec, node, evidence, held, nowMillis);
     }
 
     @Override

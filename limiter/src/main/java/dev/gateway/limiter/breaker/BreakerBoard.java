@@ -19,16 +19,17 @@ public interface BreakerBoard {
 
     /**
      * Replaces {@code node}'s evidence for {@code upstream} with {@code evidence} (its local window now) and
-     * lets the breaker decide: see {@link SharedBreakerPolicy#onReport}. {@code knownGeneration} is the
-     * generation of the view {@code node} holds (0 for none): a state older than that (the entry was lost, or
-     * replaced in a split's heal) is renumbered above it, so that generations never go back for any node.
+     * lets the breaker decide: see {@link SharedBreakerPolicy#onReport}. {@code held} is the view {@code node}
+     * holds ({@link HeldView#NONE} for none): a state older than that (the entry was lost, or replaced in a split's
+     * heal) is renumbered above it, so that generations never go back for any node, and a breaker the node knew
+     * open stays open for the rest of its open period.
      */
-    SharedBreakerView report(String upstream, BreakerSpec spec, String node, Evidence evidence, long knownGeneration,
+    SharedBreakerView report(String upstream, BreakerSpec spec, String node, Evidence evidence, HeldView held,
                              long nowMillis);
 
-    /** {@link #report(String, BreakerSpec, String, Evidence, long, long)} from a node that holds no view yet. */
+    /** {@link #report(String, BreakerSpec, String, Evidence, HeldView, long)} from a node that holds no view yet. */
     default SharedBreakerView report(String upstream, BreakerSpec spec, String node, Evidence evidence, long nowMillis) {
-        return report(upstream, spec, node, evidence, 0, nowMillis);
+        return report(upstream, spec, node, evidence, HeldView.NONE, nowMillis);
     }
 
     /**

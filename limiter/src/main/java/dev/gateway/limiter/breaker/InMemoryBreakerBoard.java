@@ -22,9 +22,9 @@ public final class InMemoryBreakerBoard implements BreakerBoard, BreakerViews {
 
     @Override
     public synchronized SharedBreakerView report(String upstream, BreakerSpec spec, String node, Evidence evidence,
-            long knownGeneration, long nowMillis) {
+            HeldView held, long nowMillis) {
         SharedBreakerState s = current(upstream, nowMillis);
-        return store(upstream, s, new SharedBreakerPolicy(spec).onReport(s, node, evidence, knownGeneration, nowMillis))
+        return store(upstream, s, new SharedBreakerPolicy(spec).onReport(s, node, evidence, held, nowMillis))
                 .view();
     }
 

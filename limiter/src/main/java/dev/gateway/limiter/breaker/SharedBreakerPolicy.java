@@ -100,21 +100,31 @@ public final class SharedBreakerPolicy {
     }
 
     /**
-     * {@link #onReport(SharedBreakerState, String, Evidence, long)} from a node that holds a view of generation
-     * {@code knownGeneration}: when that is later than the resulting state's, the state was lost (its owner and
-     * backups died) or replaced in a split's heal and its generations started again; it is renumbered to
-     * {@code knownGeneration + 1}, the same decision under a later generation, so that generations never go back
-     * for any node and every node takes the state as the newest.
+     * {@link #onReport(SharedBreakerState, String, Evidence, long)} from a node that holds the view {@code held}.
+     * When that is later than the resulting state (a greater generation), the state was lost (its owner and
+     * backups died, or a split's heal left another in its place) and its generations started again. The held view
+     * is then the newest truth the cluster still has: the result is renumbered to {@code held.generation() + 1},
+     * so that generations never go back for any node and every node takes it as the newest, and when the node knew
+     * the breaker {@code OPEN} or {@code HALF_OPEN} while the fresh state says {@code CLOSED}, it is {@code OPEN}
+     * again until the rest of the held open period has passed (none left, or half-open: probes may go at once).
+     * A lost entry therefore never closes a breaker that the cluster had opened.
      */
-    public SharedBreakerState onReport(SharedBreakerState s, String node, Evidence evidence, long knownGeneration,
+    public SharedBreakerState onReport(SharedBreakerState s, String node, Evidence evidence, HeldView held,
                                        long now) {
+        Objects.requireNonNull(held, "held");
         SharedBreakerState t = onReport(s, node, evidence, now);
         BreakerSnapshot x = t.snapshot();
-        if (knownGeneration <= x.generation()) {
+        if (held.generation() <= x.generation()) {
             return t;
         }
+        long generation = held.generation() + 1;
+        if (held.state() != BreakerState.CLOSED && x.state() == BreakerState.CLOSED) {
+            long until = now > Long.MAX_VALUE - held.openForMillis() ? Long.MAX_VALUE : now + held.openForMillis();
+            return new SharedBreakerState(new BreakerSnapshot(BreakerState.OPEN, now, until, 0, 0, generation),
+                    t.evidence(), List.of());
+        }
         return new SharedBreakerState(new BreakerSnapshot(x.state(), x.sinceMillis(), x.openUntilMillis(),
-                x.probesGranted(), x.probesSucceeded(), knownGeneration + 1), t.evidence(), t.probeHolders());
+                x.probesGranted(), x.probesSucceeded(), generation), t.evidence(), t.probeHolders());
     }
 
     /**

@@ -65,11 +65,30 @@ public abstract class BreakerBoardContract {
     void aNodeHoldingALaterGenerationNeverSeesTheGenerationGoBack() {
         String up = upstream("renumbered");
         // no entry (a lost one): the first report comes from a node that held generation 5
-        SharedBreakerView fresh = board().report(up, SPEC, "node-a", new Evidence(1, 0), 5, T0);
+        SharedBreakerView fresh = board().report(up, SPEC, "node-a", new Evidence(1, 0),
+                new HeldView(5, BreakerState.CLOSED, 0), T0);
         assertThat(fresh.snapshot().state()).isEqualTo(CLOSED);
         assertThat(fresh.snapshot().generation()).isEqualTo(6);
-        SharedBreakerView seen = otherNode().report(up, SPEC, "node-b", new Evidence(1, 0), 6, T0 + 1);
+        SharedBreakerView seen = otherNode().report(up, SPEC, "node-b", new Evidence(1, 0),
+                new HeldView(6, BreakerState.CLOSED, 0), T0 + 1);
         assertThat(seen.snapshot().generation()).as("nothing older was held: unchanged").isEqualTo(6);
+    }
+
+    @Test
+    void aLostEntryOfABreakerANodeHeldOpenIsOpenAgainForTheRestOfItsOpenPeriod() {
+        String up = upstream("reseeded");
+        // no entry (a lost one): the first report comes from a node that held it open, 20 s of it left
+        SharedBreakerView reopened = board().report(up, SPEC, "node-a", Evidence.NONE,
+                new HeldView(3, BreakerState.OPEN, 20_000), T0);
+        assertThat(reopened.snapshot().state()).isEqualTo(OPEN);
+        assertThat(reopened.snapshot().generation()).isEqualTo(4);
+        assertThat(reopened.snapshot().openUntilMillis()).isEqualTo(T0 + 20_000);
+        SharedBreakerView seen = otherNode().report(up, SPEC, "node-b", Evidence.NONE,
+                new HeldView(3, BreakerState.OPEN, 19_999), T0 + 1);
+        assertThat(seen.snapshot()).as("a node holding the old view takes the new one, unchanged")
+                .isEqualTo(reopened.snapshot());
+        assertThat(otherNode().tryProbe(up, SPEC, "node-b", T0 + 19_000).granted()).as("still open").isFalse();
+        assertThat(otherNode().tryProbe(up, SPEC, "node-b", T0 + 20_000).granted()).as("then probes").isTrue();
     }
 
     @Test

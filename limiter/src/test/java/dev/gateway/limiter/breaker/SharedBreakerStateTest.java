@@ -68,17 +68,58 @@ class SharedBreakerStateTest {
     @Test
     void aReportFromANodeHoldingALaterGenerationRenumbersTheState() {
         // the entry was lost: a fresh, closed state; the reporting node still holds generation 7
-        SharedBreakerState s = policy.onReport(SharedBreakerState.initial(T0), "a", ev(1, 0), 7, T0 + 1);
+        SharedBreakerState s = policy.onReport(SharedBreakerState.initial(T0), "a", ev(1, 0), closed(7), T0 + 1);
         assertThat(s.snapshot()).isEqualTo(new BreakerSnapshot(CLOSED, T0, 0, 0, 0, 8));
         assertThat(s.evidence()).containsOnlyKeys("a");
         // a node that holds an older or the same generation changes nothing
-        SharedBreakerState t = policy.onReport(s, "b", ev(1, 0), 8, T0 + 2);
+        SharedBreakerState t = policy.onReport(s, "b", ev(1, 0), closed(8), T0 + 2);
         assertThat(t.snapshot().generation()).isEqualTo(8);
         // and a trip from there goes on from the renumbered generation
-        SharedBreakerState open = policy.onReport(t, "a", ev(10, 10), 8, T0 + 3);
-        open = policy.onReport(open, "b", ev(10, 10), 8, T0 + 4);
+        SharedBreakerState open = policy.onReport(t, "a", ev(10, 10), closed(8), T0 + 3);
+        open = policy.onReport(open, "b", ev(10, 10), closed(8), T0 + 4);
         assertThat(open.snapshot().state()).isEqualTo(OPEN);
         assertThat(open.snapshot().generation()).isEqualTo(9);
+    }
+
+    @Test
+    void aLostEntryOfABreakerTheNodeKnewOpenIsOpenAgainForTheRestOfItsOpenPeriod() {
+        // the entry was lost while open; the reporting node holds "open, generation 3, 12 s left", and no
+        // evidence of its own (no calls went out while open): the fresh state alone would say closed
+        SharedBreakerState s = policy.onReport(SharedBreakerState.initial(T0), "a", Evidence.NONE,
+                new HeldView(3, OPEN, 12_000), T0 + 1);
+        assertThat(s.snapshot()).isEqualTo(new BreakerSnapshot(OPEN, T0 + 1, T0 + 1 + 12_000, 0, 0, 4));
+        // the other nodes, holding the old generation, change nothing; nor does the node that re-seeded it
+        assertThat(policy.onReport(s, "b", Evidence.NONE, new HeldView(3, OPEN, 11_000), T0 + 2).snapshot())
+                .isEqualTo(s.snapshot());
+        assertThat(policy.onReport(s, "a", Evidence.NONE, new HeldView(4, OPEN, 11_999), T0 + 2).snapshot())
+                .isEqualTo(s.snapshot());
+        // the rest of the open period passes: probes may go
+        assertThat(policy.onProbeRequest(s, "b", T0 + 1 + 12_000).granted()).isTrue();
+    }
+
+    @Test
+    void aLostEntryOfAHalfOpenBreakerLetsProbesGoAtOnce() {
+        SharedBreakerState s = policy.onReport(SharedBreakerState.initial(T0), "a", Evidence.NONE,
+                new HeldView(5, HALF_OPEN, 0), T0 + 1);
+        assertThat(s.snapshot().state()).isEqualTo(OPEN);
+        assertThat(s.snapshot().generation()).isEqualTo(6);
+        SharedProbeGrant grant = policy.onProbeRequest(s, "a", T0 + 1);
+        assertThat(grant.granted()).isTrue();
+        assertThat(grant.state().snapshot().state()).isEqualTo(HALF_OPEN);
+        assertThat(grant.state().snapshot().generation()).isEqualTo(7);
+    }
+
+    @Test
+    void aNodeThatHoldsAnOlderOpenViewNeverReopensACurrentEntry() {
+        // the breaker went open (gen 1), then half-open and closed (gen 3) while this node was away
+        SharedBreakerState current = new SharedBreakerState(new BreakerSnapshot(CLOSED, T0, 0, 0, 0, 3), Map.of(),
+                List.of());
+        SharedBreakerState s = policy.onReport(current, "a", Evidence.NONE, new HeldView(1, OPEN, 20_000), T0 + 1);
+        assertThat(s.snapshot()).isEqualTo(current.snapshot());
+    }
+
+    private static HeldView closed(long generation) {
+        return new HeldView(generation, CLOSED, 0);
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.gateway.limiter.breaker.BreakerSnapshot;
 import dev.gateway.limiter.breaker.BreakerSpec;
 import dev.gateway.limiter.breaker.BreakerState;
 import dev.gateway.limiter.breaker.Evidence;
+import dev.gateway.limiter.breaker.HeldView;
 import dev.gateway.limiter.breaker.OutcomeWindow;
 import dev.gateway.limiter.breaker.ProbeAnswer;
 import dev.gateway.limiter.breaker.SharedBreakerView;
@@ -199,7 +200,7 @@ final class ClusterBreaker implements Breaker {
         }
         try {
             SharedBreakerView held = view;
-            adopt(board.report(upstream, spec, node, evidence, held == null ? 0 : held.snapshot().generation(), now));
+            adopt(board.report(upstream, spec, node, evidence, HeldView.of(held, now), now));
             lastReported = evidence;
             lastReportMillis = now;
         } catch (BreakerBoardUnavailableException e) {

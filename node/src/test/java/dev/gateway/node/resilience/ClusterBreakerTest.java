@@ -8,6 +8,7 @@ import dev.gateway.limiter.breaker.BreakerSpec;
 import dev.gateway.limiter.breaker.BreakerState;
 import dev.gateway.limiter.breaker.CircuitBreaker;
 import dev.gateway.limiter.breaker.Evidence;
+import dev.gateway.limiter.breaker.HeldView;
 import dev.gateway.limiter.breaker.InMemoryBreakerBoard;
 import dev.gateway.limiter.breaker.ProbeAnswer;
 import dev.gateway.limiter.breaker.SharedBreakerView;
@@ -102,8 +103,9 @@ class ClusterBreakerTest {
     }
 
     @Test
-    void aNodeFollowsTheClusterAgainWhenTheBreakersEntryWasLost() throws Exception {
-        // (the report carries the generation the node holds: the new entry is renumbered above it at once)
+    void aNodeFollowsTheClusterAgainWhenTheBreakersEntryWasLostAndTheBreakerStaysOpen() throws Exception {
+        // (the report carries the view the node holds: the new entry is renumbered above it at once, and, since
+        // the node knew it open, it is open for the rest of the open period)
         SwappableBoard board = new SwappableBoard(new InMemoryBreakerBoard());
         ClusterBreaker breaker = breaker(board, 5_000);
         openAndExpire(breaker);
@@ -113,6 +115,7 @@ class ClusterBreakerTest {
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
                 .until(() -> breaker.view().snapshot().state() == BreakerState.OPEN);
         long held = breaker.view().snapshot().generation();
+        long openUntil = breaker.view().snapshot().openUntilMillis();
         assertThat(held).isGreaterThan(1);
 
         board.delegate = new InMemoryBreakerBoard(); // the entry's owner and backup died: the entry starts again
@@ -124,15 +127,19 @@ class ClusterBreakerTest {
         assertThat(millis.get() - lostAt).as("re-synced at the first report").isLessThanOrEqualTo(250);
         assertThat(breaker.view()).as("one view: the cluster's").isEqualTo(board.delegate.all().get("app"));
         assertThat(breaker.view().snapshot().generation()).as("generations never go back").isGreaterThan(held);
-        assertThat(breaker.state()).isEqualTo(BreakerState.CLOSED);
-        // the upstream still fails: the calls let through trip the new entry, and this node follows it
-        for (int i = 0; i < 2; i++) {
-            breaker.tryAcquire().complete(true, 1_000);
-        }
-        breaker.report();
-        assertThat(board.delegate.all().get("app").snapshot().state()).isEqualTo(BreakerState.OPEN);
-        assertThat(breaker.view()).isEqualTo(board.delegate.all().get("app"));
+        assertThat(breaker.state()).as("a lost entry does not close the breaker").isEqualTo(BreakerState.OPEN);
+        assertThat(breaker.view().snapshot().openUntilMillis()).as("the same open period").isEqualTo(openUntil);
         assertThat(breaker.tryAcquire().allowed()).isFalse();
+        // the open period ends: a probe goes, the upstream still fails, and it opens again
+        millis.set(openUntil);
+        breaker.report(); // the periodic report: the node still hears from the cluster
+        Breaker.Ticket next = await(breaker);
+        assertThat(next.allowed()).isTrue();
+        next.complete(true, 1_000);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> breaker.view().snapshot().state() == BreakerState.OPEN
+                        && breaker.view().snapshot().openUntilMillis() > openUntil);
+        assertThat(board.delegate.all().get("app").snapshot().state()).isEqualTo(BreakerState.OPEN);
     }
 
     @Test
@@ -175,8 +182,8 @@ class ClusterBreakerTest {
 
         @Override
         public SharedBreakerView report(String upstream, BreakerSpec spec, String node, Evidence evidence,
-                                        long known, long now) {
-            return delegate.report(upstream, spec, node, evidence, forgetful ? 0 : known, now);
+                                        HeldView known, long now) {
+            return delegate.report(upstream, spec, node, evidence, forgetful ? HeldView.NONE : known, now);
         }
 
         @Override
@@ -197,7 +204,7 @@ class ClusterBreakerTest {
         BreakerBoard slow = new BreakerBoard() {
             @Override
             public SharedBreakerView report(String upstream, BreakerSpec spec, String node, Evidence evidence,
-                                            long known, long now) {
+                                            HeldView known, long now) {
                 return memory.report(upstream, spec, node, evidence, known, now);
             }
 
