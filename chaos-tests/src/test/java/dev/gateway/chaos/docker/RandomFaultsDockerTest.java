@@ -170,7 +170,8 @@ class RandomFaultsDockerTest extends DockerScenario {
         boolean stillOpen = !state.isEmpty() && state.values().stream().allMatch(s -> s.contains("breaker open gen ")
                 && !s.contains("(not followed)") && generation(s) >= generationBefore);
         report.claim("the breaker opened before the faults: still open, followed by every node", state.values()
-                        .stream().map(s -> s.substring(s.indexOf("breaker"))).distinct().toList().toString(),
+                        .stream().map(s -> s.substring(s.indexOf("breaker"), s.indexOf(" (since"))).distinct().toList()
+                        .toString(),
                 "open gen >= " + generationBefore + " (" + breakerBefore + " before; a later generation: the entry"
                         + " was lost and re-seeded)", stillOpen);
         report.write(haproxyLoad, haproxyLoad.stop());

@@ -18,8 +18,13 @@ final class InterceptorRuns {
     }
 
     static GatewayResponse run(Interceptor interceptor) {
+        return run(interceptor, new Headers());
+    }
+
+    /** {@link #run(Interceptor)} with the request carrying {@code headers}. */
+    static GatewayResponse run(Interceptor interceptor, Headers headers) {
         Exchange exchange = new Exchange("127.0.0.1", "http", System.nanoTime(), "req");
-        GatewayRequest request = new GatewayRequest(exchange, "GET", "/", null, new Headers(), Body.empty());
+        GatewayRequest request = new GatewayRequest(exchange, "GET", "/", null, headers, Body.empty());
         Interceptor.Chain chain = new Interceptor.Chain() {
             @Override
             public GatewayRequest request() {

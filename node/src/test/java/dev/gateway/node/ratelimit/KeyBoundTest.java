@@ -10,14 +10,10 @@ import dev.gateway.limiter.LimitSpec;
 import dev.gateway.limiter.LocalRateLimiter;
 import dev.gateway.limiter.RateLimiter;
 import dev.gateway.limiter.RateLimiterUnavailableException;
-import dev.gateway.node.http.Body;
-import dev.gateway.node.http.Exchange;
-import dev.gateway.node.http.GatewayRequest;
 import dev.gateway.node.http.GatewayResponse;
 import dev.gateway.node.http.Headers;
 import dev.gateway.node.observability.metrics.GatewayMetrics;
 import dev.gateway.node.pipeline.Interceptor;
-import dev.gateway.node.routing.Route;
 import dev.gateway.node.support.TestConfigs;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -71,30 +66,8 @@ class KeyBoundTest {
     }
 
     private static GatewayResponse run(Interceptor interceptor, String key) {
-        Exchange exchange = new Exchange("127.0.0.1", "http", System.nanoTime(), "req");
         Headers headers = new Headers();
         headers.set("X-Key", key);
-        GatewayRequest request = new GatewayRequest(exchange, "GET", "/", null, headers, Body.empty());
-        Interceptor.Chain chain = new Interceptor.Chain() {
-            @Override
-            public GatewayRequest request() {
-                return request;
-            }
-
-            @Override
-            public Route route() {
-                return null;
-            }
-
-            @Override
-            public CompletionStage<GatewayResponse> proceed(GatewayRequest next) {
-                return CompletableFuture.completedFuture(new GatewayResponse(200, new Headers(), Body.empty()));
-            }
-        };
-        try {
-            return interceptor.intercept(chain).toCompletableFuture().get(5, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        return InterceptorRuns.run(interceptor, headers);
     }
 }
