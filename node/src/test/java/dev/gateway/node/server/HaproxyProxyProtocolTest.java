@@ -2,23 +2,15 @@ package dev.gateway.node.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.gateway.node.GatewayNode;
+import dev.gateway.node.support.LocalHaproxy;
 import dev.gateway.node.support.RawHttp;
 import dev.gateway.node.support.RecordingUpstream;
 import dev.gateway.node.support.TestConfigs;
-import java.io.File;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,7 +26,7 @@ class HaproxyProxyProtocolTest {
 
     @Test
     void twoClientsBehindHaproxyGetTheirOwnBucketsAndAddresses() throws Exception {
-        String haproxy = haproxyOrSkip();
+        String executable = LocalHaproxy.executableOrSkip("the test through a real HAProxy");
         try (RecordingUpstream recorder = RecordingUpstream.start();
              GatewayNode node = GatewayNode.start(TestConfigs.parse("""
                      node:
@@ -51,26 +43,9 @@ class HaproxyProxyProtocolTest {
                      routes:
                        - {id: limited, match: {path: /limited/**}, upstream: rec, rate-limits: [per-ip]}
                      """.formatted(recorder.port())))) {
-            int port = TestConfigs.closedPort();
-            Path config = Files.writeString(dir.resolve("haproxy.cfg"), """
-                    global
-                        maxconn 256
-                    defaults
-                        mode tcp
-                        timeout connect 2s
-                        timeout client 10s
-                        timeout server 10s
-                    frontend gateway
-                        bind 127.0.0.1:%d
-                        default_backend gateway_nodes
-                    backend gateway_nodes
-                        server gw-1 127.0.0.1:%d send-proxy-v2 on-marked-down shutdown-sessions
-                    """.formatted(port, node.proxyPort()));
-            Path log = dir.resolve("haproxy.log");
-            Process process = new ProcessBuilder(haproxy, "-db", "-f", config.toString())
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            try {
-                awaitListening(process, port, log);
+            try (LocalHaproxy haproxy = LocalHaproxy.start(executable, dir, node.proxyPort(),
+                    "send-proxy-v2 on-marked-down shutdown-sessions", "")) {
+                int port = haproxy.port();
 
                 assertThat(get("127.0.0.2", port, "/limited/two-1")).isEqualTo(200);
                 assertThat(get("127.0.0.3", port, "/limited/three-1")).as("its own bucket").isEqualTo(200);
@@ -81,12 +56,6 @@ class HaproxyProxyProtocolTest {
                         .containsExactlyInAnyOrder("/limited/two-1", "/limited/three-1");
                 assertThat(forwardedFor(recorder, "/limited/two-1")).isEqualTo("127.0.0.2");
                 assertThat(forwardedFor(recorder, "/limited/three-1")).isEqualTo("127.0.0.3");
-            } finally {
-                process.destroy(); // SIGTERM to its PID
-                if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                    process.waitFor(5, TimeUnit.SECONDS);
-                }
             }
         }
     }
@@ -101,36 +70,5 @@ class HaproxyProxyProtocolTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> recorder.requests().stream().anyMatch(r -> r.target().equals(target)));
         return recorder.requests().stream().filter(r -> r.target().equals(target)).findFirst().orElseThrow()
                 .header("X-Forwarded-For");
-    }
-
-    private static void awaitListening(Process process, int port, Path log) {
-        await("haproxy listening on 127.0.0.1:" + port).atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
-                .until(() -> {
-                    if (!process.isAlive()) {
-                        fail("haproxy exited with " + process.exitValue() + ": " + Files.readString(log, StandardCharsets.UTF_8));
-                    }
-                    try (Socket s = new Socket()) {
-                        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
-                        return true;
-                    } catch (IOException e) {
-                        return false;
-                    }
-                });
-    }
-
-    /** The haproxy executable on the PATH; skips the test without it (fails under -Dchaos.required=true). */
-    private static String haproxyOrSkip() {
-        for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            Path p = Path.of(d.isEmpty() ? "." : d, "haproxy");
-            if (Files.isRegularFile(p) && Files.isExecutable(p)) {
-                return p.toString();
-            }
-        }
-        String message = "haproxy is not on the PATH (apt-get install haproxy): the test through a real HAProxy cannot run";
-        if (Boolean.getBoolean("chaos.required")) {
-            fail(message + ", and -Dchaos.required=true");
-        }
-        Assumptions.abort(message);
-        return null;
     }
 }

@@ -1,27 +1,18 @@
 package dev.gateway.node.websocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 import dev.gateway.node.GatewayNode;
 import dev.gateway.node.support.EchoWebSocketServer;
+import dev.gateway.node.support.LocalHaproxy;
 import dev.gateway.node.support.TestConfigs;
-import java.io.File;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,7 +26,7 @@ class WebSocketHaproxyTest {
 
     @Test
     void echoAndCloseThroughHaproxyInTcpMode() throws Exception {
-        String haproxy = haproxyOrSkip();
+        String executable = LocalHaproxy.executableOrSkip("the WebSocket test through HAProxy");
         try (EchoWebSocketServer echo = EchoWebSocketServer.start();
              GatewayNode node = GatewayNode.start(TestConfigs.parse("""
                      node: {name: gw-ws-haproxy, listen: 127.0.0.1:0, admin: {listen: 127.0.0.1:0}, limits: {drain-timeout: 1s}}
@@ -45,27 +36,9 @@ class WebSocketHaproxyTest {
                      routes:
                        - {id: ws, match: {path: /ws/**}, upstream: echo, websocket: {max-message: 64KiB}}
                      """.formatted(echo.port())))) {
-            int port = TestConfigs.closedPort();
-            Path config = Files.writeString(dir.resolve("haproxy.cfg"), """
-                    global
-                        maxconn 256
-                    defaults
-                        mode tcp
-                        timeout connect 2s
-                        timeout client 10s
-                        timeout server 10s
-                        timeout tunnel 1h
-                    frontend gateway
-                        bind 127.0.0.1:%d
-                        default_backend gateway_nodes
-                    backend gateway_nodes
-                        server gw-1 127.0.0.1:%d
-                    """.formatted(port, node.proxyPort()));
-            Path log = dir.resolve("haproxy.log");
-            Process process = new ProcessBuilder(haproxy, "-db", "-f", config.toString())
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            try {
-                awaitListening(process, port, log);
+            try (LocalHaproxy haproxy = LocalHaproxy.start(executable, dir, node.proxyPort(), "",
+                    "timeout tunnel 1h")) {
+                int port = haproxy.port();
                 RecordingListener listener = new RecordingListener();
                 WebSocket ws = WebSocketProxyTest.open(HttpClient.newHttpClient(),
                         URI.create("ws://127.0.0.1:" + port + "/ws/through-haproxy"), listener);
@@ -77,44 +50,7 @@ class WebSocketHaproxyTest {
                 ws.sendBinary(ByteBuffer.wrap(new byte[65_537]), true);
                 await().atMost(Duration.ofSeconds(10)).until(() -> listener.closeCode() == 1009);
                 assertThat(listener.binaries()).hasSize(1);
-            } finally {
-                process.destroy(); // SIGTERM to its PID
-                if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                    process.waitFor(5, TimeUnit.SECONDS);
-                }
             }
         }
-    }
-
-    private static void awaitListening(Process process, int port, Path log) {
-        await("haproxy listening on 127.0.0.1:" + port).atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
-                .until(() -> {
-                    if (!process.isAlive()) {
-                        fail("haproxy exited with " + process.exitValue() + ": " + Files.readString(log, StandardCharsets.UTF_8));
-                    }
-                    try (Socket s = new Socket()) {
-                        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
-                        return true;
-                    } catch (IOException e) {
-                        return false;
-                    }
-                });
-    }
-
-    /** The haproxy executable on the PATH; skips the test without it (fails under -Dchaos.required=true). */
-    private static String haproxyOrSkip() {
-        for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            Path p = Path.of(d.isEmpty() ? "." : d, "haproxy");
-            if (Files.isRegularFile(p) && Files.isExecutable(p)) {
-                return p.toString();
-            }
-        }
-        String message = "haproxy is not on the PATH (apt-get install haproxy): the WebSocket test through HAProxy cannot run";
-        if (Boolean.getBoolean("chaos.required")) {
-            fail(message + ", and -Dchaos.required=true");
-        }
-        Assumptions.abort(message);
-        return null;
     }
 }
