@@ -102,7 +102,7 @@ class DocumentedKeysTest {
             observability:
               x-probe: 1
               access-log: {x-probe: 1}
-              tracing: {x-probe: 1}
+              tracing: {x-probe: 1, export: {otlp: "http://127.0.0.1:4318", x-probe: 1, batch: {x-probe: 1}}}
             """;
 
     @Test

@@ -31,6 +31,7 @@ import dev.gateway.node.admin.MetricsEndpoint;
 import dev.gateway.node.auth.AuthMetricsExport;
 import dev.gateway.node.observability.AsyncAccessLog;
 import dev.gateway.node.observability.FinishedRequests;
+import dev.gateway.node.observability.tracing.otel.OtelTracers;
 import dev.gateway.node.observability.metrics.GatewayMetrics;
 import dev.gateway.node.ratelimit.RateLimiting;
 import dev.gateway.node.runtime.FeatureGate;
@@ -139,6 +140,8 @@ public final class GatewayNode implements AutoCloseable {
         accessLog.maxQueueBytes(config.shared().observability().accessLog().maxQueueBytes());
         GatewayMetrics metrics = new GatewayMetrics(new MetricRegistry());
         metrics.registerAccessLogDropped(accessLog::dropped);
+        OtelTracers tracers = new OtelTracers(config.node().name());
+        metrics.registerTraceSpansDropped(tracers::dropped);
         RateLimiter local = new LocalRateLimiter(Ticker.system());
         RateLimiter shared = cluster == null ? local : cluster.rateLimiter();
         int expectedSize = cluster == null ? 1 : cluster.settings().expectedSize();
@@ -181,7 +184,10 @@ public final class GatewayNode implements AutoCloseable {
         WebSocketMetrics.register(metrics, servers.webSockets());
         RuntimeCompiler compiler = new RuntimeCompiler(servers.upstreamClient(), config.node().name(),
                 RequestIds::random128, new HealthRegistry(), timer,
-                new RateLimiting(shared, local, metrics, expectedSize), breakers, resilienceMetrics).withCaches(caches)
+                cluster == null ? new RateLimiting(shared, local, metrics, expectedSize)
+                        : new RateLimiting(shared, local, metrics, expectedSize, cluster::replicasOf),
+                breakers, resilienceMetrics).withCaches(caches)
+                .withTracers(tracers::tracerFor)
                 .withHttpsPort(servers.tlsPort())
                 .withRedirectHost(config.node().tls() == null ? null : config.node().tls().redirectHost());
         RuntimeApplier applier = new RuntimeApplier(compiler, runtimes,
@@ -209,6 +215,7 @@ public final class GatewayNode implements AutoCloseable {
             }
             breakers.close();
             closeShared(sharedBreakers);
+            tracers.close();
             timer.shutdownNow();
             accessLog.close();
             if (e instanceof ConfigRejectedException rejected) {
@@ -235,6 +242,7 @@ public final class GatewayNode implements AutoCloseable {
                     summaryTimer.shutdownNow();
                     breakers.close();
                     closeShared(sharedBreakers);
+                    tracers.close(); // after the last request: its spans are sent
                 });
     }
 

@@ -29,6 +29,7 @@ class ArchitectureTest {
     private static final String HAZELCAST = "com.hazelcast";
     private static final String GRIZZLY = "org.glassfish.grizzly";
     private static final String JJWT = "io.jsonwebtoken";
+    private static final String OPENTELEMETRY = "io.opentelemetry";
 
     @Test
     void theSourceTreesAreWhereTheTestLooks() {
@@ -55,6 +56,18 @@ class ArchitectureTest {
             offenders.addAll(violations(sources(root), GRIZZLY, s -> false));
         }
         offenders.addAll(violations(sources(NODE), GRIZZLY, ArchitectureTest::mayUseGrizzly));
+        assertThat(offenders).isEmpty();
+    }
+
+    /** The pipeline sees the small tracing port; the OpenTelemetry SDK stays behind it. */
+    @Test
+    void openTelemetryOnlyBehindTheTracingPort() {
+        List<String> offenders = new ArrayList<>();
+        for (Path root : List.of(LIMITER, CONFIG_SYNC, CLUSTER)) {
+            offenders.addAll(violations(sources(root), OPENTELEMETRY, s -> false));
+        }
+        offenders.addAll(violations(sources(NODE), OPENTELEMETRY,
+                s -> s.pkg().equals("dev.gateway.node.observability.tracing.otel")));
         assertThat(offenders).isEmpty();
     }
 

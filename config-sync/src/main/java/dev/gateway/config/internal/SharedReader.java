@@ -61,13 +61,7 @@ public final class SharedReader {
             long maxQueueBytes = a.at("max-queue-bytes").size(AccessLogConfig.DEFAULT_MAX_QUEUE_BYTES);
             accessLog = a.build(am, () -> new AccessLogConfig(format, file, maxQueueBytes));
         }
-        TracingConfig tracing = TracingConfig.defaults();
-        Node t = n.at("tracing");
-        int tm = n.errors().mark();
-        if (t.object("propagate")) {
-            String propagate = t.at("propagate").text("w3c");
-            tracing = t.build(tm, () -> new TracingConfig(propagate));
-        }
+        TracingConfig tracing = TracingReader.tracing(n.at("tracing"));
         AccessLogConfig al = accessLog;
         TracingConfig tc = tracing;
         return n.build(mark, () -> new ObservabilityConfig(al, tc));

@@ -1,11 +1,15 @@
 package dev.gateway.config.internal;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.gateway.config.AuthConfig;
 import dev.gateway.config.ConsumerConfig;
 import dev.gateway.config.JwtProvider;
 import dev.gateway.config.RateLimitPolicy;
 import dev.gateway.config.SharedConfig;
 import dev.gateway.config.Sizes;
+import dev.gateway.config.TraceExport;
+import dev.gateway.config.TracingConfig;
+import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -25,7 +29,21 @@ final class SharedWriter {
                         .put("access-log", Json.object().put("format", s.observability().accessLog().format())
                                 .put("file", s.observability().accessLog().file())
                                 .put("max-queue-bytes", Sizes.format(s.observability().accessLog().maxQueueBytes())))
-                        .put("tracing", Json.object().put("propagate", s.observability().tracing().propagate())));
+                        .put("tracing", tracing(s.observability().tracing())));
+    }
+
+    private static Json tracing(TracingConfig t) {
+        TraceExport e = t.export();
+        Json export = e == null ? null : Json.object()
+                .put("otlp", e.otlp())
+                .put("sample", JsonNodeFactory.instance.numberNode(new BigDecimal(TraceExport.formatSample(e.sample()))))
+                .put("parent-based", e.parentBased())
+                .put("batch", Json.object()
+                        .put("max-queue", e.batch().maxQueue())
+                        .put("max-export", e.batch().maxExport())
+                        .put("interval", e.batch().interval()))
+                .put("resource", e.resource());
+        return Json.object().put("propagate", t.propagate()).put("export", export);
     }
 
     static <T> Map<String, Json> each(Map<String, T> map, Function<T, Json> writer) {

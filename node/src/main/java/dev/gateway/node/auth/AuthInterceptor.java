@@ -1,5 +1,6 @@
 package dev.gateway.node.auth;
 
+import dev.gateway.node.observability.tracing.TraceSpan;
 import dev.gateway.node.http.Exchange;
 import dev.gateway.node.http.GatewayException;
 import dev.gateway.node.http.GatewayRequest;
@@ -74,7 +75,10 @@ final class AuthInterceptor implements Interceptor {
             apiKey = QueryParameters.get(request.query(), apiKeyQuery);
         }
         Verdicts verdicts = new Verdicts();
-        return attempt(0, token, apiKey, verdicts).thenCompose(result -> {
+        TraceSpan span = request.exchange().trace().child("authentication");
+        return attempt(0, token, apiKey, verdicts, span).thenCompose(result -> {
+            span.set("gateway.auth.outcome", result.reason().name().toLowerCase(java.util.Locale.ROOT))
+                    .end();
             if (!result.isOk()) {
                 request.body().discard(); // it will never be read: release the client connection's input
                 throw refusal(verdicts);
@@ -84,7 +88,8 @@ final class AuthInterceptor implements Interceptor {
     }
 
     /** Tries providers from {@code from} on; completes with the first success, or a refusal when none accepts. */
-    private CompletionStage<AuthResult> attempt(int from, String token, String apiKey, Verdicts verdicts) {
+    private CompletionStage<AuthResult> attempt(int from, String token, String apiKey, Verdicts verdicts,
+                                                TraceSpan span) {
         for (int i = from; i < providers.length; i++) {
             Authenticator provider = providers[i];
             boolean isBearer = provider.credential() == Authenticator.Credential.BEARER_TOKEN;
@@ -101,13 +106,14 @@ final class AuthInterceptor implements Interceptor {
                 continue;
             }
             int next = i + 1;
+            span.set("gateway.auth.provider", provider.id());
             return provider.authenticate(credential).thenCompose(result -> {
                 m.outcome(result.reason());
                 if (result.isOk()) {
                     return CompletableFuture.completedFuture(result);
                 }
                 verdicts.add(result, isBearer);
-                return attempt(next, token, apiKey, verdicts);
+                return attempt(next, token, apiKey, verdicts, span);
             });
         }
         return CompletableFuture.completedFuture(AuthResult.refused(AuthReason.MISSING, "missing credentials"));

@@ -1,5 +1,6 @@
 package dev.gateway.node.cache;
 
+import dev.gateway.node.observability.tracing.TraceSpan;
 import dev.gateway.cluster.cache.ResponseStore;
 import dev.gateway.cluster.cache.StoredResponse;
 import dev.gateway.config.CacheConfig;
@@ -68,22 +69,47 @@ public final class CacheInterceptor implements Interceptor {
                 && (routeAuthenticates || request.headers().contains("Authorization"));
         if (perUser || cc.noStore()) {
             metrics.count(routeId, "bypass");
+            looked(request, "bypass");
             return chain.proceed(request).thenApply(r -> mark(r, "BYPASS"));
         }
         String primary = primaryKey(request);
         boolean refresh = cc.noCache() || cc.maxAge() == 0
                 || "no-cache".equalsIgnoreCase(request.headers().get("Pragma"));
         if (refresh) {
+            looked(request, "refresh");
             return miss(chain, request, primary, head);
         }
+        TraceSpan lookup = request.exchange().trace().child("cache lookup").set("gateway.cache.scope", scope());
         return store.get(primary).thenCompose(entry -> {
             if (entry != null && entry.isVaryMarker()) {
                 String secondary = secondaryKey(primary, entry.varyOn(), request.headers());
                 return store.get(secondary).thenCompose(e -> e == null || e.isVaryMarker()
-                        ? miss(chain, request, primary, head) : hit(request, e, head));
+                        ? miss(chain, request, primary, head, lookup) : hit(request, e, head, lookup));
             }
-            return entry == null ? miss(chain, request, primary, head) : hit(request, entry, head);
+            return entry == null ? miss(chain, request, primary, head, lookup) : hit(request, entry, head, lookup);
         });
+    }
+
+    /** A lookup that did not go to the store: an instant span saying why. */
+    private void looked(GatewayRequest request, String result) {
+        request.exchange().trace().child("cache lookup").set("gateway.cache.scope", scope())
+                .set("gateway.cache.result", result).end();
+    }
+
+    private String scope() {
+        return String.valueOf(config.scope()).toLowerCase(Locale.ROOT);
+    }
+
+    private CompletionStage<GatewayResponse> hit(GatewayRequest request, StoredResponse entry, boolean head,
+                                                 TraceSpan lookup) {
+        lookup.set("gateway.cache.result", "hit").end();
+        return hit(request, entry, head);
+    }
+
+    private CompletionStage<GatewayResponse> miss(Chain chain, GatewayRequest request, String primary, boolean head,
+                                                  TraceSpan lookup) {
+        lookup.set("gateway.cache.result", "miss").end();
+        return miss(chain, request, primary, head);
     }
 
     private CompletionStage<GatewayResponse> hit(GatewayRequest request, StoredResponse entry, boolean head) {

@@ -1,5 +1,7 @@
 package dev.gateway.node.http;
 
+import dev.gateway.node.observability.tracing.RequestTrace;
+
 /**
  * What the gateway knows about one request beyond its HTTP message: who sent it, when, under
  * which id, and the deadline it must be answered by. One object per request, shared by every
@@ -17,6 +19,8 @@ public final class Exchange {
     private volatile String upstreamName;
     private volatile long upstreamNanos = -1;
     private String traceId;
+    private String spanId;
+    private volatile RequestTrace trace = RequestTrace.NONE;
     private String consumerId;
     private String consumerPlan;
     private String subject;
@@ -129,6 +133,27 @@ public final class Exchange {
 
     public void traceId(String id) {
         this.traceId = id;
+    }
+
+    /**
+     * The span id the gateway gave this request's hop (the server span with export, else the id it sent upstream
+     * as the parent), or null when tracing is off.
+     */
+    public String spanId() {
+        return spanId;
+    }
+
+    public void spanId(String id) {
+        this.spanId = id;
+    }
+
+    /** This request's spans ({@code observability.tracing.export}); {@link RequestTrace#NONE} without export. */
+    public RequestTrace trace() {
+        return trace;
+    }
+
+    public void trace(RequestTrace trace) {
+        this.trace = trace;
     }
 
     /** The authenticated consumer's id, or null before (or without) authentication. */

@@ -92,7 +92,7 @@ public final class AsyncAccessLog implements AccessLog {
      * field names and numbers. Cheap (no formatting) and the same when the entry is queued and when it leaves.
      */
     static long estimatedBytes(AccessLogEntry e) {
-        return LINE_OVERHEAD + length(e.requestId()) + length(e.traceId()) + length(e.clientIp()) + length(e.method())
+        return LINE_OVERHEAD + length(e.requestId()) + length(e.traceId()) + length(e.spanId()) + length(e.clientIp()) + length(e.method())
                 + length(e.path()) + length(e.routeId()) + length(e.upstreamTarget());
     }
 

@@ -18,10 +18,12 @@ public final class FinishedRequests {
 
     public void finished(Exchange exchange, String method, String path, int status, long bytes, boolean logIt) {
         long gatewayNanos = System.nanoTime() - exchange.startNanos();
+        exchange.trace().end(status);
         metrics.requestFinished(exchange.routeId(), method, status, gatewayNanos, exchange.upstreamName(),
                 exchange.upstreamNanos());
         if (logIt) {
             accessLog.record(new AccessLogEntry(System.currentTimeMillis(), exchange.requestId(), exchange.traceId(),
+                    exchange.spanId(),
                     exchange.clientAddress(), method, path, exchange.routeId(), exchange.upstreamTarget(), status,
                     bytes, gatewayNanos, exchange.upstreamNanos()));
         }

@@ -22,6 +22,7 @@ final class JsonLines {
         sb.append('"');
         field(sb, "request_id", e.requestId());
         field(sb, "trace_id", e.traceId());
+        field(sb, "span_id", e.spanId());
         field(sb, "client_ip", e.clientIp());
         field(sb, "method", e.method());
         field(sb, "path", e.path());

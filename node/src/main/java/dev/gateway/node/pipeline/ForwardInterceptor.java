@@ -12,6 +12,9 @@ import dev.gateway.node.resilience.ResilientCall;
 import dev.gateway.node.resilience.UpstreamResilience;
 import dev.gateway.node.http.Body;
 import dev.gateway.node.upstream.UpstreamTarget;
+import dev.gateway.node.http.ErrorResponses;
+import dev.gateway.node.observability.tracing.RequestTrace;
+import dev.gateway.node.observability.tracing.TraceSpan;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -61,6 +64,7 @@ public final class ForwardInterceptor implements Interceptor {
         exchange.upstreamTarget(target.key());
         exchange.upstreamName(upstream.name());
         Headers headers = proxiedHeaders(request, target);
+        TraceSpan span = attemptSpan(request, target, headers, 1, "first");
         String pathAndQuery = target.basePath().isEmpty()
                 ? request.pathAndQuery()
                 : target.basePath() + request.pathAndQuery();
@@ -72,10 +76,12 @@ public final class ForwardInterceptor implements Interceptor {
             exchange.upstreamNanos(System.nanoTime() - sentAt);
             if (failure != null) {
                 upstream.finished(target, false);
+                span.end(failure.getClass().getSimpleName());
                 throw failure instanceof CompletionException ce ? ce : new CompletionException(failure);
             }
             int status = response.status();
             upstream.finished(target, status != 502 && status != 503 && status != 504);
+            ended(span, status);
             return proxiedResponse(response);
         });
     }
@@ -88,7 +94,18 @@ public final class ForwardInterceptor implements Interceptor {
         return ResilientCall.run(exchange.isWebSocket() ? handshakeResilience : resilience, request.method(),
                 request.body(), exchange.deadlineNanos(),
                 avoid -> upstream.pickAvoiding(request, avoid),
-                (target, body) -> sendTo(request, target, body)).handle((response, failure) -> {
+                new ResilientCall.Sender() {
+                    @Override
+                    public CompletableFuture<GatewayResponse> send(UpstreamTarget target, Body body) {
+                        return sendTo(request, target, body, 1, "first");
+                    }
+
+                    @Override
+                    public CompletableFuture<GatewayResponse> send(UpstreamTarget target, Body body, int attempt,
+                                                                   String kind) {
+                        return sendTo(request, target, body, attempt, kind);
+                    }
+                }, exchange.trace()).handle((response, failure) -> {
                     exchange.upstreamNanos(System.nanoTime() - sentAt);
                     if (failure != null) {
                         throw failure instanceof CompletionException ce ? ce : new CompletionException(failure);
@@ -98,10 +115,12 @@ public final class ForwardInterceptor implements Interceptor {
     }
 
     /** One call of a resilient request: to {@code target}, with {@code body}; counts for balancing and health. */
-    private CompletableFuture<GatewayResponse> sendTo(GatewayRequest request, UpstreamTarget target, Body body) {
+    private CompletableFuture<GatewayResponse> sendTo(GatewayRequest request, UpstreamTarget target, Body body,
+                                                      int attempt, String kind) {
         Exchange exchange = request.exchange();
         exchange.upstreamTarget(target.key());
         Headers headers = proxiedHeaders(request, target);
+        TraceSpan span = attemptSpan(request, target, headers, attempt, kind);
         String pathAndQuery = target.basePath().isEmpty()
                 ? request.pathAndQuery()
                 : target.basePath() + request.pathAndQuery();
@@ -110,10 +129,47 @@ public final class ForwardInterceptor implements Interceptor {
         upstream.started(target);
         CompletableFuture<GatewayResponse> sent = client.send(call);
         // a hedge cancelled because another call answered first says nothing about the target
-        sent.whenComplete((response, failure) -> upstream.finished(target, failure == null
-                ? response.status() != 502 && response.status() != 503 && response.status() != 504
-                : failure instanceof java.util.concurrent.CancellationException));
+        sent.whenComplete((response, failure) -> {
+            upstream.finished(target, failure == null
+                    ? response.status() != 502 && response.status() != 503 && response.status() != 504
+                    : failure instanceof java.util.concurrent.CancellationException);
+            if (failure != null) {
+                span.end(failure instanceof java.util.concurrent.CancellationException ? "cancelled"
+                        : ErrorResponses.unwrap(failure).getClass().getSimpleName());
+            } else {
+                ended(span, response.status());
+            }
+        });
         return sent;
+    }
+
+    /**
+     * The client span of one call to {@code target}; the upstream gets it as the parent in {@code traceparent}
+     * (without export the pipeline's own {@code traceparent} stays). Ends at the response head.
+     */
+    private TraceSpan attemptSpan(GatewayRequest request, UpstreamTarget target, Headers headers, int attempt,
+                                  String kind) {
+        RequestTrace trace = request.exchange().trace();
+        if (trace == RequestTrace.NONE) {
+            return TraceSpan.NONE;
+        }
+        TraceSpan span = trace.client(request.method() + " " + upstream.name());
+        if (trace.recording()) {
+            span.set("http.request.method", request.method())
+                    .set("server.address", target.host())
+                    .set("server.port", target.port())
+                    .set("gateway.upstream", upstream.name())
+                    .set("gateway.upstream.target", target.key())
+                    .set("gateway.attempt", attempt)
+                    .set("gateway.attempt.kind", kind);
+        }
+        headers.set("traceparent", span.traceparent());
+        return span;
+    }
+
+    private static void ended(TraceSpan span, int status) {
+        span.set("http.response.status_code", status);
+        span.end(status >= 500 ? Integer.toString(status) : null);
     }
 
     /**

@@ -1,8 +1,11 @@
 package dev.gateway.node.pipeline;
 
+import dev.gateway.node.http.Exchange;
 import dev.gateway.node.http.GatewayRequest;
 import dev.gateway.node.http.GatewayResponse;
 import dev.gateway.node.http.Headers;
+import dev.gateway.node.observability.tracing.RequestTrace;
+import dev.gateway.node.observability.tracing.Tracer;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -16,14 +19,44 @@ public final class TraceContextInterceptor implements Interceptor {
     static final String TRACEPARENT = "traceparent";
     static final String TRACESTATE = "tracestate";
 
+    private final Tracer tracer;
+
+    /** Propagation only: no spans recorded. */
+    public TraceContextInterceptor() {
+        this(Tracer.OFF);
+    }
+
+    /**
+     * @param tracer with {@code observability.tracing.export}: each request gets a server span, continuing the
+     *               client's valid {@code traceparent}; the upstream hop's parent is then that span (an upstream
+     *               attempt replaces it with its own client span)
+     */
+    public TraceContextInterceptor(Tracer tracer) {
+        this.tracer = tracer;
+    }
+
     @Override
     public CompletionStage<GatewayResponse> intercept(Chain chain) {
         GatewayRequest request = chain.request();
         Headers headers = request.headers().copy();
         String incoming = headers.get(TRACEPARENT);
+        boolean continued = valid(incoming);
+        if (tracer != Tracer.OFF) {
+            Exchange exchange = request.exchange();
+            RequestTrace trace = tracer.start(request.method(), chain.route().id(), exchange.clientAddress(),
+                    continued ? incoming : null, exchange.startNanos());
+            if (!continued) {
+                headers.remove(TRACESTATE);
+            }
+            headers.set(TRACEPARENT, trace.traceparent());
+            exchange.trace(trace);
+            exchange.traceId(trace.traceId());
+            exchange.spanId(trace.spanId());
+            return chain.proceed(request.withHeaders(headers));
+        }
         String traceId;
         String flags;
-        if (valid(incoming)) {
+        if (continued) {
             traceId = incoming.substring(3, 35);
             flags = incoming.substring(53, 55);
         } else {
@@ -31,8 +64,10 @@ public final class TraceContextInterceptor implements Interceptor {
             flags = "01";
             headers.remove(TRACESTATE);
         }
-        headers.set(TRACEPARENT, "00-" + traceId + "-" + randomHex(1) + "-" + flags);
+        String spanId = randomHex(1);
+        headers.set(TRACEPARENT, "00-" + traceId + "-" + spanId + "-" + flags);
         request.exchange().traceId(traceId);
+        request.exchange().spanId(spanId);
         return chain.proceed(request.withHeaders(headers));
     }
 

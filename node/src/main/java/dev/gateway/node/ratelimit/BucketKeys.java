@@ -20,6 +20,11 @@ final class BucketKeys {
         this.parts = key.parts().toArray(String[]::new);
     }
 
+    /** What the key is made of, for traces: {@code consumer}, {@code ip|route}, ... */
+    String kind() {
+        return String.join("|", parts);
+    }
+
     String of(GatewayRequest request, Route route) {
         StringBuilder sb = new StringBuilder(prefix.length() + 32).append(prefix);
         for (int i = 0; i < parts.length; i++) {

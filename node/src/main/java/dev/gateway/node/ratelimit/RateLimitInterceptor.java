@@ -9,7 +9,10 @@ import dev.gateway.node.http.GatewayRequest;
 import dev.gateway.node.http.GatewayResponse;
 import dev.gateway.node.http.Headers;
 import dev.gateway.node.pipeline.Interceptor;
+import dev.gateway.node.observability.tracing.TraceSpan;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
@@ -32,11 +35,27 @@ public final class RateLimitInterceptor implements Interceptor {
     private final CompiledPolicy[] policies;
     private final RateLimiter shared;
     private final RateLimiter local;
+    private final Function<String, List<String>> replicasOf;
+    private final String[] spanNames;
+    private final String[] keyKinds;
 
     public RateLimitInterceptor(CompiledPolicy[] policies, RateLimiter shared, RateLimiter local) {
+        this(policies, shared, local, key -> List.of());
+    }
+
+    /** @param replicasOf the members holding a bucket key, owner first (empty when unknown): traces name the owner */
+    public RateLimitInterceptor(CompiledPolicy[] policies, RateLimiter shared, RateLimiter local,
+                                Function<String, List<String>> replicasOf) {
         this.policies = policies.clone();
         this.shared = shared;
         this.local = local;
+        this.replicasOf = replicasOf;
+        this.spanNames = new String[policies.length];
+        this.keyKinds = new String[policies.length];
+        for (int i = 0; i < policies.length; i++) {
+            spanNames[i] = "rate limit " + policies[i].name;
+            keyKinds[i] = policies[i].keys.kind();
+        }
     }
 
     @Override
@@ -81,8 +100,14 @@ public final class RateLimitInterceptor implements Interceptor {
         }
         CompiledPolicy policy = policies[i];
         long start = System.nanoTime();
-        return decide(policy, keys[i]).thenCompose(decision -> {
+        TraceSpan span = request.exchange().trace().child(spanNames[i]);
+        if (request.exchange().trace().recording()) {
+            span.set("gateway.rate_limit.policy", policy.name).set("gateway.rate_limit.key_kind", keyKinds[i]);
+            owner(span, keys[i]);
+        }
+        return decide(policy, keys[i], span).thenCompose(decision -> {
             policy.metrics.decided(decision.allowed(), System.nanoTime() - start);
+            span.set("gateway.rate_limit.outcome", decision.allowed() ? "allowed" : "limited").end();
             Decision tighter = tighter(tightest, decision);
             if (!decision.allowed()) {
                 request.body().discard();
@@ -92,7 +117,19 @@ public final class RateLimitInterceptor implements Interceptor {
         });
     }
 
-    private CompletionStage<Decision> decide(CompiledPolicy policy, String key) {
+    /** The bucket's owning member, where the check runs; a lookup that fails leaves it out. */
+    private void owner(TraceSpan span, String key) {
+        try {
+            List<String> replicas = replicasOf.apply(key);
+            if (!replicas.isEmpty()) {
+                span.set("gateway.rate_limit.owner", replicas.get(0));
+            }
+        } catch (RuntimeException e) {
+            // the cluster is leaving or partitioned: the decision's fallback attribute tells the rest
+        }
+    }
+
+    private CompletionStage<Decision> decide(CompiledPolicy policy, String key, TraceSpan span) {
         CompletionStage<Decision> remote;
         try {
             remote = shared.tryConsume(key, policy.spec);
@@ -109,6 +146,7 @@ public final class RateLimitInterceptor implements Interceptor {
                 throw failure instanceof CompletionException ce ? ce : new CompletionException(failure);
             }
             policy.degraded(cause);
+            span.set("gateway.rate_limit.fallback", policy.onFailure.name().toLowerCase(java.util.Locale.ROOT));
             return switch (policy.onFailure) {
                 case FAIL_OPEN -> CompletableFuture.completedFuture(
                         new Decision(true, policy.spec.limit(), policy.spec.limit(), 0, 0));

@@ -9,6 +9,7 @@ import dev.gateway.node.pipeline.Interceptor;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * What rate limiting needs for every config version: the shared buckets (the cluster's, or this
@@ -21,7 +22,13 @@ import java.util.Map;
  * entries this member owns: sum the nodes for the cluster's total) or {@code local} (this node's fallback store, or
  * its only store when it runs alone).
  */
-public record RateLimiting(RateLimiter shared, RateLimiter local, GatewayMetrics metrics, int expectedClusterSize) {
+public record RateLimiting(RateLimiter shared, RateLimiter local, GatewayMetrics metrics, int expectedClusterSize,
+                           Function<String, List<String>> replicasOf) {
+
+    /** Without a cluster view: traces name no owning member. */
+    public RateLimiting(RateLimiter shared, RateLimiter local, GatewayMetrics metrics, int expectedClusterSize) {
+        this(shared, local, metrics, expectedClusterSize, key -> List.of());
+    }
 
     /** Every policy of {@code config}, compiled, by name, stamped with config version {@code generation}. */
     public Map<String, CompiledPolicy> compile(SharedConfig config, long generation) {
@@ -65,6 +72,6 @@ public record RateLimiting(RateLimiter shared, RateLimiter local, GatewayMetrics
             return null;
         }
         CompiledPolicy[] chosen = names.stream().map(policies::get).toArray(CompiledPolicy[]::new);
-        return new RateLimitInterceptor(chosen, shared, local);
+        return new RateLimitInterceptor(chosen, shared, local, replicasOf);
     }
 }

@@ -5,6 +5,8 @@ import dev.gateway.node.http.BodySink;
 import dev.gateway.node.http.GatewayException;
 import dev.gateway.node.http.GatewayResponse;
 import dev.gateway.node.http.Headers;
+import dev.gateway.node.observability.tracing.RequestTrace;
+import dev.gateway.node.observability.tracing.TraceSpan;
 import dev.gateway.node.upstream.UpstreamTarget;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -37,6 +39,14 @@ public final class ResilientCall {
     /** Sends one call to one target with the given body. */
     public interface Sender {
         CompletableFuture<GatewayResponse> send(UpstreamTarget target, Body body);
+
+        /**
+         * Like {@link #send(UpstreamTarget, Body)}, told which call this is: {@code attempt} counts from 1 over
+         * every call of the request, {@code kind} is {@code first}, {@code retry} or {@code hedge}.
+         */
+        default CompletableFuture<GatewayResponse> send(UpstreamTarget target, Body body, int attempt, String kind) {
+            return send(target, body);
+        }
     }
 
     private final UpstreamResilience r;
@@ -48,16 +58,20 @@ public final class ResilientCall {
     private final Function<Set<UpstreamTarget>, UpstreamTarget> picker;
     private final Sender sender;
     private final LongSupplier nanoTime;
+    private final RequestTrace trace;
     private final CompletableFuture<GatewayResponse> result = new CompletableFuture<>();
     private final Set<UpstreamTarget> tried = new HashSet<>();
     private final List<CompletableFuture<GatewayResponse>> inFlight = new ArrayList<>();
     private int retries;
+    private int attempts;
     private int hedges;
     private Outcome lastFailure;
     private boolean done;
 
     private ResilientCall(UpstreamResilience resilience, String method, Body body, long deadlineNanos,
-                          Function<Set<UpstreamTarget>, UpstreamTarget> picker, Sender sender, LongSupplier nanoTime) {
+                          Function<Set<UpstreamTarget>, UpstreamTarget> picker, Sender sender, LongSupplier nanoTime,
+                          RequestTrace trace) {
+        this.trace = trace;
         this.r = resilience;
         this.method = method;
         this.original = body;
@@ -79,18 +93,27 @@ public final class ResilientCall {
                                                          long deadlineNanos,
                                                          Function<Set<UpstreamTarget>, UpstreamTarget> picker,
                                                          Sender sender) {
-        ResilientCall call = new ResilientCall(resilience, method, body, deadlineNanos, picker, sender, System::nanoTime);
+        return run(resilience, method, body, deadlineNanos, picker, sender, RequestTrace.NONE);
+    }
+
+    /** {@link #run(UpstreamResilience, String, Body, long, Function, Sender)}, each breaker decision a span of {@code trace}. */
+    public static CompletableFuture<GatewayResponse> run(UpstreamResilience resilience, String method, Body body,
+                                                         long deadlineNanos,
+                                                         Function<Set<UpstreamTarget>, UpstreamTarget> picker,
+                                                         Sender sender, RequestTrace trace) {
+        ResilientCall call = new ResilientCall(resilience, method, body, deadlineNanos, picker, sender, System::nanoTime,
+                trace);
         if (call.r.budget != null) {
             call.r.budget.onRequest();
         }
         synchronized (call) {
-            call.attempt(true);
+            call.attempt(true, "first");
         }
         return call.result;
     }
 
     /** Starts one call; under the lock. */
-    private void attempt(boolean first) {
+    private void attempt(boolean first, String kind) {
         UpstreamTarget target = picker.apply(tried);
         if (target == null) {
             finishFailure(lastFailure != null ? lastFailure
@@ -98,28 +121,39 @@ public final class ResilientCall {
             return;
         }
         if (r.breaker == null) {
-            send(target, null, first);
+            send(target, null, first, kind);
             return;
         }
+        TraceSpan decision = trace.child("circuit breaker").set("gateway.upstream", r.upstream);
         if (!inFlight.isEmpty()) {
-            send(target, r.breaker.tryAcquire(), first); // a hedge: never waits beside a call already out
+            // a hedge: never waits beside a call already out
+            send(target, decided(decision, r.breaker.tryAcquire()), first, kind);
             return;
         }
         // the first call or a retry: nothing else is out, so it may wait (briefly) to become the probe
         CompletableFuture<Breaker.Ticket> permit = r.breaker.acquire().toCompletableFuture();
         if (permit.isDone()) {
-            send(target, permit.join(), first);
+            send(target, decided(decision, permit.join()), first, kind);
             return;
         }
         permit.whenComplete((ticket, failure) -> {
             synchronized (this) {
-                send(target, ticket, first);
+                send(target, decided(decision, ticket), first, kind);
             }
         });
     }
 
+    private static Breaker.Ticket decided(TraceSpan span, Breaker.Ticket permit) {
+        if (permit == null) {
+            span.end("breaker unavailable");
+            return null;
+        }
+        span.set("gateway.breaker.decision", permit.allowed() ? "allowed" : "refused").end();
+        return permit;
+    }
+
     /** Sends to {@code target} if {@code permit} allows (null: no breaker); under the lock. */
-    private void send(UpstreamTarget target, Breaker.Ticket permit, boolean first) {
+    private void send(UpstreamTarget target, Breaker.Ticket permit, boolean first, String kind) {
         if (permit != null && !permit.allowed()) {
             r.events.shortCircuited(r.upstream);
             if (lastFailure != null) {
@@ -133,7 +167,7 @@ public final class ResilientCall {
         long start = nanoTime.getAsLong();
         CompletableFuture<GatewayResponse> call;
         try {
-            call = sender.send(target, first || once == null ? body : once);
+            call = sender.send(target, first || once == null ? body : once, ++attempts, kind);
         } catch (RuntimeException e) {
             call = CompletableFuture.failedFuture(e);
         }
@@ -171,7 +205,7 @@ public final class ResilientCall {
         }
         hedges++;
         r.events.hedged(r.upstream);
-        attempt(false);
+        attempt(false, "hedge");
         if (hedges < r.maxHedges) {
             scheduleHedge();
         }
@@ -209,7 +243,7 @@ public final class ResilientCall {
             r.events.retried(r.upstream);
             long delay = r.retry.backoff().delayNanos(retries);
             if (delay <= 0) {
-                attempt(false);
+                attempt(false, "retry");
                 return;
             }
             try {
@@ -222,7 +256,7 @@ public final class ResilientCall {
 
     private synchronized void retryNow() {
         if (!done) {
-            attempt(false);
+            attempt(false, "retry");
         }
     }
 

@@ -2,6 +2,7 @@ package dev.gateway.node.runtime;
 
 import dev.gateway.config.RouteConfig;
 import dev.gateway.config.SharedConfig;
+import dev.gateway.config.TraceExport;
 import dev.gateway.config.UpstreamConfig;
 import dev.gateway.node.auth.AuthCompiler;
 import dev.gateway.node.auth.AuthMetrics;
@@ -22,6 +23,7 @@ import dev.gateway.node.pipeline.RequestHeadersInterceptor;
 import dev.gateway.node.pipeline.ResponseHeadersInterceptor;
 import dev.gateway.node.pipeline.RewriteInterceptor;
 import dev.gateway.node.pipeline.TraceContextInterceptor;
+import dev.gateway.node.observability.tracing.Tracer;
 import dev.gateway.node.resilience.Breaker;
 import dev.gateway.node.resilience.BreakerRegistry;
 import dev.gateway.node.resilience.ResilienceEvents;
@@ -39,6 +41,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -53,6 +56,7 @@ public final class RuntimeCompiler {
     private final ScheduledExecutorService timer;
     private final Interceptor identityHeaders = new IdentityHeadersInterceptor();
     private final Interceptor traceContext = new TraceContextInterceptor();
+    private Function<TraceExport, Tracer> tracers = export -> Tracer.OFF;
     private final AuthCompiler auth;
     private final RateLimiting rateLimiting;
     private final BreakerRegistry breakers;
@@ -102,6 +106,15 @@ public final class RuntimeCompiler {
         return this;
     }
 
+    /**
+     * Where {@code observability.tracing.export} gets its tracer (called once per compile with the config's export
+     * settings, null when it has none); without this, export is ignored and only propagation happens.
+     */
+    public RuntimeCompiler withTracers(Function<TraceExport, Tracer> tracerFor) {
+        this.tracers = tracerFor;
+        return this;
+    }
+
     /** The response stores routes with {@code cache:} use; without them such routes do not compile. */
     public RuntimeCompiler withCaches(ResponseCaches responseCaches) {
         this.caches = responseCaches;
@@ -138,6 +151,8 @@ public final class RuntimeCompiler {
             resilience.put(e.getKey(), UpstreamResilience.of(e.getKey(), u, breaker, timer, resilienceEvents));
         }
         boolean tracing = !"off".equals(config.observability().tracing().propagate());
+        Tracer tracer = tracers.apply(config.observability().tracing().export());
+        Interceptor trace = tracer == Tracer.OFF ? traceContext : new TraceContextInterceptor(tracer);
         AuthRuntime authRuntime = auth.compile(config);
         Map<String, CompiledPolicy> policies = rateLimiting.compile(config, version);
         List<Route> routes = new ArrayList<>();
@@ -150,7 +165,7 @@ public final class RuntimeCompiler {
                 }
             }
             routes.add(new Route(rc, chainOf(rc, upstreams.get(rc.upstream()), resilience.get(rc.upstream()), upstreams,
-                    tracing, authRuntime, limits)));
+                    tracing ? trace : null, authRuntime, limits)));
         }
         ActiveHealthChecker checker = new ActiveHealthChecker(List.copyOf(upstreams.values()), client, health, timer);
         AutoCloseable versionResources = () -> {
@@ -167,7 +182,7 @@ public final class RuntimeCompiler {
     }
 
     private List<Interceptor> chainOf(RouteConfig route, UpstreamGroup upstream, UpstreamResilience resilience,
-                                      Map<String, UpstreamGroup> upstreamGroups, boolean tracing, AuthRuntime auth,
+                                      Map<String, UpstreamGroup> upstreamGroups, Interceptor traceContext, AuthRuntime auth,
                                       Interceptor rateLimits) {
         List<Interceptor> chain = new ArrayList<>();
         if (route.redirectToHttps() && httpsPort > 0) {
@@ -176,7 +191,7 @@ public final class RuntimeCompiler {
         if (!route.isAggregate()) {
             chain.add(new WebSocketLink(route.id(), route.websocket())); // refuses upgrades unless the route takes them
         }
-        if (tracing) {
+        if (traceContext != null) {
             chain.add(traceContext);
         }
         chain.add(identityHeaders);

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code observability.access-log} to a file, read back line by line as JSON. */
 class AccessLogTest {
     private static final SimpleHttp HTTP = new SimpleHttp();
-    private static final List<String> FIELDS = List.of("time", "request_id", "trace_id", "client_ip", "method", "path",
+    private static final List<String> FIELDS = List.of("time", "request_id", "trace_id", "span_id", "client_ip", "method", "path",
             "route", "upstream", "status", "bytes", "gateway_ms", "upstream_ms");
 
     @TempDir

@@ -48,7 +48,7 @@ class AsyncAccessLogBoundTest {
     }
 
     private static AccessLogEntry entry(String path) {
-        return new AccessLogEntry(0L, "rid", null, "127.0.0.1", "GET", path, "r", null, 200, 0, 1000, -1);
+        return new AccessLogEntry(0L, "rid", null, null, "127.0.0.1", "GET", path, "r", null, 200, 0, 1000, -1);
     }
 
     @Test

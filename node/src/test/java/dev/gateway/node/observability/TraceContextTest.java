@@ -192,6 +192,10 @@ class TraceContextTest {
         assertThat(continuedLine.get("trace_id").asText()).isEqualTo(TRACE_ID)
                 .isEqualTo(traceId(continued.header("traceparent")));
         assertThat(freshLine.get("trace_id").asText()).isEqualTo(traceId(fresh.header("traceparent")));
+        // span_id: the gateway's hop, which the upstream sees as its parent
+        assertThat(continuedLine.get("span_id").asText()).matches("[0-9a-f]{16}")
+                .isEqualTo(continued.header("traceparent").substring(36, 52)).isNotEqualTo(CLIENT_SPAN);
+        assertThat(freshLine.get("span_id").asText()).isEqualTo(fresh.header("traceparent").substring(36, 52));
     }
 
     // ---- helpers --------------------------------------------------------------------------------

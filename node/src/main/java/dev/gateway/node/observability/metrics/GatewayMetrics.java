@@ -35,6 +35,7 @@ import java.util.function.LongSupplier;
  * gateway_upstream_target_healthy{upstream, target}          gauge, 1 | 0
  * gateway_listener_rejected_total{reason}                    counter
  * gateway_access_log_dropped_total                           counter
+ * gateway_trace_spans_dropped_total                          counter
  * gateway_rate_limit_decisions_total{policy, outcome}        counter
  * gateway_rate_limit_check_seconds{policy}                   summary
  * gateway_rate_limit_check_duration_seconds{policy}          histogram (_bucket{le}, _count, _sum)
@@ -85,6 +86,9 @@ public final class GatewayMetrics {
     static final Family ACCESS_LOG_DROPPED = new Family("gateway_access_log_dropped", Type.COUNTER,
             "Access-log entries dropped because the log could not keep up.");
 
+    static final Family TRACE_SPANS_DROPPED = new Family("gateway_trace_spans_dropped", Type.COUNTER,
+            "Finished spans dropped instead of exported because the export queue was full (observability.tracing.export).");
+
     static final Family RATE_LIMIT_DECISIONS = new Family("gateway_rate_limit_decisions", Type.COUNTER,
             "Rate-limit decisions by policy and outcome: allowed, limited, or fallback when the cluster could not answer.");
     static final Family RATE_LIMIT_CHECK = new Family("gateway_rate_limit_check_seconds", Type.SUMMARY,
@@ -102,6 +106,7 @@ public final class GatewayMetrics {
     private final ConcurrentMap<String, Counter> bodyTimeouts = new ConcurrentHashMap<>();
     private final ConcurrentMap<TargetKey, TargetGauges> targets = new ConcurrentHashMap<>();
     private final AtomicReference<LongSupplier> accessLogDropped = new AtomicReference<>();
+    private final AtomicReference<LongSupplier> traceSpansDropped = new AtomicReference<>();
 
     public GatewayMetrics(MetricRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -223,6 +228,15 @@ public final class GatewayMetrics {
      * Access-log entries dropped because the log could not keep up, read at scrape time.
      * Registering again replaces the supplier.
      */
+    /** The trace exporter's drop count, read at scrape time; registering again replaces the supplier. */
+    public void registerTraceSpansDropped(LongSupplier dropped) {
+        Objects.requireNonNull(dropped, "dropped");
+        if (traceSpansDropped.getAndSet(dropped) == null) {
+            gauge("gateway.trace.spans-dropped", new Series(TRACE_SPANS_DROPPED, Labels.EMPTY, 1),
+                    () -> traceSpansDropped.get().getAsLong());
+        }
+    }
+
     public void registerAccessLogDropped(LongSupplier dropped) {
         Objects.requireNonNull(dropped, "dropped");
         if (accessLogDropped.getAndSet(dropped) == null) {
