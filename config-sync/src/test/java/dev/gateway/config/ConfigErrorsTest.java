@@ -39,7 +39,7 @@ class ConfigErrorsTest {
     void unknownKey() {
         assertThat(errors(UPSTREAM.replace("targets:", "timout: 1s, targets:"))).containsExactly(
                 "upstreams.users.timout: unknown key (expected one of: targets, balancing, pool, timeouts, health, "
-                        + "tls, circuit-breaker, retries, hedging, dns-refresh)");
+                        + "tls, circuit-breaker, retries, hedging, dns-refresh, protocol)");
         assertThat(errors("nodes: {}\n")).singleElement().asString().startsWith("nodes: unknown key");
     }
 
@@ -50,6 +50,19 @@ class ConfigErrorsTest {
         assertThat(errors(UPSTREAM + "routes: {id: r}\n")).containsExactly("routes: an object (expected: a list)");
         assertThat(errors(route("{id: x, match: {path: /x}, upstream: users, preserve-host: maybe}")))
                 .containsExactly("routes[1].preserve-host: 'maybe' (expected: true or false)");
+    }
+
+    @Test
+    void upstreamProtocol() {
+        assertThat(errors(UPSTREAM.replace("targets:", "protocol: h3, targets:"))).containsExactly(
+                "upstreams.users.protocol: 'h3' (expected: http1, h2c, h2)");
+        assertThat(errors(UPSTREAM.replace("targets:", "protocol: h2c, targets:").replace("http:", "https:")))
+                .containsExactly("upstreams.users.protocol: h2c (expected: http1 or h2 for https targets)");
+        assertThat(errors(UPSTREAM.replace("targets:", "protocol: h2, targets:"))).containsExactly(
+                "upstreams.users.protocol: h2 (expected: h2c or http1 for http targets)");
+        assertThat(parses(UPSTREAM.replace("targets:", "protocol: h2c, targets:")).shared().upstreams().get("users").protocol())
+                .isEqualTo(UpstreamProtocol.H2C);
+        assertThat(parses(UPSTREAM).shared().upstreams().get("users").protocol()).isEqualTo(UpstreamProtocol.HTTP1);
     }
 
     @Test

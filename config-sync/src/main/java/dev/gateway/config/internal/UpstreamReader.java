@@ -8,6 +8,7 @@ import dev.gateway.config.PoolConfig;
 import dev.gateway.config.Target;
 import dev.gateway.config.Timeouts;
 import dev.gateway.config.UpstreamConfig;
+import dev.gateway.config.UpstreamProtocol;
 import dev.gateway.config.UpstreamTls;
 import java.time.Duration;
 import java.util.List;
@@ -20,7 +21,7 @@ public final class UpstreamReader {
     public static UpstreamConfig upstream(Node n) {
         int mark = n.errors().mark();
         if (!n.object("targets", "balancing", "pool", "timeouts", "health", "tls", "circuit-breaker", "retries",
-                "hedging", "dns-refresh")) {
+                "hedging", "dns-refresh", "protocol")) {
             return null;
         }
         Node t = n.at("targets");
@@ -38,8 +39,9 @@ public final class UpstreamReader {
         var retries = ResilienceReader.retries(n.at("retries"));
         var hedging = ResilienceReader.hedging(n.at("hedging"));
         Duration dnsRefresh = n.at("dns-refresh").duration(UpstreamConfig.DEFAULT_DNS_REFRESH);
+        UpstreamProtocol protocol = n.at("protocol").parse(UpstreamProtocol::parse, UpstreamProtocol.HTTP1);
         return n.build(mark, () -> new UpstreamConfig(targets, balancing, pool, timeouts, health, tls, breaker,
-                retries, hedging, dnsRefresh));
+                retries, hedging, dnsRefresh, protocol));
     }
 
     private static Target target(Node n) {

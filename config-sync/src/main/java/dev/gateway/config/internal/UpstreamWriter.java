@@ -26,7 +26,8 @@ final class UpstreamWriter {
                 .put("retries", retries(u.retries()))
                 .put("hedging", u.hedging() == null ? null : Json.object().put("after", u.hedging().after())
                         .put("max-extra", u.hedging().maxExtra()))
-                .put("dns-refresh", u.dnsRefresh());
+                .put("dns-refresh", u.dnsRefresh())
+                .put("protocol", u.protocol().toString());
     }
 
     private static Json health(HealthConfig h) {

@@ -32,7 +32,44 @@ public final class ErrorResponses {
         if (requestId != null && !requestId.isEmpty()) {
             headers.set(REQUEST_ID_HEADER, requestId);
         }
-        return new GatewayResponse(status, headers, Body.of(body));
+        return new GatewayResponse(status, headers, new ErrorBody(Body.of(body), message));
+    }
+
+    /** The message of an answer the gateway made itself ({@link #of}), null for any other response (an upstream's). */
+    public static String messageOf(GatewayResponse response) {
+        return response.body() instanceof ErrorBody e ? e.message : null;
+    }
+
+    /**
+     * The JSON body of an answer the gateway made itself, marked as such: a gRPC request gets the same refusal in
+     * gRPC's form ({@code grpc.GrpcRefusals}), with this message.
+     */
+    private static final class ErrorBody implements Body {
+        private final Body json;
+        private final String message;
+
+        ErrorBody(Body json, String message) {
+            this.json = json;
+            this.message = message;
+        }
+
+        @Override
+        public long length() {
+            return json.length();
+        }
+
+        @Override
+        public void subscribe(BodySink sink) {
+            json.subscribe(sink);
+        }
+
+        @Override
+        public void resume() {
+        }
+
+        @Override
+        public void discard() {
+        }
     }
 
     /**

@@ -91,6 +91,7 @@ public final class GatewayRuntime implements AutoCloseable {
         if (route.timeoutNanos() > 0) {
             exchange.deadlineNanos(exchange.startNanos() + route.timeoutNanos(), route.timeoutName());
         }
+        dev.gateway.node.grpc.GrpcTimeout.apply(request);
         return RealChain.run(route.interceptors(), route, request)
                 .handle((response, failure) -> failure == null ? response : ErrorResponses.fromFailure(failure, exchange));
     }

@@ -1,5 +1,6 @@
 package dev.gateway.node.server;
 
+import dev.gateway.node.grpc.GrpcRefusals;
 import dev.gateway.node.http.Body;
 import dev.gateway.node.http.ErrorResponses;
 import dev.gateway.node.http.Exchange;
@@ -83,10 +84,11 @@ final class ProxyHttpHandler extends HttpHandler {
         response.suspend();
         HttpRequestPacket packet = request.getRequest();
         GrizzlyRequestBody body = bodyOf(request, packet, response);
+        boolean grpc = GrpcRefusals.isGrpc(packet.getContentType());
         GatewayRuntime runtime = runtimes.enter();
         if (runtime == null) {
             answer(new ResponseWriter(response, (status, bytes) -> { }, linger),
-                    ErrorResponses.of(503, "gateway not ready", exchange.requestId()), body);
+                    ErrorResponses.of(503, "gateway not ready", exchange.requestId()), body, grpc);
             return;
         }
         String method = request.getRequest().getMethod().getMethodString();
@@ -107,7 +109,7 @@ final class ProxyHttpHandler extends HttpHandler {
         String path = paths.normalize(rawPath);
         GatewayResponse early = checkRequest(request, rawPath, path, exchange);
         if (early != null) {
-            answer(writer, early, body);
+            answer(writer, early, body, grpc);
             return;
         }
         exchange.webSocket(WebSocketUpgrades.requested(packet));
@@ -120,7 +122,7 @@ final class ProxyHttpHandler extends HttpHandler {
                 done.finished(101, 0); // logged at the switch; the tunnel needs nothing of this config version
                 return;
             }
-            answer(writer, failure == null ? r : ErrorResponses.fromFailure(failure, exchange), body);
+            answer(writer, failure == null ? r : ErrorResponses.fromFailure(failure, exchange), body, grpc);
         });
     }
 
@@ -141,13 +143,14 @@ final class ProxyHttpHandler extends HttpHandler {
     /**
      * Writes an answer; one given while the request body is still unread by the pipeline closes the connection
      * when the client still waits for its 100 Continue or more than {@link #MAX_DRAIN_BYTES} would have to be
-     * drained (see {@link GrizzlyRequestBody#leavesTooMuchUnread}).
+     * drained (see {@link GrizzlyRequestBody#leavesTooMuchUnread}). A gRPC request gets the gateway's own refusals in
+     * gRPC's form ({@link GrpcRefusals}).
      */
-    private static void answer(ResponseWriter writer, GatewayResponse response, GrizzlyRequestBody body) {
+    private static void answer(ResponseWriter writer, GatewayResponse response, GrizzlyRequestBody body, boolean grpc) {
         if (body != null && body.leavesTooMuchUnread(MAX_DRAIN_BYTES)) {
             writer.closeWhenDone();
         }
-        writer.write(response);
+        writer.write(grpc ? GrpcRefusals.adapt(response) : response);
     }
 
     /**
