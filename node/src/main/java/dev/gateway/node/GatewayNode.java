@@ -227,8 +227,8 @@ public final class GatewayNode implements AutoCloseable {
         AuthMetricsExport.register(compiler.authMetrics(), metrics);
         health.serving();
         SummaryPublisher publisher = new SummaryPublisher(config.node().name(), summaries, System::currentTimeMillis,
-                new SummaryPublisher.Sources(() -> metrics.requestsTotal(false), () -> metrics.requestsTotal(true),
-                        health::notReadyReason, configEndpoints::runningVersion, () -> breakerStates(breakers)));
+                SummaryPublisher.Sources.of(metrics, health::notReadyReason, configEndpoints::runningVersion,
+                        () -> breakerStates(breakers)));
         // its own thread: reading the node's state may wait on a config swap's lock, which the shared timer
         // (request timeouts) must never do
         ScheduledExecutorService summaryTimer = Executors.newSingleThreadScheduledExecutor(r -> {

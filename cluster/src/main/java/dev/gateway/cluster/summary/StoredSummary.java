@@ -7,11 +7,15 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** A {@link NodeSummary} as the summaries map stores it. */
+/**
+ * A {@link NodeSummary} as the summaries map stores it. Class id 2: the form with routes and limits (a node of the
+ * first form, class id 1, cannot read it, and the other way round; during a rolling upgrade the console of a node
+ * shows the nodes of its own form, the others as failing to decode, until every node runs the same version).
+ */
 final class StoredSummary implements IdentifiedDataSerializable {
-    static final int CLASS_ID = 1;
-    /** More breakers than this in one summary is a corrupt entry, not a config. */
-    private static final int MAX_BREAKERS = 100_000;
+    static final int CLASS_ID = 2;
+    /** More entries than this in one summary's map is a corrupt entry, not a config. */
+    private static final int MAX_ENTRIES = 100_000;
     private NodeSummary summary;
 
     StoredSummary() {
@@ -39,6 +43,29 @@ final class StoredSummary implements IdentifiedDataSerializable {
             out.writeString(e.getKey());
             out.writeString(e.getValue());
         }
+        out.writeInt(summary.routes().size());
+        for (Map.Entry<String, NodeSummary.RouteStats> e : summary.routes().entrySet()) {
+            out.writeString(e.getKey());
+            out.writeLong(e.getValue().requests());
+            out.writeLong(e.getValue().errors());
+            out.writeLong(e.getValue().p50Micros());
+            out.writeLong(e.getValue().p99Micros());
+        }
+        out.writeInt(summary.limits().size());
+        for (Map.Entry<String, NodeSummary.LimitStats> e : summary.limits().entrySet()) {
+            out.writeString(e.getKey());
+            out.writeLong(e.getValue().allowed());
+            out.writeLong(e.getValue().limited());
+            out.writeLong(e.getValue().fallback());
+        }
+    }
+
+    private static int count(ObjectDataInput in, String what) throws IOException {
+        int count = in.readInt();
+        if (count < 0 || count > MAX_ENTRIES) {
+            throw new IOException("a node summary does not decode: " + count + " " + what);
+        }
+        return count;
     }
 
     @Override
@@ -51,15 +78,24 @@ final class StoredSummary implements IdentifiedDataSerializable {
             long errors = in.readLong();
             String reason = in.readString();
             long version = in.readLong();
-            int count = in.readInt();
-            if (count < 0 || count > MAX_BREAKERS) {
-                throw new IOException("a node summary does not decode: " + count + " breakers");
-            }
+            int count = count(in, "breakers");
             Map<String, String> breakers = new TreeMap<>();
             for (int i = 0; i < count; i++) {
                 breakers.put(in.readString(), in.readString());
             }
-            summary = new NodeSummary(node, published, started, requests, errors, reason, version, breakers);
+            count = count(in, "routes");
+            Map<String, NodeSummary.RouteStats> routes = new TreeMap<>();
+            for (int i = 0; i < count; i++) {
+                routes.put(in.readString(), new NodeSummary.RouteStats(in.readLong(), in.readLong(), in.readLong(),
+                        in.readLong()));
+            }
+            count = count(in, "limits");
+            Map<String, NodeSummary.LimitStats> limits = new TreeMap<>();
+            for (int i = 0; i < count; i++) {
+                limits.put(in.readString(), new NodeSummary.LimitStats(in.readLong(), in.readLong(), in.readLong()));
+            }
+            summary = new NodeSummary(node, published, started, requests, errors, reason, version, breakers, routes,
+                    limits);
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new IOException("a node summary does not decode: " + e.getMessage(), e);
         }

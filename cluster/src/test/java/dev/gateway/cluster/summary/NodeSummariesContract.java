@@ -19,7 +19,9 @@ abstract class NodeSummariesContract {
 
     static NodeSummary summary(String node, long requests) {
         return new NodeSummary(node, 1_700_000_001_000L, 1_700_000_000_000L, requests, 3, null, 7,
-                Map.of("users", "open", "orders", "closed"));
+                Map.of("users", "open", "orders", "closed"),
+                Map.of("users", new NodeSummary.RouteStats(40, 3, 1_200, 9_800), "", new NodeSummary.RouteStats(2, 0, 80, 95)),
+                Map.of("per-ip", new NodeSummary.LimitStats(30, 9, 1)));
     }
 
     @Test
@@ -36,6 +38,10 @@ abstract class NodeSummariesContract {
         });
         assertThat(store().all().get("gw-2").ready()).isFalse();
         assertThat(store().all().get("gw-1").breakers()).containsEntry("users", "open");
+        assertThat(otherNode().all().get("gw-1").routes())
+                .containsEntry("users", new NodeSummary.RouteStats(40, 3, 1_200, 9_800))
+                .containsEntry("", new NodeSummary.RouteStats(2, 0, 80, 95));
+        assertThat(otherNode().all().get("gw-1").limits()).containsEntry("per-ip", new NodeSummary.LimitStats(30, 9, 1));
     }
 
     @Test

@@ -73,5 +73,12 @@ public final class NodesView {
         row.put("age_ms", Math.max(0, now - s.publishedAtMillis()));
         ObjectNode breakers = row.putObject("breakers");
         s.breakers().forEach(breakers::put);
+        ObjectNode routes = row.putObject("routes");
+        s.routes().forEach((route, r) -> routes.putObject(route)
+                .put("requests", r.requests()).put("errors", r.errors())
+                .put("p50_ms", r.p50Micros() / 1000.0).put("p99_ms", r.p99Micros() / 1000.0));
+        ObjectNode limits = row.putObject("limits");
+        s.limits().forEach((policy, l) -> limits.putObject(policy)
+                .put("allowed", l.allowed()).put("limited", l.limited()).put("fallback", l.fallback()));
     }
 }

@@ -27,7 +27,8 @@ class NodesViewTest {
 
     private void publish(String node, String notReady) {
         summaries.publish(new NodeSummary(node, now.get(), now.get() - 65_000, 10, 2, notReady, 3,
-                Map.of("users", "open")));
+                Map.of("users", "open"), Map.of("users", new NodeSummary.RouteStats(9, 2, 1_500, 12_250)),
+                Map.of("per-ip", new NodeSummary.LimitStats(7, 2, 1))));
     }
 
     @Test
@@ -52,6 +53,15 @@ class NodesViewTest {
         assertThat(first.path("uptime_seconds").asLong()).isEqualTo(65);
         assertThat(first.path("age_ms").asLong()).isEqualTo(250);
         assertThat(first.path("breakers").path("users").asText()).isEqualTo("open");
+        JsonNode route = first.path("routes").path("users");
+        assertThat(route.path("requests").asLong()).isEqualTo(9);
+        assertThat(route.path("errors").asLong()).isEqualTo(2);
+        assertThat(route.path("p50_ms").asDouble()).isEqualTo(1.5);
+        assertThat(route.path("p99_ms").asDouble()).isEqualTo(12.25);
+        JsonNode policy = first.path("limits").path("per-ip");
+        assertThat(policy.path("allowed").asLong()).isEqualTo(7);
+        assertThat(policy.path("limited").asLong()).isEqualTo(2);
+        assertThat(policy.path("fallback").asLong()).isEqualTo(1);
         JsonNode second = out.path("nodes").get(1);
         assertThat(second.path("local").asBoolean()).isFalse();
         assertThat(second.path("ready").asBoolean()).isFalse();

@@ -146,6 +146,47 @@ public final class GatewayMetrics {
         return total;
     }
 
+    /** One route's figures for the node summary: counts since start and the quantiles of its recent requests. */
+    public record RouteFigures(long requests, long serverErrors, long p50Nanos, long p99Nanos) {
+    }
+
+    /** One rate-limit policy's decisions since start. */
+    public record PolicyFigures(long allowed, long limited, long fallback) {
+    }
+
+    /**
+     * Every route's figures by route id ({@link #NO_ROUTE} for unmatched requests): summed from the request counters
+     * and read from the duration timer's recent samples. Copies each timer's sample ring (1024 values), so this is for
+     * a once-a-second reader (the node summary), never for the request path.
+     */
+    public java.util.Map<String, RouteFigures> routeFigures() {
+        java.util.Map<String, RouteFigures> out = new java.util.TreeMap<>();
+        for (RouteMetrics route : routes.values()) {
+            long requests = 0;
+            long errors = 0;
+            for (int slot = 0; slot < METHODS.length * STATUS_CLASSES.length; slot++) {
+                Counter c = route.requests.get(slot);
+                long n = c == null ? 0 : c.getCount();
+                requests += n;
+                if (slot % STATUS_CLASSES.length == 4) {
+                    errors += n;
+                }
+            }
+            com.codahale.metrics.Snapshot snapshot = route.duration.getSnapshot();
+            out.put(route.routeId, new RouteFigures(requests, errors, (long) snapshot.getMedian(),
+                    (long) snapshot.get99thPercentile()));
+        }
+        return out;
+    }
+
+    /** Every rate-limit policy's decisions since start, by policy name. */
+    public java.util.Map<String, PolicyFigures> policyFigures() {
+        java.util.Map<String, PolicyFigures> out = new java.util.TreeMap<>();
+        policies.forEach((name, p) -> out.put(name,
+                new PolicyFigures(p.allowed().getCount(), p.limited().getCount(), p.fallback().getCount())));
+        return out;
+    }
+
     /**
      * Pool gauges for one upstream target, read at scrape time. Registering the same
      * upstream/target again replaces the suppliers.

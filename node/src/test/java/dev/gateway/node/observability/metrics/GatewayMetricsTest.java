@@ -49,6 +49,31 @@ class GatewayMetricsTest {
     }
 
     @Test
+    void routeAndPolicyFiguresAreSummedForTheNodeSummary() {
+        for (int i = 1; i <= 100; i++) {
+            metrics.requestFinished("users", i % 2 == 0 ? "GET" : "POST", i <= 3 ? 502 : 200, i * MS, "users", MS);
+        }
+        metrics.requestFinished(null, "GET", 404, MS, null, -1);
+        PolicyMetrics policy = metrics.rateLimitPolicy("per-ip");
+        policy.decided(true, 1_000);
+        policy.decided(false, 1_000);
+        policy.fallback().inc();
+
+        var routes = metrics.routeFigures();
+
+        assertThat(routes).containsOnlyKeys("users", GatewayMetrics.NO_ROUTE);
+        GatewayMetrics.RouteFigures users = routes.get("users");
+        assertThat(users.requests()).isEqualTo(100);
+        assertThat(users.serverErrors()).isEqualTo(3);
+        assertThat(users.p50Nanos()).isBetween(49 * MS, 51 * MS);
+        assertThat(users.p99Nanos()).isBetween(98 * MS, 100 * MS);
+        assertThat(routes.get(GatewayMetrics.NO_ROUTE).requests()).isEqualTo(1);
+        assertThat(routes.get(GatewayMetrics.NO_ROUTE).serverErrors()).isZero();
+        assertThat(metrics.policyFigures()).containsExactly(
+                java.util.Map.entry("per-ip", new GatewayMetrics.PolicyFigures(1, 1, 1)));
+    }
+
+    @Test
     void statusOutsideTheStandardClassesIsOther() {
         metrics.requestFinished("ws", "GET", 101, MS, "ws", MS);
         metrics.requestFinished("ws", "GET", 0, MS, "ws", MS);
