@@ -1,21 +1,18 @@
 package dev.gateway.cluster;
 
-import dev.gateway.cluster.breakers.BreakerMaps;
-import dev.gateway.cluster.cache.CacheMaps;
 import dev.gateway.cluster.cache.HazelcastResponseStore;
 import dev.gateway.cluster.cache.ResponseStore;
 import dev.gateway.cluster.breakers.HazelcastBreakerBoard;
-import dev.gateway.cluster.config.ConfigMaps;
 import dev.gateway.cluster.config.HazelcastAppliedVersions;
 import dev.gateway.cluster.config.HazelcastConfigFeed;
 import dev.gateway.cluster.limits.HazelcastRateLimiter;
-import dev.gateway.cluster.limits.RateLimitMaps;
+import dev.gateway.cluster.member.ClusterClient;
+import dev.gateway.cluster.member.ClusterConnection;
 import dev.gateway.cluster.member.ClusterMember;
 import dev.gateway.cluster.member.MemberClock;
 import dev.gateway.cluster.member.MemberInfo;
 import dev.gateway.cluster.summary.HazelcastNodeSummaries;
 import dev.gateway.cluster.summary.NodeSummaries;
-import dev.gateway.cluster.summary.SummaryMaps;
 import dev.gateway.config.ClusterSettings;
 import dev.gateway.config.feed.AppliedVersions;
 import dev.gateway.config.feed.ConfigFeed;
@@ -31,8 +28,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * This node's part of the cluster, as the node sees it: its Hazelcast member and the shared
- * services built on it, behind plain Java types (no Hazelcast type leaves this module).
+ * This node's part of the cluster, as the node sees it: its Hazelcast member (or, with {@code cluster.mode: client},
+ * its Hazelcast client of dedicated members) and the shared services built on it, behind plain Java types (no Hazelcast type leaves this module).
  * Started once per node process; {@link #close()} leaves the cluster gracefully, handing the
  * member's partitions over so that no quota state is lost.
  */
@@ -49,7 +46,7 @@ public final class GatewayCluster implements AutoCloseable {
     /** How often a node checks the cluster's config version even without an event. */
     public static final Duration CONFIG_POLL = Duration.ofMillis(500);
 
-    private final ClusterMember member;
+    private final ClusterConnection member;
     private final HazelcastRateLimiter rateLimiter;
     private final HazelcastConfigFeed configFeed;
     private final AppliedVersions appliedVersions;
@@ -59,7 +56,7 @@ public final class GatewayCluster implements AutoCloseable {
     private final ScheduledExecutorService refresher;
     private volatile boolean partitionsSafe;
 
-    private GatewayCluster(ClusterMember member, HazelcastRateLimiter rateLimiter) {
+    private GatewayCluster(ClusterConnection member, HazelcastRateLimiter rateLimiter) {
         this.member = member;
         this.rateLimiter = rateLimiter;
         this.configFeed = new HazelcastConfigFeed(member.hazelcast(), CONFIG_TIMEOUT, CONFIG_POLL);
@@ -85,17 +82,13 @@ public final class GatewayCluster implements AutoCloseable {
      * @throws IllegalStateException    when the member cannot start (its port in use, for instance)
      */
     public static GatewayCluster start(ClusterSettings settings, String nodeName) {
-        ClusterMember member = ClusterMember.start(settings, nodeName, config -> {
-            RateLimitMaps.register(config, java.time.Duration.ZERO, settings.backups());
-            ConfigMaps.register(config);
-            BreakerMaps.register(config, settings.backups());
-            CacheMaps.register(config);
-            SummaryMaps.register(config);
-            config.getMapConfig(RateLimitMaps.BUCKETS_MAP).setSplitBrainProtectionName(ClusterMember.QUORUM_NAME);
-            config.getMapConfig(RateLimitMaps.WINDOWS_MAP).setSplitBrainProtectionName(ClusterMember.QUORUM_NAME);
-            // The node drains its requests first and then closes the member itself.
-            config.setProperty("hazelcast.shutdownhook.enabled", "false");
-        });
+        ClusterConnection member = settings.mode() == ClusterSettings.Mode.CLIENT
+                ? ClusterClient.start(settings, nodeName, config -> SharedMaps.register(config, settings))
+                : ClusterMember.start(settings, nodeName, config -> {
+                    SharedMaps.register(config, settings);
+                    // The node drains its requests first and then closes the member itself.
+                    config.setProperty("hazelcast.shutdownhook.enabled", "false");
+                });
         GatewayCluster cluster = new GatewayCluster(member,
                 new HazelcastRateLimiter(member.hazelcast(), RATE_LIMIT_TIMEOUT));
         cluster.warmUp(nodeName);
@@ -190,6 +183,19 @@ public final class GatewayCluster implements AutoCloseable {
      */
     public long clusterTimeMillis() {
         return MemberClock.epochMillis(member.hazelcast());
+    }
+
+    /** {@code embedded}: this node runs a member; {@code client}: it is a client of dedicated members. */
+    public ClusterSettings.Mode mode() {
+        return member.settings().mode();
+    }
+
+    /**
+     * Hazelcast clients (client-mode gateway nodes) connected to this node's member; -1 when this node is itself
+     * a client (a client cannot see the others).
+     */
+    public int connectedClients() {
+        return member.connectedClients();
     }
 
     /** Null when joined and on the majority side (at least {@code min-size} members); else why not. */

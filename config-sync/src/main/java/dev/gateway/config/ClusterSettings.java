@@ -13,9 +13,24 @@ import dev.gateway.config.internal.Check;
  * <p>{@code backups}: synchronous backups of each rate-limit and breaker entry. With one, a member's death loses
  * nothing, but two members dying at once lose the entries whose owner and backup were those two (their buckets
  * start full again: at most one extra {@code limit} per key). The default is 1 below 5 expected members, 2 from 5.
+ *
+ * <p>{@code mode}: {@link Mode#EMBEDDED} (the default) runs a Hazelcast member inside the node; {@link Mode#CLIENT}
+ * connects the node as a Hazelcast client to dedicated members ({@code gateway-node member}) found through
+ * {@code discovery}, and {@code listen} is then unused. In client mode {@code expectedSize}, {@code minSize} and
+ * {@code backups} describe the members, not the gateway nodes.
  */
 public record ClusterSettings(String name, HostPort listen, Discovery discovery, int expectedSize, int minSize,
-                              boolean allowMinority, int backups) {
+                              boolean allowMinority, int backups, Mode mode) {
+    /** Whether the node holds shared state itself or uses dedicated members. */
+    public enum Mode {
+        EMBEDDED, CLIENT;
+
+        /** The config file's spelling: {@code embedded}, {@code client}. */
+        public String configName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
     /** Hazelcast's most synchronous backups. */
     public static final int MAX_BACKUPS = 6;
     public static final String DEFAULT_NAME = "gateway";
@@ -31,6 +46,20 @@ public record ClusterSettings(String name, HostPort listen, Discovery discovery,
                 "more than half of expected-size " + expectedSize + ", at least " + defaultMinSize(expectedSize)
                         + "; or allow-minority: true to accept that both sides of a split serve");
         Check.that(backups >= 0 && backups <= MAX_BACKUPS, "backups", backups, "0.." + MAX_BACKUPS);
+        Check.notNull(mode, "mode");
+        Check.that(mode == Mode.EMBEDDED || discovery.multicast() == null, "mode", "client",
+                "static or kubernetes discovery: a Hazelcast client does not find members by multicast");
+    }
+
+    /** Embedded-mode settings. */
+    public ClusterSettings(String name, HostPort listen, Discovery discovery, int expectedSize, int minSize,
+                           boolean allowMinority, int backups) {
+        this(name, listen, discovery, expectedSize, minSize, allowMinority, backups, Mode.EMBEDDED);
+    }
+
+    /** These settings in {@code mode}. */
+    public ClusterSettings withMode(Mode mode) {
+        return new ClusterSettings(name, listen, discovery, expectedSize, minSize, allowMinority, backups, mode);
     }
 
     /** Settings that refuse a minority {@code minSize}, with the default backups. */

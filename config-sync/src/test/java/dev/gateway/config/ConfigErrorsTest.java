@@ -283,7 +283,7 @@ class ConfigErrorsTest {
     @Test
     void clusterNeedsExactlyOneDiscovery() {
         assertThat(errors("cluster: {discovery: {}}\n"))
-                .containsExactly("cluster.discovery: expected exactly one of: static, multicast");
+                .containsExactly("cluster.discovery: expected exactly one of: static, multicast, kubernetes");
         assertThat(errors("cluster: {name: c}\n")).containsExactly("cluster.discovery: is required");
         assertThat(errors("cluster: {discovery: {static: ['127.0.0.1:5701']}, min-size: 2}\n"))
                 .containsExactly("cluster.min-size: 2 (expected: 1..expected-size (1))");

@@ -61,6 +61,7 @@ class DocumentedKeysTest {
                 x-probe: 1
                 static: [127.0.0.1:5701]
                 multicast: {group: 224.2.2.3, port: 54327, x-probe: 1}
+                kubernetes: {service-dns: members.svc, x-probe: 1}
             upstreams:
               "<name>":
                 x-probe: 1

@@ -193,8 +193,8 @@ public final class HazelcastRateLimiter implements RateLimiter {
     @Override
     public KeyStats keyStats(KeySpace space) {
         CompletableFuture<Maps> maps = maps(Objects.requireNonNull(space, "space"));
-        if (!isReady(maps)) {
-            return KeyStats.NONE;
+        if (!isReady(maps) || !(hazelcast.getLocalEndpoint() instanceof com.hazelcast.cluster.Member)) {
+            return KeyStats.NONE; // a client-mode node holds no bucket: the members do
         }
         LocalMapStats buckets = maps.join().bucketMap().getLocalMapStats();
         LocalMapStats windows = maps.join().windows().getLocalMapStats();

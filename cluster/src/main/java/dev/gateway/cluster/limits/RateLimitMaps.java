@@ -7,6 +7,7 @@ import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.config.SerializationConfig;
+import dev.gateway.cluster.member.ClusterClient;
 import com.hazelcast.core.HazelcastInstance;
 import dev.gateway.limiter.KeySpace;
 import io.github.bucket4j.grid.hazelcast.HazelcastProxyManager;
@@ -117,9 +118,11 @@ public final class RateLimitMaps {
      */
     static void addSpace(HazelcastInstance hazelcast, KeySpace space) {
         Config config = hazelcast.getConfig();
+        // a client's dynamic config can only add: it models the maps on the member config it was built beside
+        Config model = ClusterClient.memberConfig(hazelcast).orElse(config);
         int partitions = hazelcast.getPartitionService().getPartitions().size();
-        config.addMapConfig(spaceConfig(config.findMapConfig(BUCKETS_MAP), bucketsMap(space), space, partitions));
-        config.addMapConfig(spaceConfig(config.findMapConfig(WINDOWS_MAP), windowsMap(space), space, partitions));
+        config.addMapConfig(spaceConfig(model.findMapConfig(BUCKETS_MAP), bucketsMap(space), space, partitions));
+        config.addMapConfig(spaceConfig(model.findMapConfig(WINDOWS_MAP), windowsMap(space), space, partitions));
     }
 
     static MapConfig spaceConfig(MapConfig base, String name, KeySpace space, int partitions) {

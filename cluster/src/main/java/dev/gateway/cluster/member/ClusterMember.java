@@ -48,7 +48,7 @@ import java.util.function.Consumer;
  * (a stopped member is not joined, has size 0 and no quorum). All but {@link #partitionsSafe()} read local
  * state only and do not block.
  */
-public final class ClusterMember implements AutoCloseable {
+public final class ClusterMember implements ClusterConnection {
     /**
      * Name of the split-brain protection (quorum) that map configs of shared state reference through
      * {@link #applyQuorum(MapConfig)}: operations on such a map fail with
@@ -274,7 +274,11 @@ public final class ClusterMember implements AutoCloseable {
      * not replayed.
      */
     public Subscription addMembershipListener(Runnable onChange) {
-        Objects.requireNonNull(onChange, "onChange");
+        return listen(hazelcast, log, Objects.requireNonNull(onChange, "onChange"));
+    }
+
+    /** {@link #addMembershipListener} on any instance, member or client. */
+    static Subscription listen(HazelcastInstance hazelcast, ILogger log, Runnable onChange) {
         Runnable guarded = () -> {
             try {
                 onChange.run();
@@ -364,6 +368,17 @@ public final class ClusterMember implements AutoCloseable {
      */
     public List<String> replicasOf(Object key, int backups) {
         return ReplicaNames.of(hazelcast, key, backups);
+    }
+
+    /** Hazelcast clients (client-mode gateway nodes) connected to this member; -1 once stopped. */
+    @Override
+    public int connectedClients() {
+        try {
+            return hazelcast.getLifecycleService().isRunning()
+                    ? hazelcast.getClientService().getConnectedClients().size() : -1;
+        } catch (HazelcastInstanceNotActiveException e) {
+            return -1;
+        }
     }
 
     static MemberInfo info(Member member) {

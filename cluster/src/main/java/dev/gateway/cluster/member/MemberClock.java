@@ -15,7 +15,9 @@ import java.util.Objects;
  * apart) and carries over when the master changes. Every member therefore reads one clock, the master's, to a
  * few milliseconds on a LAN, however far its own wall clock is off: an entry that migrates to a member whose
  * wall clock is 30 s ahead is still decided on the same time line. A test installs a clock of its own per
- * member ({@link #install}) through the config's user context, where the processors look it up.
+ * member ({@link #install}) through the config's user context, where the processors look it up. On a client-mode
+ * node (which decides nothing, but shows the time and shifts breaker views by it) it is {@link ClusterTime}'s
+ * estimate of the members' time.
  *
  * <p>Stateless; thread-safe.
  */
@@ -33,10 +35,18 @@ public final class MemberClock {
         config.getUserContext().put(USER_CONTEXT_KEY, Objects.requireNonNull(clock, "clock"));
     }
 
+    /**
+     * Makes {@code clock} the member clock {@code hazelcast} reads on its own side (tests: a client-mode node whose
+     * members run on a test clock). Entry processors read their member's.
+     */
+    public static void install(HazelcastInstance hazelcast, Ticker clock) {
+        hazelcast.getUserContext().put(USER_CONTEXT_KEY, Objects.requireNonNull(clock, "clock"));
+    }
+
     /** {@code hazelcast}'s member clock now, epoch milliseconds: the installed clock, else cluster time. */
     public static long epochMillis(HazelcastInstance hazelcast) {
         Object installed = hazelcast.getUserContext().get(USER_CONTEXT_KEY);
-        return installed instanceof Ticker clock ? clock.epochMillis() : hazelcast.getCluster().getClusterTime();
+        return installed instanceof Ticker clock ? clock.epochMillis() : ClusterTime.millis(hazelcast);
     }
 
     /** {@link #epochMillis} in nanoseconds, as the limiters compute ({@link Ticker#epochNanos()}). */

@@ -172,7 +172,16 @@ final class MemberConfig {
         // a member listed with port 0 cannot be dialled: {listen: 127.0.0.1:0, static: [self]} runs alone
         List<HostPort> dialable = discovery.staticMembers().stream().filter(member -> member.port() > 0).toList();
         List<HostPort> peers = dialable.stream().filter(member -> !member.equals(settings.listen())).toList();
-        if (discovery.multicast() != null) {
+        if (discovery.kubernetes() != null) {
+            // Hazelcast's built-in Kubernetes discovery in DNS lookup mode: the peers are what the headless
+            // Service's name resolves to, looked up again on every join and merge round; no API access needed
+            var kubernetes = join.getKubernetesConfig().setEnabled(true)
+                    .setProperty("service-dns", discovery.kubernetes().serviceDns());
+            if (discovery.kubernetes().servicePort() > 0) {
+                kubernetes.setProperty("service-port", Integer.toString(discovery.kubernetes().servicePort()));
+            }
+            config.setProperty(DISCOVERY_SPI, "false");
+        } else if (discovery.multicast() != null) {
             multicast.setEnabled(true)
                     .setMulticastGroup(discovery.multicast().group())
                     .setMulticastPort(discovery.multicast().port())
@@ -229,7 +238,7 @@ final class MemberConfig {
         return address;
     }
 
-    private static boolean slf4jPresent() {
+    static boolean slf4jPresent() {
         try {
             Class.forName("org.slf4j.LoggerFactory", false, MemberConfig.class.getClassLoader());
             return true;

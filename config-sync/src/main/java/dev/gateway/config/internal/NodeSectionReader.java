@@ -6,6 +6,7 @@ import dev.gateway.config.Cidr;
 import dev.gateway.config.ClientAddressConfig;
 import dev.gateway.config.ClusterSettings;
 import dev.gateway.config.Discovery;
+import dev.gateway.config.Kubernetes;
 import dev.gateway.config.HostPort;
 import dev.gateway.config.Http2Settings;
 import dev.gateway.config.ListenerLimits;
@@ -171,14 +172,16 @@ public final class NodeSectionReader {
     /** The cluster section, or null when absent or when it had errors. */
     public static ClusterSettings cluster(Node n) {
         int mark = n.errors().mark();
-        if (!n.object("name", "listen", "discovery", "expected-size", "min-size", "allow-minority", "backups")) {
+        if (!n.object("name", "mode", "members", "listen", "discovery", "expected-size", "min-size", "allow-minority",
+                "backups")) {
             return null;
         }
+        ClusterSettings.Mode mode = n.at("mode").parse(NodeSectionReader::mode, ClusterSettings.Mode.EMBEDDED);
+        boolean client = mode == ClusterSettings.Mode.CLIENT;
         String name = n.at("name").text(ClusterSettings.DEFAULT_NAME);
         HostPort listen = n.at("listen").parse(HostPort::parse, ClusterSettings.DEFAULT_LISTEN);
-        Node d = n.at("discovery");
-        Discovery discovery = d.required() ? discovery(d) : null;
         boolean allowMinority = n.at("allow-minority").bool(false);
+        Discovery discovery = client ? clientDiscovery(n) : embeddedDiscovery(n);
         if (discovery == null) {
             n.at("expected-size").longValue();
             n.at("min-size").longValue();
@@ -189,24 +192,101 @@ public final class NodeSectionReader {
                     + " should have: it sets the quorum, min-size, and the local fallback's share of a limit)");
             return null;
         }
+        if (discovery.kubernetes() != null && !n.at("expected-size").present()) {
+            n.at("expected-size").error("required with kubernetes discovery (expected: the number of members the"
+                    + " cluster should have, the StatefulSet's replicas: it sets the quorum and min-size)");
+            return null;
+        }
         int expected = n.at("expected-size").integer(ClusterSettings.defaultExpectedSize(discovery));
         int min = n.at("min-size").integer(ClusterSettings.defaultMinSize(expected));
         int backups = n.at("backups").integer(ClusterSettings.defaultBackups(expected));
-        return n.build(mark, () -> new ClusterSettings(name, listen, discovery, expected, min, allowMinority, backups));
+        return n.build(mark, () -> new ClusterSettings(name, listen, discovery, expected, min, allowMinority, backups,
+                mode));
+    }
+
+    /** An embedded member: {@code discovery}, never {@code members}. */
+    private static Discovery embeddedDiscovery(Node n) {
+        if (n.at("members").present()) {
+            n.at("members").error("only with mode: client (expected: discovery.static for an embedded node's peers)");
+            return null;
+        }
+        Node d = n.at("discovery");
+        return d.required() ? discovery(d) : null;
+    }
+
+    /**
+     * A client: {@code members} (the static list it connects to) or {@code discovery.kubernetes}; it listens on
+     * nothing, so {@code listen} is refused.
+     */
+    private static Discovery clientDiscovery(Node n) {
+        int mark = n.errors().mark();
+        if (n.at("listen").present()) {
+            n.at("listen").error("not used with mode: client (expected: no listen: a client node opens no cluster port)");
+        }
+        Node d = n.at("discovery");
+        Node members = n.at("members");
+        if (d.present() && members.present()) {
+            n.error("expected exactly one of: members, discovery.kubernetes");
+            return null;
+        }
+        if (members.present()) {
+            List<HostPort> list = members.list(m -> m.parse(HostPort::parse, null));
+            if (list.isEmpty() && !n.errors().since(mark)) {
+                members.error("[] (expected: at least one member host:port)");
+            }
+            return n.errors().since(mark) ? null : new Discovery(list, null);
+        }
+        if (!d.present()) {
+            members.error("is required with mode: client (expected: the members' host:port list,"
+                    + " or discovery.kubernetes)");
+            return null;
+        }
+        if (d.at("static").present() || d.at("multicast").present()) {
+            String key = d.at("static").present() ? "static" : "multicast";
+            d.at(key).error("not used with mode: client (expected: cluster.members, or discovery.kubernetes)");
+            return null;
+        }
+        Discovery discovery = discovery(d);
+        return n.errors().since(mark) ? null : discovery;
     }
 
     private static Discovery discovery(Node n) {
         int mark = n.errors().mark();
-        if (!n.object("static", "multicast")) {
+        if (!n.object("static", "multicast", "kubernetes")) {
             return null;
         }
         List<HostPort> members = n.at("static").list(m -> m.parse(HostPort::parse, null));
         Multicast multicast = multicast(n.at("multicast"));
-        if (!n.errors().since(mark) && members.isEmpty() == (multicast == null)) {
-            n.error("expected exactly one of: static, multicast");
+        Kubernetes kubernetes = kubernetes(n.at("kubernetes"));
+        int ways = (members.isEmpty() ? 0 : 1) + (n.at("multicast").present() ? 1 : 0)
+                + (n.at("kubernetes").present() ? 1 : 0);
+        if (!n.errors().since(mark) && ways != 1) {
+            n.error("expected exactly one of: static, multicast, kubernetes");
             return null;
         }
-        return n.build(mark, () -> new Discovery(members, multicast));
+        return n.build(mark, () -> new Discovery(members, multicast, kubernetes));
+    }
+
+    private static ClusterSettings.Mode mode(String text) {
+        for (ClusterSettings.Mode mode : ClusterSettings.Mode.values()) {
+            if (mode.configName().equals(text)) {
+                return mode;
+            }
+        }
+        throw new IllegalArgumentException("'" + text + "' (expected: embedded or client)");
+    }
+
+    private static Kubernetes kubernetes(Node n) {
+        if (!n.present()) {
+            return null;
+        }
+        int mark = n.errors().mark();
+        if (!n.object("service-dns", "service-port")) {
+            return null;
+        }
+        String dns = n.at("service-dns").requiredText();
+        int port = n.at("service-port").integer(0);
+        return n.build(mark, () -> new Kubernetes(dns, port));
     }
 
     private static Multicast multicast(Node n) {

@@ -55,10 +55,18 @@ final class NodeSectionWriter {
             discovery.put("multicast", Json.object().put("group", c.discovery().multicast().group())
                     .put("port", c.discovery().multicast().port()));
         }
+        if (c.discovery().kubernetes() != null) {
+            discovery.put("kubernetes", Json.object().put("service-dns", c.discovery().kubernetes().serviceDns())
+                    .put("service-port", c.discovery().kubernetes().servicePort()));
+        }
+        boolean client = c.mode() == ClusterSettings.Mode.CLIENT;
+        boolean members = client && c.discovery().kubernetes() == null;
         return Json.object()
                 .put("name", c.name())
-                .put("listen", c.listen())
-                .put("discovery", discovery)
+                .put("mode", c.mode().configName())
+                .put("members", members ? c.discovery().staticMembers() : null)
+                .put("listen", client ? null : c.listen())
+                .put("discovery", members ? null : discovery)
                 .put("expected-size", c.expectedSize())
                 .put("min-size", c.minSize())
                 .put("allow-minority", c.allowMinority())
