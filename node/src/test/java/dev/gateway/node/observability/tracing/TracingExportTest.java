@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.gateway.config.SharedConfig;
 import dev.gateway.node.GatewayNode;
 import dev.gateway.node.auth.ApiKeys;
 import dev.gateway.node.support.OtlpReceiver;
@@ -157,6 +158,32 @@ class TracingExportTest {
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> dropped() > 0);
         System.out.println("spans dropped with the collector down: " + dropped() + " of about " + requests * 6);
+    }
+
+    @Test
+    void aConfigOnlyCheckedLeavesExportAloneAndAnAppliedOneMovesIt() throws Exception {
+        node = GatewayNode.start(TestConfigs.parse(config(receiver.endpoint(), "sample: 1", "{interval: 50ms}")));
+        try (OtlpReceiver other = OtlpReceiver.start()) {
+            SharedConfig moved = TestConfigs.parse(config(other.endpoint(), "sample: 1", "{interval: 50ms}")).shared();
+            assertThat(node.configSync().check(moved)).isEmpty();
+
+            String checked = traceOf(HTTP.get(node.proxyPort(), "/steady/checked", "X-API-Key", "k-alice"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> !receiver.trace(checked).isEmpty());
+
+            node.configSync().publish(moved, "test");
+            await().atMost(Duration.ofSeconds(10)).until(() -> node.runtimes().current().config().equals(moved));
+            String applied = traceOf(HTTP.get(node.proxyPort(), "/steady/applied", "X-API-Key", "k-alice"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> !other.trace(applied).isEmpty());
+            assertThat(receiver.trace(applied)).isEmpty();
+            assertThat(other.trace(checked)).isEmpty();
+        }
+    }
+
+    /** The trace id the upstream saw for the request {@code response} answers (its path's last traceparent). */
+    private String traceOf(HttpResponse<String> response) {
+        assertThat(response.statusCode()).isEqualTo(200);
+        List<String> seen = upstream.traceparents(response.uri().getPath());
+        return seen.get(seen.size() - 1).substring(3, 35);
     }
 
     private double dropped() throws Exception {
