@@ -31,6 +31,7 @@ READY_TIMEOUT=${GATEWAY_READY_TIMEOUT:-60} # seconds
 BUILD_TIMEOUT=${BUILD_TIMEOUT:-1800}       # seconds, for --build
 URL_PATH=/bench
 WITH_OBS=0
+TRACE_SAMPLE=""      # --trace-export: observability.tracing.export.sample for the gateway
 UPSTREAM_CLIENT=""   # --upstream-client: -Dgateway.upstream-client for the gateway target
 BUILD=0
 KEEP=0
@@ -45,6 +46,8 @@ Usage: bench/run.sh [options]
   --warmup D             warm-up of direct/nginx/haproxy, 0 to skip (default: $WARMUP)
   --gateway-warmup D     warm-up of the gateway (default: $GATEWAY_WARMUP)
   --with-observability   gateway access log (json) and tracing on (default: access log off)
+  --trace-export S       gateway records spans and exports them over OTLP/HTTP with sample S (0..1) to the
+                         backend nginx (which answers the POSTs 200), so the figure is the SDK's whole cost
   --upstream-client C    ahc|lean: the gateway target's upstream client (-Dgateway.upstream-client=C;
                          default: the node's own default, lean)
   --build                build node/target/gateway-node.jar with Maven if it is missing
@@ -70,6 +73,8 @@ while [[ $# -gt 0 ]]; do
     --gateway-warmup) need_arg "$@"; GATEWAY_WARMUP=$2; shift 2 ;;
     --gateway-warmup=*) GATEWAY_WARMUP=${1#*=}; shift ;;
     --with-observability) WITH_OBS=1; shift ;;
+    --trace-export) need_arg "$@"; TRACE_SAMPLE=$2; shift 2 ;;
+    --trace-export=*) TRACE_SAMPLE=${1#*=}; shift ;;
     --upstream-client) need_arg "$@"; UPSTREAM_CLIENT=$2; shift 2 ;;
     --upstream-client=*) UPSTREAM_CLIENT=${1#*=}; shift ;;
     -h|--help) usage; exit 0 ;;
@@ -323,6 +328,15 @@ if ((WITH_OBS)); then
 else
   OBS_YAML='observability:
   access-log: {format: "off"}'
+fi
+if [[ -n $TRACE_SAMPLE ]]; then
+  [[ $TRACE_SAMPLE =~ ^(0(\.[0-9]+)?|1(\.0+)?)$ ]] || die "--trace-export: '$TRACE_SAMPLE' (expected: 0 .. 1)"
+  OBS_STATE="$OBS_STATE, span export sample $TRACE_SAMPLE"
+  OBS_YAML="$OBS_YAML
+  tracing: {propagate: w3c, export: {otlp: \"http://127.0.0.1:$BACKEND_PORT\", sample: $TRACE_SAMPLE}}"
+  if ((WITH_OBS)); then
+    OBS_YAML=${OBS_YAML/$'\n'"  tracing: {propagate: w3c}"/}
+  fi
 fi
 gateway_yaml() { # name port admin_port -> the gateway config on stdout
   cat <<EOF

@@ -196,6 +196,7 @@ public final class GatewayNode implements AutoCloseable {
                     servers.upstreamClient().retainTargets(runtime.upstreams().values().stream()
                             .flatMap(group -> group.targets().stream()).collect(java.util.stream.Collectors.toSet()));
                     accessLog.maxQueueBytes(runtime.config().observability().accessLog().maxQueueBytes());
+                    tracers.retain(runtime.config().observability().tracing().export());
                 });
         ConfigFeed feed = cluster == null ? new InMemoryConfigFeed() : cluster.configFeed();
         AppliedVersions applied = cluster == null ? new InMemoryAppliedVersions() : cluster.appliedVersions();
