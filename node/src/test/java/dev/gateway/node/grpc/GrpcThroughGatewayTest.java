@@ -268,6 +268,58 @@ class GrpcThroughGatewayTest {
         }
     }
 
+    /** Concurrent calls to an h2c upstream share one open connection: the node's upstream client multiplexes. */
+    @Test
+    void concurrentCallsShareOneUpstreamConnection() throws Exception {
+        org.glassfish.grizzly.nio.transport.TCPNIOTransport transport =
+                org.glassfish.grizzly.nio.transport.TCPNIOTransportBuilder.newInstance().build();
+        transport.start();
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        try (var client = new dev.gateway.node.upstream.grizzly.GrizzlyUpstreamClient(transport, 65536, timer)) {
+            var target = new dev.gateway.node.upstream.UpstreamTarget("up", "127.0.0.1", upstream.getPort(), false, "",
+                    "127.0.0.1", 1, "up", null, dev.gateway.config.UpstreamProtocol.H2C);
+            List<CompletableFuture<dev.gateway.node.http.GatewayResponse>> calls = new ArrayList<>();
+            for (int i = 0; i < 21; i++) {
+                if (i == 1) {
+                    calls.get(0).get(10, TimeUnit.SECONDS); // the connection is open: the other 20 go at once on it
+                }
+                byte[] message = request("m" + i).toByteArray();
+                java.nio.ByteBuffer framed = java.nio.ByteBuffer.allocate(5 + message.length);
+                framed.put((byte) 0).putInt(message.length).put(message).flip();
+                var headers = new dev.gateway.node.http.Headers(4).add("Host", "127.0.0.1")
+                        .add("content-type", "application/grpc").add("te", "trailers");
+                calls.add(client.send(new dev.gateway.node.upstream.UpstreamCall(target, "POST",
+                        "/grpc.testing.SimpleService/UnaryRpc", headers, dev.gateway.node.http.Body.of(framed.array()),
+                        new dev.gateway.node.http.Exchange("127.0.0.1", "http", System.nanoTime(), "t" + i),
+                        TimeUnit.SECONDS.toNanos(5), TimeUnit.SECONDS.toNanos(10),
+                        new dev.gateway.node.upstream.UpstreamCall.PoolSettings(64, TimeUnit.SECONDS.toNanos(30)))));
+            }
+            for (var call : calls) {
+                var response = call.get(10, TimeUnit.SECONDS);
+                CompletableFuture<String> status = new CompletableFuture<>();
+                response.body().subscribe(new dev.gateway.node.http.BodySink() {
+                    @Override
+                    public boolean onData(java.nio.ByteBuffer chunk, boolean last) {
+                        if (last) {
+                            status.complete(response.body().trailers().get("grpc-status"));
+                        }
+                        return true;
+                    }
+
+                    @Override
+                    public void onError(Throwable error) {
+                        status.completeExceptionally(error);
+                    }
+                });
+                assertThat(status.get(10, TimeUnit.SECONDS)).isEqualTo("0");
+            }
+            assertThat(client.openConnections(target)).isEqualTo(1);
+        } finally {
+            transport.shutdownNow();
+            timer.shutdownNow();
+        }
+    }
+
     /** The upstream: echoes, fails on "fail", answers "slow" after 3 s. */
     private static final class Service extends SimpleServiceGrpc.SimpleServiceImplBase {
         @Override
