@@ -25,6 +25,19 @@ public interface Body {
     /** Releases the source without reading; safe to call more than once or after completion. */
     void discard();
 
+    /**
+     * The trailer fields that followed this body (an HTTP/2 upstream's {@code grpc-status}, ...), known once its last
+     * chunk has been delivered; null when it had none. Only a body whose {@link #mayHaveTrailers()} is true has any.
+     */
+    default Headers trailers() {
+        return null;
+    }
+
+    /** True when this body may end with trailers: whoever writes it must be ready to send them after it. */
+    default boolean mayHaveTrailers() {
+        return false;
+    }
+
     /** True for a body that is known to hold no bytes. */
     default boolean isEmpty() {
         return length() == 0;

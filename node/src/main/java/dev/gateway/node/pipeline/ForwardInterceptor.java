@@ -189,6 +189,9 @@ public final class ForwardInterceptor implements Interceptor {
             String name = in.name(i);
             String value = in.value(i);
             if (HopByHop.isHopByHop(name)) {
+                if (target.protocol().http2() && name.equalsIgnoreCase("TE") && value.trim().equalsIgnoreCase("trailers")) {
+                    out.add("te", "trailers"); // the one TE HTTP/2 allows; gRPC servers require it
+                }
                 continue; // the fields Connection named went on arrival, before the pipeline added its own
             }
             switch (name.length()) {

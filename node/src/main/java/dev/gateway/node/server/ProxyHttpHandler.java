@@ -176,7 +176,9 @@ final class ProxyHttpHandler extends HttpHandler {
     /** The request's body, null when it has none; it owes a 100 Continue when the client asked and has not started it. */
     private GrizzlyRequestBody bodyOf(Request request, HttpRequestPacket packet, Response response) {
         long length = request.getContentLengthLong();
-        if (length == 0 || (length < 0 && !packet.isChunked())) {
+        // an HTTP/2 request has a body of unknown length unless its HEADERS ended the stream (gRPC sends no length)
+        boolean h2Body = length < 0 && packet.isExpectContent() && H2Answers.streamOf(packet) != null;
+        if (length == 0 || (length < 0 && !packet.isChunked() && !h2Body)) {
             return null;
         }
         NIOInputStream input = request.getNIOInputStream();

@@ -89,6 +89,10 @@ final class ResponseWriter implements BodySink, WriteHandler {
             finish();
             return;
         }
+        if (body.mayHaveTrailers() && H2Answers.streamOf(response.getRequest().getRequest()) != null) {
+            Body withTrailers = body;
+            response.setTrailers(() -> trailerMap(withTrailers.trailers())); // read once the body has ended
+        }
         if (body.length() >= 0) {
             long length = body.length() == 0 && noBodyLength != null ? parseOr(noBodyLength, 0) : body.length();
             response.setContentLengthLong(length);
@@ -190,6 +194,18 @@ final class ResponseWriter implements BodySink, WriteHandler {
         } finally {
             onFinished.finished(status, bytes);
         }
+    }
+
+    /** HTTP/2 only: over HTTP/1.1 trailers would force chunked coding on a client that did not ask for them. */
+    private static java.util.Map<String, String> trailerMap(Headers trailers) {
+        if (trailers == null) {
+            return java.util.Map.of();
+        }
+        java.util.Map<String, String> map = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < trailers.size(); i++) {
+            map.merge(trailers.name(i).toLowerCase(java.util.Locale.ROOT), trailers.value(i), (a, b) -> a + ", " + b);
+        }
+        return map;
     }
 
     private static boolean isEventStream(String contentType) {

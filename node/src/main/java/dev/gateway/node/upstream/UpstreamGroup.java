@@ -34,7 +34,7 @@ public final class UpstreamGroup {
         this.name = name;
         this.config = config;
         UpstreamTlsContext tls = UpstreamTlsContext.of(name, config); // reads the tls section's files
-        this.targets = config.targets().stream().map(t -> UpstreamTarget.of(name, t, tls)).toList();
+        this.targets = config.targets().stream().map(t -> UpstreamTarget.of(name, t, tls, config.protocol())).toList();
         this.inFlight = new InFlight(targets);
         this.balancer = Balancers.of(config.balancing(), targets, inFlight);
         this.health = targets.stream().map(healthRegistry::of).toArray(TargetHealth[]::new);

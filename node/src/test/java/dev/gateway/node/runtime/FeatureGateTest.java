@@ -77,6 +77,21 @@ class FeatureGateTest {
     }
 
     @Test
+    void h2TowardsUpstreamsIsRefusedAndH2cIsBuilt() {
+        GatewayConfig config = TestConfigs.withDefaults("""
+                upstreams:
+                  tls: {protocol: h2, targets: ["https://127.0.0.1:9443"]}
+                  plain: {protocol: h2c, targets: ["http://127.0.0.1:9"]}
+                routes:
+                  - {id: r, match: {path: /**}, upstream: tls}
+                  - {id: p, match: {path: /p}, upstream: plain}
+                """);
+
+        assertThat(FeatureGate.unsupported(config)).containsExactly(
+                "upstreams.tls.protocol: h2 (HTTP/2 over TLS towards upstreams; h2c is built)");
+    }
+
+    @Test
     void refusingToStartLeavesNoListenerBehind() throws Exception {
         int port = TestConfigs.closedPort();
         GatewayConfig config = TestConfigs.parse("node: {name: gw-test, listen: 127.0.0.1:" + port

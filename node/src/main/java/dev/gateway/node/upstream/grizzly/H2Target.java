@@ -1,0 +1,167 @@
+package dev.gateway.node.upstream.grizzly;
+
+import dev.gateway.node.upstream.ResolvedHosts;
+import dev.gateway.node.upstream.UpstreamCall;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.glassfish.grizzly.Connection;
+import org.glassfish.grizzly.EmptyCompletionHandler;
+import org.glassfish.grizzly.GrizzlyFuture;
+import org.glassfish.grizzly.nio.transport.TCPNIOConnectorHandler;
+
+/**
+ * The HTTP/2 connections (h2c by prior knowledge) to one target: every exchange is a stream, multiplexed over at
+ * most {@link #MAX_CONNECTIONS} connections (fewer when {@code pool.max-connections} is lower). A new connection is
+ * opened only when each open one carries {@link #STREAMS_PER_CONNECTION} streams or more; one connect at a time.
+ * Thread-safe.
+ */
+final class H2Target {
+    static final int MAX_CONNECTIONS = 4;
+    static final int STREAMS_PER_CONNECTION = 100;
+
+    private final String host;
+    private final int port;
+    private final TCPNIOConnectorHandler connector;
+    private final ResolvedHosts dns;
+    private final List<Live> live = new ArrayList<>();
+    private CompletableFuture<Live> opening;
+    private volatile boolean closed;
+
+    /** One open connection and its streams in flight. */
+    static final class Live {
+        final Connection<?> connection;
+        final AtomicInteger streams = new AtomicInteger();
+        /** The exchanges with a stream on this connection: failed if it closes under them. */
+        final java.util.Set<H2Exchange> exchanges = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        Live(Connection<?> connection) {
+            this.connection = connection;
+        }
+    }
+
+    private final org.glassfish.grizzly.attributes.Attribute<Live> lives;
+
+    /** @param lives where each connection's {@link Live} is kept, for {@link H2ResetWatch} */
+    H2Target(String host, int port, TCPNIOConnectorHandler connector, ResolvedHosts dns,
+             org.glassfish.grizzly.attributes.Attribute<Live> lives) {
+        this.lives = lives;
+        this.host = host;
+        this.port = port;
+        this.connector = connector;
+        this.dns = dns;
+    }
+
+    /**
+     * A connection for one more stream, counted in its {@link Live#streams} (the caller gives it back with
+     * {@link #release}). Fails as the connect fails; the caller's timers bound the wait.
+     */
+    CompletableFuture<Live> acquire(UpstreamCall call) {
+        int max = Math.max(1, Math.min(MAX_CONNECTIONS, call.pool().maxConnections()));
+        CompletableFuture<Live> wait;
+        synchronized (this) {
+            if (closed) {
+                return CompletableFuture.failedFuture(new java.io.IOException("upstream client closed"));
+            }
+            live.removeIf(l -> !l.connection.isOpen());
+            Live best = null;
+            for (Live l : live) {
+                if (best == null || l.streams.get() < best.streams.get()) {
+                    best = l;
+                }
+            }
+            if (best != null && (best.streams.get() < STREAMS_PER_CONNECTION || live.size() >= max)) {
+                best.streams.incrementAndGet();
+                return CompletableFuture.completedFuture(best);
+            }
+            if (opening == null) {
+                opening = open(call.pool().dnsRefreshNanos());
+                CompletableFuture<Live> mine = opening;
+                mine.whenComplete((l, e) -> {
+                    synchronized (this) {
+                        if (opening == mine) {
+                            opening = null;
+                        }
+                        if (l != null) {
+                            live.add(l);
+                        }
+                    }
+                });
+            }
+            wait = opening;
+        }
+        return wait.thenApply(l -> {
+            l.streams.incrementAndGet();
+            return l;
+        });
+    }
+
+    void release(Live l) {
+        l.streams.decrementAndGet();
+    }
+
+    private CompletableFuture<Live> open(long dnsRefreshNanos) {
+        CompletableFuture<Live> result = new CompletableFuture<>();
+        dns.lookup(host, dnsRefreshNanos).whenComplete((address, error) -> {
+            if (error != null) {
+                result.completeExceptionally(new UnresolvedHost(host, error));
+            } else {
+                connect(address, result);
+            }
+        });
+        return result;
+    }
+
+    /** The connect completes once the HTTP/2 preface is exchanged: Http2ClientFilter holds it until then. */
+    private void connect(InetAddress address, CompletableFuture<Live> result) {
+        GrizzlyFuture<Connection> pending = connector.connect(new InetSocketAddress(address, port));
+        pending.addCompletionHandler(new EmptyCompletionHandler<>() {
+            @Override
+            public void completed(Connection connection) {
+                Live l = new Live(connection);
+                lives.set(connection, l);
+                connection.addCloseListener((c, type) -> l.exchanges.forEach(H2Exchange::connectionClosed));
+                result.complete(l);
+            }
+
+            @Override
+            public void failed(Throwable error) {
+                result.completeExceptionally(error);
+            }
+
+            @Override
+            public void cancelled() {
+                result.completeExceptionally(new java.util.concurrent.CancellationException("connect cancelled"));
+            }
+        });
+    }
+
+    synchronized int openConnections() {
+        live.removeIf(l -> !l.connection.isOpen());
+        return live.size();
+    }
+
+    /** Closes every connection; their streams fail. */
+    void close() {
+        List<Live> all;
+        synchronized (this) {
+            closed = true;
+            all = new ArrayList<>(live);
+            live.clear();
+        }
+        all.forEach(l -> l.connection.closeSilently());
+    }
+
+    /** The target's host name did not resolve. */
+    static final class UnresolvedHost extends Exception {
+        final String host;
+
+        UnresolvedHost(String host, Throwable cause) {
+            super(host, cause, false, false);
+            this.host = host;
+        }
+    }
+}
