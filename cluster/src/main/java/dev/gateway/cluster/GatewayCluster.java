@@ -91,6 +91,7 @@ public final class GatewayCluster implements AutoCloseable {
             BreakerMaps.register(config, settings.backups());
             CacheMaps.register(config);
             SummaryMaps.register(config);
+            dev.gateway.cluster.history.HistoryMaps.register(config);
             config.getMapConfig(RateLimitMaps.BUCKETS_MAP).setSplitBrainProtectionName(ClusterMember.QUORUM_NAME);
             config.getMapConfig(RateLimitMaps.WINDOWS_MAP).setSplitBrainProtectionName(ClusterMember.QUORUM_NAME);
             // The node drains its requests first and then closes the member itself.
@@ -148,6 +149,16 @@ public final class GatewayCluster implements AutoCloseable {
      */
     public NodeSummaries nodeSummaries(Duration ttl) {
         return new HazelcastNodeSummaries(member.hazelcast(), ttl, CONFIG_TIMEOUT);
+    }
+
+    /** The last config versions the cluster ran, shared by every member (the console's config history). */
+    public dev.gateway.cluster.history.ConfigHistory configHistory() {
+        return new dev.gateway.cluster.history.HazelcastConfigHistory(member.hazelcast(), CONFIG_TIMEOUT);
+    }
+
+    /** The cluster's admin writes (the console's audit log). */
+    public dev.gateway.cluster.history.AuditLog auditLog() {
+        return new dev.gateway.cluster.history.HazelcastAuditLog(member.hazelcast(), CONFIG_TIMEOUT);
     }
 
     /** The response cache shared by the cluster ({@code scope: cluster} routes). */
