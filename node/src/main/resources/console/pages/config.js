@@ -115,10 +115,33 @@ async function diff() {
     byId('diff-lines').replaceChildren();
     return;
   }
-  byId('diff-summary').textContent = 'v' + r.data.from + ' to v' + r.data.to + ': ' + r.data.added + ' lines added, '
+  byId('diff-summary').textContent = 'v' + r.data.from + ' to v' + r.data.to + ': ' + r.data.added + ' added, '
     + r.data.removed + ' removed';
-  byId('diff-lines').replaceChildren(...r.data.lines.map((line) =>
-    el('span', { class: line[0] === '+' ? 'line-add' : line[0] === '-' ? 'line-del' : 'line-same', text: line })));
+  byId('diff-lines').replaceChildren(...collapse(r.data.lines).map((line) => line === null
+    ? el('span', { class: 'line-skip', text: '  ...' })
+    : el('span', { class: line[0] === '+' ? 'line-add' : line[0] === '-' ? 'line-del' : 'line-same', text: line })));
+}
+
+/** The changed lines with three unchanged lines around each change; null where unchanged lines are left out. */
+function collapse(lines) {
+  const CONTEXT = 3;
+  const near = lines.map(() => false);
+  lines.forEach((line, i) => {
+    if (line[0] !== ' ') {
+      for (let j = Math.max(0, i - CONTEXT); j <= Math.min(lines.length - 1, i + CONTEXT); j++) {
+        near[j] = true;
+      }
+    }
+  });
+  const out = [];
+  lines.forEach((line, i) => {
+    if (near[i]) {
+      out.push(line);
+    } else if (out[out.length - 1] !== null) {
+      out.push(null);
+    }
+  });
+  return out;
 }
 
 async function audit() {

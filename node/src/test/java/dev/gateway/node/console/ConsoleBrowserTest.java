@@ -184,6 +184,7 @@ class ConsoleBrowserTest {
             WebElement policy = browser.findElement(By.cssSelector("#limits-policies tr[data-policy='per-ip']"));
             assertThat(policy.findElement(By.className("allowed")).getText()).isEqualTo("12");
             assertThat(policy.findElement(By.className("limited")).getText()).isEqualTo("0");
+            assertThat(policy.findElement(By.className("allowed-rate")).getText()).matches("\\d+\\.\\d");
         });
         screenshot("limits");
 
@@ -221,7 +222,7 @@ class ConsoleBrowserTest {
         choose("diff-to", "2");
         browser.findElement(By.id("diff-show")).click();
         await().untilAsserted(() -> {
-            assertThat(text("diff-summary")).contains("v1 to v2", "1 lines added, 1 removed");
+            assertThat(text("diff-summary")).contains("v1 to v2", "1 added, 1 removed");
             assertThat(browser.findElement(By.cssSelector("#diff-lines .line-del")).getText()).contains("limit: 100");
             assertThat(browser.findElement(By.cssSelector("#diff-lines .line-add")).getText()).contains("limit: 200");
         });
