@@ -1,14 +1,18 @@
-// The console's shell: login, navigation by #hash, and a refresh of the shown page every second.
+// The console's shell: login, navigation by #hash, and a refresh of the shown page every second. Each page makes at
+// most one admin call per refresh (the admin API runs calls on two threads): a page with more to read takes turns
+// by the tick number it is given.
 import { token, logIn, logOut, get } from './api.js';
 import { byId } from './dom.js';
 import * as cluster from './pages/cluster.js';
+import * as traffic from './pages/traffic.js';
 import * as breakers from './pages/breakers.js';
 import * as limits from './pages/limits.js';
 import * as config from './pages/config.js';
 
-const PAGES = { cluster, breakers, limits, config };
+const PAGES = { cluster, traffic, breakers, limits, config };
 const REFRESH_MS = 1000;
 let refreshing = false;
+let tick = 0;
 
 function currentName() {
   const name = location.hash.replace('#', '');
@@ -26,6 +30,7 @@ function show() {
     byId('nav-' + page).classList.toggle('current', page === name);
   }
   if (loggedIn) {
+    tick = 0;
     PAGES[name].shown?.();
     refresh();
   } else {
@@ -39,7 +44,7 @@ async function refresh() {
   }
   refreshing = true;
   try {
-    await PAGES[currentName()].refresh();
+    await PAGES[currentName()].refresh(tick++);
     byId('status').textContent = 'updated ' + new Date().toLocaleTimeString();
   } catch (e) {
     byId('status').textContent = 'refresh failed: ' + e.message;

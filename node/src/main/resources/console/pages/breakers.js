@@ -17,7 +17,7 @@ export async function refresh() {
       el('td', { text: name }),
       el('td', { text: b.scope }),
       el('td', { class: 'state-here' }, stateBadge(b.state)),
-      el('td', {}, cluster.state ? stateBadge(cluster.state) : '-'),
+      el('td', { class: 'cluster-state' }, cluster.state ? stateBadge(cluster.state) : '-'),
       el('td', { text: cluster.open_until || b.this_node?.open_until || '-' }),
       el('td', { text: cluster.probes_granted === undefined ? '-'
         : cluster.probes_succeeded + ' of ' + cluster.probes_granted + ' succeeded' }),

@@ -1,13 +1,13 @@
-// Cluster: this node's view of the membership (GET /admin/cluster) and every node's summary (GET /admin/nodes).
+// Cluster: this node's view of the membership and every node's summary, in one call (GET /admin/nodes?with=cluster).
 import { get } from '../api.js';
 import { byId, el, facts, yesNo, stateBadge, duration } from '../dom.js';
 
 export async function refresh() {
-  const [view, nodes] = await Promise.all([get('/admin/cluster'), get('/admin/nodes')]);
-  if (!view.ok) {
-    throw new Error('/admin/cluster answered ' + view.status);
+  const nodes = await get('/admin/nodes?with=cluster');
+  if (!nodes.data || !nodes.data.cluster) {
+    throw new Error('/admin/nodes answered ' + nodes.status);
   }
-  const c = view.data;
+  const c = nodes.data.cluster;
   byId('served-by').textContent = 'served by ' + c.node;
   facts(byId('cluster-facts'), [
     ['this node', c.node],

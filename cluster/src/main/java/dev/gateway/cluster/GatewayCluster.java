@@ -143,6 +143,16 @@ public final class GatewayCluster implements AutoCloseable {
         return new HazelcastNodeSummaries(member.hazelcast(), ttl, CONFIG_TIMEOUT);
     }
 
+    /** The last config versions the cluster ran, shared by every member (the console's config history). */
+    public dev.gateway.cluster.history.ConfigHistory configHistory() {
+        return new dev.gateway.cluster.history.HazelcastConfigHistory(member.hazelcast(), CONFIG_TIMEOUT);
+    }
+
+    /** The cluster's admin writes (the console's audit log). */
+    public dev.gateway.cluster.history.AuditLog auditLog() {
+        return new dev.gateway.cluster.history.HazelcastAuditLog(member.hazelcast(), CONFIG_TIMEOUT);
+    }
+
     /** The response cache shared by the cluster ({@code scope: cluster} routes). */
     public ResponseStore responseStore() {
         return responses;

@@ -4,6 +4,7 @@ import com.hazelcast.config.Config;
 import dev.gateway.cluster.breakers.BreakerMaps;
 import dev.gateway.cluster.cache.CacheMaps;
 import dev.gateway.cluster.config.ConfigMaps;
+import dev.gateway.cluster.history.HistoryMaps;
 import dev.gateway.cluster.limits.RateLimitMaps;
 import dev.gateway.cluster.member.ClusterMember;
 import dev.gateway.cluster.summary.SummaryMaps;
@@ -26,6 +27,7 @@ public final class SharedMaps {
         BreakerMaps.register(config, settings.backups());
         CacheMaps.register(config);
         SummaryMaps.register(config);
+        HistoryMaps.register(config);
         config.getMapConfig(RateLimitMaps.BUCKETS_MAP).setSplitBrainProtectionName(ClusterMember.QUORUM_NAME);
         config.getMapConfig(RateLimitMaps.WINDOWS_MAP).setSplitBrainProtectionName(ClusterMember.QUORUM_NAME);
     }

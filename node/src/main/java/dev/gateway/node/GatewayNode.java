@@ -25,6 +25,13 @@ import dev.gateway.node.admin.Health;
 import dev.gateway.node.admin.LimitsView;
 import dev.gateway.node.admin.NodesView;
 import dev.gateway.node.admin.SummaryPublisher;
+import dev.gateway.cluster.history.AuditLog;
+import dev.gateway.cluster.history.ConfigHistory;
+import dev.gateway.cluster.history.InMemoryAuditLog;
+import dev.gateway.cluster.history.InMemoryConfigHistory;
+import dev.gateway.node.admin.HistoryEndpoints;
+import dev.gateway.node.admin.TrafficHistory;
+import dev.gateway.node.sync.VersionApplier;
 import dev.gateway.cluster.summary.LocalNodeSummaries;
 import dev.gateway.cluster.summary.NodeSummaries;
 import dev.gateway.node.admin.MetricsEndpoint;
@@ -162,13 +169,19 @@ public final class GatewayNode implements AutoCloseable {
                 cacheMetrics);
         NodeSummaries summaries = cluster == null ? new LocalNodeSummaries(SummaryPublisher.TTL)
                 : cluster.nodeSummaries(SummaryPublisher.TTL);
+        ConfigHistory configHistory = cluster == null ? new InMemoryConfigHistory() : cluster.configHistory();
+        AuditLog auditLog = cluster == null ? new InMemoryAuditLog() : cluster.auditLog();
+        TrafficHistory traffic = new TrafficHistory();
+        AdminApi.Console console = new AdminApi.Console(traffic,
+                new HistoryEndpoints(configHistory, auditLog, config.node().name(), System::currentTimeMillis),
+                System::currentTimeMillis);
         AdminApi admin = new AdminApi(null, new ClusterView(cluster, config.node().name(), configEndpoints),
                 cluster == null ? new LimitsView(runtimes, shared)
                         : new LimitsView(runtimes, shared, cluster::replicasOf), configEndpoints,
                 cluster == null ? new BreakersView(config.node().name(), breakers)
                         : new BreakersView(config.node().name(), breakers, cluster::replicasOf),
                 new CacheAdmin(caches, runtimes),
-                new NodesView(summaries, config.node().name(), System::currentTimeMillis));
+                new NodesView(summaries, config.node().name(), System::currentTimeMillis), console);
         NodeServers servers;
         try {
             servers = NodeServers.start(config.node(), runtimes, health, new RequestIds(), timer,
@@ -190,7 +203,7 @@ public final class GatewayNode implements AutoCloseable {
                 .withTracers(tracers::tracerFor)
                 .withHttpsPort(servers.tlsPort())
                 .withRedirectHost(config.node().tls() == null ? null : config.node().tls().redirectHost());
-        RuntimeApplier applier = new RuntimeApplier(compiler, runtimes,
+        RuntimeApplier runtimeApplier = new RuntimeApplier(compiler, runtimes,
                 runtime -> {
                     registerUpstreamGauges(metrics, runtime, servers);
                     servers.upstreamClient().retainTargets(runtime.upstreams().values().stream()
@@ -198,6 +211,7 @@ public final class GatewayNode implements AutoCloseable {
                     accessLog.maxQueueBytes(runtime.config().observability().accessLog().maxQueueBytes());
                     tracers.retain(runtime.config().observability().tracing().export());
                 });
+        VersionApplier applier = recordingHistory(runtimeApplier, configHistory);
         ConfigFeed feed = cluster == null ? new InMemoryConfigFeed() : cluster.configFeed();
         AppliedVersions applied = cluster == null ? new InMemoryAppliedVersions() : cluster.appliedVersions();
         LastAppliedFile store = config.node().stateDir() == null ? null
@@ -238,13 +252,44 @@ public final class GatewayNode implements AutoCloseable {
             return t;
         });
         summaryTimer.scheduleWithFixedDelay(publisher, 0, SummaryPublisher.EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        // the Traffic page's history reads every node's summary once a second, on its own thread: a read may wait for
+        // the cluster (bounded by the summaries' timeout), which must delay neither this node's publish nor a request
+        ScheduledExecutorService trafficTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "gateway-traffic-history");
+            t.setDaemon(true);
+            return t;
+        });
+        trafficTimer.scheduleWithFixedDelay(() -> {
+            try {
+                traffic.record(System.currentTimeMillis(), summaries.all());
+            } catch (RuntimeException e) {
+                // the cluster did not answer: this second has no point, the next one tries again
+            }
+        }, SummaryPublisher.EVERY.toMillis(), SummaryPublisher.EVERY.toMillis(), TimeUnit.MILLISECONDS);
         return new GatewayNode(config, timer, health, runtimes, servers, accessLog, cluster, sync,
                 () -> {
                     summaryTimer.shutdownNow();
+                    trafficTimer.shutdownNow();
                     breakers.close();
                     closeShared(sharedBreakers);
                     tracers.close(); // after the last request: its spans are sent
                 });
+    }
+
+    /** {@code applier}, keeping each version it put into service in the cluster's config history. */
+    private static VersionApplier recordingHistory(VersionApplier applier, ConfigHistory history) {
+        return new VersionApplier() {
+            @Override
+            public void apply(dev.gateway.config.feed.ConfigVersion version) throws ConfigRejectedException {
+                applier.apply(version);
+                history.record(version);
+            }
+
+            @Override
+            public List<dev.gateway.config.ConfigError> check(dev.gateway.config.SharedConfig config) {
+                return applier.check(config);
+            }
+        };
     }
 
     /** Each upstream breaker's state as this node acts on it, for its summary. */

@@ -8,20 +8,31 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A {@link NodeSummary} as the summaries map stores it. Class id 2: the form with routes and limits (a node of the
- * first form, class id 1, cannot read it, and the other way round; during a rolling upgrade the console of a node
- * shows the nodes of its own form, the others as failing to decode, until every node runs the same version).
+ * A {@link NodeSummary} as the summaries map stores it. Written as class id 2, the form with routes and limits; the
+ * first form (class id 1, without them) is still read, so a node of this build shows the nodes of an earlier one
+ * during a rolling upgrade. A node of the earlier build cannot read the new form: its {@code /admin/nodes} answers
+ * 503 while nodes of this build publish, until it is upgraded too.
  */
 final class StoredSummary implements IdentifiedDataSerializable {
     static final int CLASS_ID = 2;
+    /** The first form, without routes and limits: read, never written. */
+    static final int FIRST_FORM_CLASS_ID = 1;
+    private final boolean firstForm;
     /** More entries than this in one summary's map is a corrupt entry, not a config. */
     private static final int MAX_ENTRIES = 100_000;
     private NodeSummary summary;
 
     StoredSummary() {
+        this(false);
+    }
+
+    /** An empty one to read into; {@code firstForm}: an entry of class id {@value #FIRST_FORM_CLASS_ID}. */
+    StoredSummary(boolean firstForm) {
+        this.firstForm = firstForm;
     }
 
     StoredSummary(NodeSummary summary) {
+        this.firstForm = false;
         this.summary = summary;
     }
 
@@ -83,14 +94,18 @@ final class StoredSummary implements IdentifiedDataSerializable {
             for (int i = 0; i < count; i++) {
                 breakers.put(in.readString(), in.readString());
             }
-            count = count(in, "routes");
             Map<String, NodeSummary.RouteStats> routes = new TreeMap<>();
+            Map<String, NodeSummary.LimitStats> limits = new TreeMap<>();
+            if (firstForm) {
+                summary = new NodeSummary(node, published, started, requests, errors, reason, version, breakers);
+                return;
+            }
+            count = count(in, "routes");
             for (int i = 0; i < count; i++) {
                 routes.put(in.readString(), new NodeSummary.RouteStats(in.readLong(), in.readLong(), in.readLong(),
                         in.readLong()));
             }
             count = count(in, "limits");
-            Map<String, NodeSummary.LimitStats> limits = new TreeMap<>();
             for (int i = 0; i < count; i++) {
                 limits.put(in.readString(), new NodeSummary.LimitStats(in.readLong(), in.readLong(), in.readLong()));
             }
@@ -108,6 +123,6 @@ final class StoredSummary implements IdentifiedDataSerializable {
 
     @Override
     public int getClassId() {
-        return CLASS_ID;
+        return firstForm ? FIRST_FORM_CLASS_ID : CLASS_ID;
     }
 }

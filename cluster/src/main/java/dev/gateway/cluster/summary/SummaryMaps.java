@@ -17,7 +17,11 @@ public final class SummaryMaps {
 
     public static void register(Config config) {
         config.getSerializationConfig().addDataSerializableFactory(FACTORY_ID,
-                typeId -> typeId == StoredSummary.CLASS_ID ? new StoredSummary() : null);
+                typeId -> switch (typeId) {
+                    case StoredSummary.CLASS_ID -> new StoredSummary();
+                    case StoredSummary.FIRST_FORM_CLASS_ID -> new StoredSummary(true);
+                    default -> null;
+                });
         config.addMapConfig(new MapConfig(SUMMARIES_MAP)
                 .setBackupCount(1)
                 .setStatisticsEnabled(false));

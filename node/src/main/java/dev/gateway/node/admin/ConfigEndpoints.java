@@ -79,8 +79,12 @@ public final class ConfigEndpoints {
         return new AdminReply(200, out.toString());
     }
 
-    /** {@code PUT /admin/config}. */
-    public AdminReply publish(byte[] body) {
+    /**
+     * {@code PUT /admin/config}.
+     *
+     * @param caller who sent it, as the admin listener can tell; kept as the version's publisher with this node's name
+     */
+    public AdminReply publish(byte[] body, String caller) {
         ConfigSync s = sync;
         if (s == null) {
             return AdminReply.error(503, "the node is starting");
@@ -93,7 +97,8 @@ public final class ConfigEndpoints {
         }
         PublishResult result;
         try {
-            result = s.publish(config, nodeName + " (admin API)");
+            result = s.publish(config, caller == null ? nodeName + " (admin API)"
+                    : caller + " via " + nodeName + " (admin API)");
         } catch (ConfigRejectedException e) {
             return invalid(e.errors());
         } catch (ConfigFeedUnavailableException e) {

@@ -179,7 +179,9 @@ final class AdminHttpHandler extends HttpHandler {
             return;
         }
         String query = request.getQueryString();
-        dispatch(response, () -> respond(response, api.write(method, path, query, body)));
+        // the admin token is one shared secret: who sent a write is as much as "its holder, from this address"
+        String caller = "admin token from " + request.getRemoteAddr();
+        dispatch(response, () -> respond(response, api.write(method, path, query, body, caller)));
     }
 
     private static void error(Response response, int status, String message) throws IOException {

@@ -60,7 +60,7 @@ class ConsoleFilesHttpTest {
 
     @Test
     void noPageHasInlineScriptsStylesOrForeignHosts() throws Exception {
-        for (String page : new String[] {"/console/", "/console/index.html"}) {
+        for (String page : new String[] {"/console/", "/console/index.html", "/console/api/"}) {
             String html = text(get(page));
             Matcher scripts = Pattern.compile("<script([^>]*)>(.*?)</script>", Pattern.DOTALL).matcher(html);
             while (scripts.find()) {
@@ -83,6 +83,21 @@ class ConsoleFilesHttpTest {
         assertThat(js.header("Content-Security-Policy")).isNotNull();
         assertThat(css.status()).isEqualTo(200);
         assertThat(css.header("Content-Type")).startsWith("text/css");
+    }
+
+    @Test
+    void theChartLibraryComesFromItsWebJarUnderAFixedName() throws Exception {
+        RawHttp.Response js = get("/console/lib/uplot.js");
+        RawHttp.Response css = get("/console/lib/uplot.css");
+
+        assertThat(js.status()).isEqualTo(200);
+        assertThat(js.header("Content-Type")).startsWith("text/javascript");
+        assertThat(text(js)).contains("export { uPlot as default }");
+        assertThat(css.status()).isEqualTo(200);
+        assertThat(css.header("Content-Type")).startsWith("text/css");
+        assertThat(text(css)).contains(".uplot");
+        assertThat(get("/console/lib/uPlot.esm.js").status()).isEqualTo(404);
+        assertThat(get("/console/lib/../lib/uplot.js").status()).isIn(400, 404);
     }
 
     @Test
