@@ -10,6 +10,7 @@ import dev.gateway.config.GatewayConfig;
 import dev.gateway.config.HostPort;
 import dev.gateway.config.NodeSettings;
 import dev.gateway.node.auth.HashKeyCommand;
+import dev.gateway.node.member.MemberCommand;
 import dev.gateway.node.server.ListenException;
 import dev.gateway.node.server.demo.DemoUpstreamCommand;
 import java.io.IOException;
@@ -33,7 +34,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "gateway-node", mixinStandardHelpOptions = true, version = "gateway-node 0.1.0",
         description = "A node of the clustered API gateway.",
-        subcommands = {DemoUpstreamCommand.class, HashKeyCommand.class})
+        subcommands = {DemoUpstreamCommand.class, HashKeyCommand.class, MemberCommand.class})
 public final class Main implements Callable<Integer> {
     static final int BAD_INPUT = 2;
 
@@ -52,7 +53,8 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--cluster-listen", description = "overrides cluster.listen (host:port)")
     String clusterListen;
 
-    @Option(names = "--member", description = "a cluster member host:port (repeatable); overrides cluster.discovery")
+    @Option(names = "--member", description = "a cluster member host:port (repeatable); overrides cluster.discovery"
+            + " (cluster.members with cluster.mode: client)")
     List<String> members;
 
     @Option(names = "--state-dir", description = "overrides node.state-dir: where the last applied config is kept"
@@ -167,6 +169,10 @@ public final class Main implements Callable<Integer> {
         if ((clusterListen != null || members != null) && cluster == null) {
             throw new IllegalArgumentException("--cluster-listen and --member need a cluster: section in the config");
         }
+        if (cluster != null && clusterListen != null && cluster.mode() == ClusterSettings.Mode.CLIENT) {
+            throw new IllegalArgumentException("--cluster-listen: not used with cluster.mode: client (a client node"
+                    + " opens no cluster port)");
+        }
         if (cluster != null && (clusterListen != null || members != null)) {
             Discovery discovery = members == null ? cluster.discovery()
                     : new Discovery(members.stream().map(HostPort::parse).toList(), null);
@@ -179,7 +185,7 @@ public final class Main implements Callable<Integer> {
                     clusterListen == null ? cluster.listen() : HostPort.parse(clusterListen), discovery,
                     expected, min, cluster.allowMinority(),
                     cluster.backups() == ClusterSettings.defaultBackups(cluster.expectedSize())
-                            ? ClusterSettings.defaultBackups(expected) : cluster.backups());
+                            ? ClusterSettings.defaultBackups(expected) : cluster.backups(), cluster.mode());
         }
         return new GatewayConfig(node, cluster, file.shared());
     }

@@ -199,6 +199,11 @@ public final class ClusterClient implements ClusterConnection {
         return -1;
     }
 
+    /** Whether the members' time has been measured at least once (else the node's own clock stands in). */
+    boolean clockMeasured() {
+        return time.measured();
+    }
+
     /** The members' time minus this node's wall clock, as last measured (ms). */
     public long clockOffsetMillis() {
         return time.offsetMillis();

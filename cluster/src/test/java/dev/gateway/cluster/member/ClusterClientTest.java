@@ -35,6 +35,8 @@ class ClusterClientTest {
             assertThat(client.members()).noneMatch(MemberInfo::local);
             assertThat(client.replicasOf("some-key", 1)).singleElement().isIn("gw-5966", "gw-5967");
             assertThat(client.connectedClients()).isEqualTo(-1);
+            assertThat(client.clockMeasured()).as("asked a member for its time at start").isTrue();
+            assertThat(Math.abs(client.clockOffsetMillis())).as("one machine: one clock").isLessThan(1_000);
             await().atMost(Duration.ofSeconds(10)).until(() -> members.get(0).connectedClients() == 1);
 
             AtomicInteger changes = new AtomicInteger();

@@ -9,7 +9,10 @@ import dev.gateway.limiter.Ticker;
 
 /**
  * {@code GET /admin/cluster}: the members as this node sees them, which one it is, whether it
- * is on the majority side and its partitions are backed up, and the config version each node runs.
+ * is on the majority side and its partitions are backed up, and the config version each node runs. {@code topology}
+ * is {@code embedded} or {@code client} ({@code cluster.mode}): a client-mode node lists the dedicated members (it is
+ * not one of them), its {@code size} counts them, and {@code local_partitions_safe} is always true (it holds
+ * nothing); a member-holding node adds {@code clients}, the client-mode nodes connected to its member.
  * A node without a {@code cluster:} section reports itself alone. {@code clock} shows this node's wall clock
  * and how far the cluster's time (the clock shared state is decided by) is from it: a node whose
  * {@code offset_ms} is far from 0 has a skewed clock (or the master has).
@@ -44,6 +47,8 @@ public final class ClusterView {
             return out.toString();
         }
         out.put("mode", "cluster");
+        // embedded: this node runs a member; client: it is a Hazelcast client of dedicated members
+        out.put("topology", cluster.mode().configName());
         out.put("name", cluster.settings().name());
         out.put("size", cluster.size());
         out.put("min_size", cluster.settings().minSize());
@@ -58,6 +63,10 @@ public final class ClusterView {
         out.put("ready", reason == null);
         if (reason != null) {
             out.put("reason", reason);
+        }
+        int clients = cluster.connectedClients();
+        if (clients >= 0) {
+            out.put("clients", clients); // client-mode nodes connected to this node's member
         }
         ObjectNode configSection = config.clusterSection();
         out.set("config", configSection);
