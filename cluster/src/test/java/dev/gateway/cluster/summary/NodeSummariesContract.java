@@ -49,8 +49,9 @@ abstract class NodeSummariesContract {
         store().publish(summary("gw-1", 1));
         store().publish(summary("gw-1", 2));
 
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThat(otherNode().all().get("gw-1").requests()).isEqualTo(2));
+        // (a publish may reach the other node later: until then it has no entry, which the assertion waits out)
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(otherNode().all().get("gw-1"))
+                .isNotNull().extracting(NodeSummary::requests).isEqualTo(2L));
         assertThat(otherNode().all()).hasSize(1);
     }
 
