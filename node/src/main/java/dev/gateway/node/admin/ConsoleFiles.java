@@ -23,6 +23,16 @@ public final class ConsoleFiles {
      */
     public static final String POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self';"
             + " connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+    /**
+     * The policy of Swagger UI's page ({@code /console/api/}): {@link #POLICY} with images from {@code data:} URIs too
+     * (Swagger UI's icons are inline SVG images; an image cannot run script). Scripts and styles stay as strict.
+     */
+    public static final String API_POLICY = POLICY.replace("img-src 'self';", "img-src 'self' data:;");
+
+    /** The Content-Security-Policy of the answer to {@code requestPath}. */
+    public static String policyFor(String requestPath) {
+        return requestPath.startsWith(PREFIX + "api/") ? API_POLICY : POLICY;
+    }
     private static final Pattern NAME =
             Pattern.compile("[a-z0-9][a-z0-9_-]*(/[a-z0-9][a-z0-9_-]*)*\\.(html|js|css|svg|png|ico)");
     /**

@@ -96,7 +96,7 @@ final class AdminHttpHandler extends HttpHandler {
 
     /** A console file, or its 301, 404 or 405; every answer with the console's security headers. */
     private void console(Response response, String path, String method, boolean read) throws IOException {
-        response.setHeader("Content-Security-Policy", ConsoleFiles.POLICY);
+        response.setHeader("Content-Security-Policy", ConsoleFiles.policyFor(path));
         response.setHeader("X-Content-Type-Options", "nosniff");
         response.setHeader("X-Frame-Options", "DENY");
         response.setHeader("Referrer-Policy", "no-referrer");

@@ -60,6 +60,8 @@ class ConsoleBrowserTest {
         options.setBinary(chromium);
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                 "--window-size=1280,900", "--user-data-dir=" + Files.createTempDirectory("console-chromium"));
+        // the browser's console, to find Content-Security-Policy violations
+        options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL"));
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(chromedriver)).usingAnyFreePort().build();
         browser = new ChromeDriver(service, options);
@@ -279,6 +281,13 @@ class ConsoleBrowserTest {
             assertThat(browser.findElement(By.id("swagger-ui")).getText()).contains("/admin/traffic", "/admin/config/diff");
         });
         screenshot("api");
+
+        // nothing any page did was refused by the console's Content-Security-Policy
+        List<String> refused = browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
+                .map(org.openqa.selenium.logging.LogEntry::getMessage)
+                .filter(m -> m.contains("Content Security Policy")).toList();
+        refused.forEach(m -> System.out.println("ConsoleBrowserTest: CSP: " + m));
+        assertThat(refused).isEmpty();
     }
 
     private static String console(GatewayNode node) {

@@ -101,6 +101,21 @@ class ConsoleFilesHttpTest {
     }
 
     @Test
+    void swaggerUiHasTheConsolePolicyWithDataImagesOnly() throws Exception {
+        RawHttp.Response page = get("/console/api/");
+        RawHttp.Response bundle = get("/console/api/swagger-ui-bundle.js");
+
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(text(page)).contains("<script src=\"swagger-ui-bundle.js\"></script>", "<script src=\"init.js\"></script>");
+        String csp = page.header("Content-Security-Policy");
+        assertThat(csp).contains("script-src 'self';", "style-src 'self';", "img-src 'self' data:;")
+                .doesNotContain("unsafe-inline", "unsafe-eval", "http:", "https:");
+        assertThat(bundle.status()).isEqualTo(200);
+        assertThat(bundle.header("Content-Type")).startsWith("text/javascript");
+        assertThat(get("/console/").header("Content-Security-Policy")).contains("img-src 'self';");
+    }
+
+    @Test
     void theBarePathRedirectsToTheFolder() throws Exception {
         RawHttp.Response r = get("/console");
 
