@@ -1,6 +1,7 @@
 package dev.gateway.node.server;
 
 import dev.gateway.node.http.Body;
+import dev.gateway.node.http.Headers;
 import dev.gateway.node.http.BodySink;
 import dev.gateway.node.http.GatewayException;
 import java.nio.ByteBuffer;
@@ -41,6 +42,9 @@ final class GrizzlyRequestBody implements Body, ReadHandler {
     private boolean done;
     /** The end of the input, reported while paused: delivered on {@link #resume()}. */
     private Buffer endWhilePaused;
+    /** Reads the request's trailer fields once its body has ended; null when it cannot have any (HTTP/1.x). */
+    private java.util.function.Supplier<Headers> trailerSource;
+    private volatile Headers trailers;
 
     /** Writes the interim {@code 100 Continue} on the request's connection. */
     interface Continuation {
@@ -83,6 +87,22 @@ final class GrizzlyRequestBody implements Body, ReadHandler {
     @Override
     public long length() {
         return length;
+    }
+
+    /** An HTTP/2 request's body: its trailers, if the client sends any, are read from {@code source} at its end. */
+    GrizzlyRequestBody withTrailers(java.util.function.Supplier<Headers> source) {
+        this.trailerSource = source;
+        return this;
+    }
+
+    @Override
+    public boolean mayHaveTrailers() {
+        return trailerSource != null;
+    }
+
+    @Override
+    public Headers trailers() {
+        return trailers;
     }
 
     @Override
@@ -169,6 +189,10 @@ final class GrizzlyRequestBody implements Body, ReadHandler {
         }
         if (last) {
             done = true;
+            if (trailerSource != null) {
+                Headers t = trailerSource.get();
+                trailers = t == null || t.size() == 0 ? null : t;
+            }
         }
         boolean more = sink.onData(chunk, last);
         if (!more && !last) {

@@ -187,7 +187,23 @@ final class ProxyHttpHandler extends HttpHandler {
         boolean owesContinue = packet.getProtocol() == Protocol.HTTP_1_1
                 && "100-continue".equalsIgnoreCase(packet.getHeader(Header.Expect))
                 && input.readyData() == 0 && !input.isFinished();
-        return new GrizzlyRequestBody(input, length, maxBodyBytes, owesContinue ? () -> sendContinue(response) : null);
+        GrizzlyRequestBody body = new GrizzlyRequestBody(input, length, maxBodyBytes,
+                owesContinue ? () -> sendContinue(response) : null);
+        return H2Answers.streamOf(packet) == null ? body : body.withTrailers(() -> trailersOf(packet.getHeaders()));
+    }
+
+    /** The trailer fields Grizzly's HTTP/2 codec added to a request's headers once its body ended. */
+    private static Headers trailersOf(MimeHeaders mime) {
+        Headers trailers = null;
+        for (String name : mime.trailerNames()) {
+            if (trailers == null) {
+                trailers = new Headers(2);
+            }
+            for (String value : mime.trailerValues(name)) {
+                trailers.add(name, value);
+            }
+        }
+        return trailers;
     }
 
     /** The interim 100, through Grizzly's codec; it need not have marked the request as awaiting it. */

@@ -268,7 +268,10 @@ class GrpcThroughGatewayTest {
         }
     }
 
-    /** Concurrent calls to an h2c upstream share one open connection: the node's upstream client multiplexes. */
+    /**
+     * Concurrent calls to an h2c upstream share one open connection (the node's upstream client multiplexes), which
+     * closes once its target leaves the config.
+     */
     @Test
     void concurrentCallsShareOneUpstreamConnection() throws Exception {
         org.glassfish.grizzly.nio.transport.TCPNIOTransport transport =
@@ -314,6 +317,10 @@ class GrpcThroughGatewayTest {
                 assertThat(status.get(10, TimeUnit.SECONDS)).isEqualTo("0");
             }
             assertThat(client.openConnections(target)).isEqualTo(1);
+
+            client.retainTargets(java.util.Set.of()); // the target left the config: its idle connection closes
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                    .until(() -> !client.pooledTargets().contains(target) && client.openConnections(target) == 0);
         } finally {
             transport.shutdownNow();
             timer.shutdownNow();

@@ -179,9 +179,11 @@ public final class GrizzlyUpstreamClient implements UpstreamClient {
         dropRetired();
     }
 
-    /** Targets that have a pool (open connections or not); for tests. */
+    /** Targets that have a pool (open connections or not), HTTP/2 ones included; for tests. */
     public Set<UpstreamTarget> pooledTargets() {
-        return Set.copyOf(pools.keySet());
+        Set<UpstreamTarget> all = new java.util.HashSet<>(pools.keySet());
+        all.addAll(h2Targets.keySet());
+        return Set.copyOf(all);
     }
 
     @Override
@@ -205,6 +207,11 @@ public final class GrizzlyUpstreamClient implements UpstreamClient {
         Set<UpstreamTarget> keep = retained;
         if (keep == null) {
             return;
+        }
+        for (Map.Entry<UpstreamTarget, H2Target> e : h2Targets.entrySet()) {
+            if (!keep.contains(e.getKey()) && e.getValue().closeIfIdle()) {
+                h2Targets.remove(e.getKey(), e.getValue()); // a draining request that comes later opens a new one
+            }
         }
         for (Map.Entry<UpstreamTarget, TargetPool> e : pools.entrySet()) {
             TargetPool pool = e.getValue();

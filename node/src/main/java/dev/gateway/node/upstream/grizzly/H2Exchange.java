@@ -145,7 +145,16 @@ final class H2Exchange implements BodySink {
         }
         Buffer buffer = chunk.hasRemaining() ? Buffers.wrap(live.connection.getMemoryManager(), chunk) : Buffers.EMPTY_BUFFER;
         if (last) {
-            write(HttpContent.builder(request).content(buffer).last(true).build(), null);
+            Headers trailers = call.body().mayHaveTrailers() ? call.body().trailers() : null;
+            if (trailers != null && trailers.size() > 0) {
+                HttpTrailer.Builder t = request.httpTrailerBuilder().content(buffer).last(true);
+                for (int i = 0; i < trailers.size(); i++) {
+                    t.header(trailers.name(i), trailers.value(i));
+                }
+                write(t.build(), null); // DATA, then the trailers' HEADERS ending the stream
+            } else {
+                write(HttpContent.builder(request).content(buffer).last(true).build(), null);
+            }
             return true;
         }
         // the write may complete before it returns (window open): then go on at once, else resume when it has

@@ -144,6 +144,21 @@ final class H2Target {
         return live.size();
     }
 
+    /** Closes this target's connections if none carries a stream now (its target left the config); true if closed. */
+    boolean closeIfIdle() {
+        List<Live> all;
+        synchronized (this) {
+            if (opening != null || live.stream().anyMatch(l -> l.streams.get() > 0)) {
+                return false;
+            }
+            closed = true;
+            all = new ArrayList<>(live);
+            live.clear();
+        }
+        all.forEach(l -> l.connection.closeSilently());
+        return true;
+    }
+
     /** Closes every connection; their streams fail. */
     void close() {
         List<Live> all;
