@@ -66,6 +66,23 @@ public final class GatewayProcess {
         }
     }
 
+    /**
+     * Any command line of the gateway jar ({@code member ...}, a client-mode node without {@code --cluster-listen}),
+     * run as {@code java -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar JAR ARGS}, logged like a node's.
+     */
+    static GatewayProcess launchArgs(Path jar, String name, NodePorts ports, List<String> args, Path log) {
+        List<String> command = new ArrayList<>(List.of(GatewayJar.javaBinary(),
+                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
+        command.addAll(args);
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            return new GatewayProcess(name, ports, process, log);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + name + ": " + command, e);
+        }
+    }
+
     public String name() {
         return name;
     }
