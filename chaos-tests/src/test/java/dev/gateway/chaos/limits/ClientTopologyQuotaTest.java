@@ -74,6 +74,34 @@ class ClientTopologyQuotaTest {
         assertThat(after).as("the member's death reset nothing and lost nothing").isEqualTo(QUOTA - 40);
     }
 
+    /**
+     * Two members restarted one at a time (SIGTERM, each hands its partitions over, back and in sync before the next)
+     * under two client nodes: the quota goes on where it was.
+     */
+    @Test
+    void membersRestartedOneAtATimeLoseNothing() throws Exception {
+        upstream = DemoUpstream.start("127.0.0.1", 0, "up");
+        http = new Http();
+        topology = ClientTopology.start(TEST + "-rolling", 2, 2, """
+                upstreams:
+                  up: {targets: [{url: http://127.0.0.1:%d}]}
+                rate-limits:
+                  quota: {limit: %d, per: 1d, key: global, on-cluster-failure: fail-closed}
+                routes:
+                  - {id: q, match: {path: /**}, upstream: up, rate-limits: [quota]}
+                """.formatted(upstream.port(), QUOTA));
+        topology.awaitReady(http, 2, Duration.ofSeconds(120));
+        List<GatewayProcess> nodes = topology.nodes();
+        int admitted = send(20, nodes);
+        assertThat(admitted).isEqualTo(20);
+        topology.restartMember(0, http, Duration.ofSeconds(90));
+        admitted += send(10, nodes);
+        topology.restartMember(1, http, Duration.ofSeconds(90));
+        admitted += send(60, nodes);
+        System.out.println(TEST + " rolling: admitted " + admitted + " of quota " + QUOTA);
+        assertThat(admitted).as("no reset, nothing lost across the rolling restart").isEqualTo(QUOTA);
+    }
+
     /** {@code count} requests one at a time, round-robin over {@code nodes}; how many were admitted. */
     private int send(int count, List<GatewayProcess> nodes) {
         int admitted = 0;

@@ -21,11 +21,20 @@ import java.util.stream.Collectors;
 public final class ClientTopology implements AutoCloseable {
     private final List<GatewayProcess> members;
     private final List<GatewayProcess> nodes;
+    private final Path jar;
+    private final Path dir;
+    private final List<NodePorts> memberPorts;
+    private final List<List<String>> memberArgs;
     private final Thread reaper;
 
-    private ClientTopology(List<GatewayProcess> members, List<GatewayProcess> nodes) {
+    private ClientTopology(List<GatewayProcess> members, List<GatewayProcess> nodes, Path jar, Path dir,
+                           List<NodePorts> memberPorts, List<List<String>> memberArgs) {
         this.members = members;
         this.nodes = nodes;
+        this.jar = jar;
+        this.dir = dir;
+        this.memberPorts = memberPorts;
+        this.memberArgs = memberArgs;
         this.reaper = new Thread(this::killAll, "client-topology-reaper");
         Runtime.getRuntime().addShutdownHook(reaper);
     }
@@ -70,6 +79,7 @@ public final class ClientTopology implements AutoCloseable {
                 """.formatted(Gateways.ADMIN_TOKEN, name, memberList) + sharedYaml;
         List<GatewayProcess> members = new ArrayList<>();
         List<GatewayProcess> nodes = new ArrayList<>();
+        List<List<String>> memberArgs = new ArrayList<>();
         try {
             Files.createDirectories(dir);
             Path memberFile = Files.writeString(dir.resolve("member.yaml"), memberYaml);
@@ -77,10 +87,11 @@ public final class ClientTopology implements AutoCloseable {
             for (int i = 0; i < memberCount; i++) {
                 String member = "member-" + (i + 1);
                 Files.deleteIfExists(dir.resolve(member + ".log"));
-                members.add(GatewayProcess.launchArgs(jar, member, memberPorts.get(i), List.of("member",
-                        "--config", memberFile.toString(), "--node-name", member,
+                memberArgs.add(List.of("member", "--config", memberFile.toString(), "--node-name", member,
                         "--cluster-listen", memberPorts.get(i).clusterAddress(),
-                        "--admin-listen", "127.0.0.1:" + memberPorts.get(i).admin()), dir.resolve(member + ".log")));
+                        "--admin-listen", "127.0.0.1:" + memberPorts.get(i).admin()));
+                members.add(GatewayProcess.launchArgs(jar, member, memberPorts.get(i), memberArgs.get(i),
+                        dir.resolve(member + ".log")));
             }
             for (int i = 0; i < nodeCount; i++) {
                 String node = "gw-" + (i + 1);
@@ -96,7 +107,7 @@ public final class ClientTopology implements AutoCloseable {
             nodes.forEach(GatewayProcess::kill9);
             throw new UncheckedIOException(e);
         }
-        return new ClientTopology(members, nodes);
+        return new ClientTopology(members, nodes, jar, dir, memberPorts, memberArgs);
     }
 
     public List<GatewayProcess> members() {
@@ -105,6 +116,24 @@ public final class ClientTopology implements AutoCloseable {
 
     public List<GatewayProcess> nodes() {
         return nodes;
+    }
+
+    /**
+     * Restarts member {@code index} the way a rolling restart does: SIGTERM (it hands its partitions over, at most
+     * 30 s), start it again on the same ports, and wait until every member answers ready with its partitions'
+     * backups in sync ({@code local_partitions_safe} on {@code /health/ready}) and every live node sees them all.
+     */
+    public synchronized void restartMember(int index, Http http, Duration within) {
+        members.get(index).terminate(45);
+        String name = "member-" + (index + 1);
+        members.set(index, GatewayProcess.launchArgs(jar, name, memberPorts.get(index), memberArgs.get(index),
+                dir.resolve(name + ".log")));
+        awaitReady(http, members.size(), within);
+        await("members' backups in sync after restarting " + name).atMost(within).pollInterval(Duration.ofMillis(250))
+                .until(() -> members.stream().allMatch(m -> {
+                    Http.Reply ready = m.ready(http);
+                    return ready.status() == 200 && ready.json().get("local_partitions_safe").asBoolean();
+                }));
     }
 
     /** Until every live member answers ready and every live node is ready and sees {@code memberCount} members. */

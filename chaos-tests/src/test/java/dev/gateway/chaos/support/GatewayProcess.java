@@ -127,6 +127,22 @@ public final class GatewayProcess {
         }
     }
 
+    /**
+     * SIGTERM ({@link Process#destroy()}): the process runs its shutdown (a member hands its partitions over);
+     * waits for it to exit, at most {@code seconds}.
+     */
+    public void terminate(long seconds) {
+        process.destroy();
+        try {
+            process.onExit().get(seconds, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException(name + " (pid " + pid() + ") did not exit within " + seconds
+                    + " s of SIGTERM", e);
+        }
+    }
+
     /** An admin call with the cluster's admin token. */
     public Http.Reply admin(Http http, String method, String path, String body) {
         return http.send(method, ports.admin(), path, java.util.Map.of("Authorization", "Bearer " + Gateways.ADMIN_TOKEN),
