@@ -21,6 +21,7 @@ CONNECTIONS=${CONNECTIONS:-50}
 WRK_THREADS=${WRK_THREADS:-1}
 KEYS=${KEYS:-1000}                          # distinct X-Key values (one bucket each)
 HOT_KEY=0                                   # 1: one X-Key value, its bucket owned by gw-2 or gw-3
+TOPOLOGY=embedded                           # client: gw-1 a client-mode node, gw-2 and gw-3 dedicated members
 GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseParallelGC}
 GATEWAY_CPUS=${GATEWAY_CPUS-1}              # node 1 (the one wrk loads)
 LOAD_CPUS=${LOAD_CPUS:-0}                   # wrk
@@ -46,6 +47,8 @@ Usage: bench/cluster.sh [options]
   --keys N           distinct X-Key values sent round-robin (default: $KEYS)
   --hot-key          one X-Key value for every request, its bucket owned by another member
   --rounds N         free/limited measurement pairs, alternating (default: $ROUNDS)
+  --topology T       embedded (default: three nodes, each a member) or client (gw-1 a cluster.mode: client
+                     node; gw-2 and gw-3 replaced by two dedicated members, 'gateway-node member')
   --build            build node/target/gateway-node.jar with Maven if it is missing
   --keep             leave every process running at the end and print ports and PIDs
   -h, --help         this help
@@ -66,6 +69,8 @@ while [[ $# -gt 0 ]]; do
     --hot-key) HOT_KEY=1; KEYS=1; shift ;;
     --rounds) need_arg "$@"; ROUNDS=$2; shift 2 ;;
     --rounds=*) ROUNDS=${1#*=}; shift ;;
+    --topology) need_arg "$@"; TOPOLOGY=$2; shift 2 ;;
+    --topology=*) TOPOLOGY=${1#*=}; shift ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown option: $1" ;;
   esac
@@ -75,6 +80,9 @@ check_load_options   # sets DURATION_S and WARMUP_S
 if ! [[ $KEYS =~ ^[1-9][0-9]*$ ]] || ((KEYS > 1000000)); then die "bad --keys '$KEYS' (1..1000000)"; fi
 if ! [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || ((ROUNDS > 20)); then die "bad --rounds '$ROUNDS' (1..20)"; fi
 [[ $READY_TIMEOUT =~ ^[1-9][0-9]*$ ]] || die "bad GATEWAY_READY_TIMEOUT '$READY_TIMEOUT'"
+[[ $TOPOLOGY == embedded || $TOPOLOGY == client ]] || die "bad --topology '$TOPOLOGY' (embedded or client)"
+CLIENT=0
+[[ $TOPOLOGY == client ]] && CLIENT=1
 
 ensure_jar "$JAR" "$BUILD" "$BUILD_TIMEOUT"
 # shellcheck disable=SC2119  # no extra tools
@@ -100,13 +108,14 @@ node:
   admin:
     listen: 127.0.0.1:$A1
 
-cluster:
-  name: bench
-  listen: 127.0.0.1:$C1
-  discovery:
-    static: [127.0.0.1:$C1, 127.0.0.1:$C2, 127.0.0.1:$C3]
-  expected-size: 3
-  min-size: 2
+$(if ((CLIENT)); then
+  printf 'cluster:\n  name: bench\n  mode: client\n  members: [127.0.0.1:%s, 127.0.0.1:%s]\n' "$C2" "$C3"
+  printf '  expected-size: 2\n  min-size: 2\n'
+else
+  printf 'cluster:\n  name: bench\n  listen: 127.0.0.1:%s\n' "$C1"
+  printf '  discovery:\n    static: [127.0.0.1:%s, 127.0.0.1:%s, 127.0.0.1:%s]\n' "$C1" "$C2" "$C3"
+  printf '  expected-size: 3\n  min-size: 2\n'
+fi)
 
 upstreams:
   backend:
@@ -162,6 +171,9 @@ function request()
 end
 EOF
 export BENCH_KEYS=$KEYS
+# --topology client: the two dedicated members' file (gateway-node member reads its cluster: section)
+printf 'cluster:\n  name: bench\n  listen: 127.0.0.1:%s\n  discovery:\n    static: [127.0.0.1:%s, 127.0.0.1:%s]\n  expected-size: 2\n  min-size: 2\n' \
+  "$C2" "$C2" "$C3" >"$TMP/member.yaml"
 export BENCH_KEY_FIRST=1
 
 # ---- start --------------------------------------------------------------------------------
@@ -174,6 +186,16 @@ MEMBER_FLAGS=(--member "127.0.0.1:$C1" --member "127.0.0.1:$C2" --member "127.0.
 
 gateway_cmd() { # i -> the java command line of node i (as words)
   local i=$1
+  if ((CLIENT && i > 1)); then
+    echo java "${JOPTS[@]}" -jar "${JAR#"$ROOT"/}" member --config member.yaml --node-name "m-$i" \
+      --cluster-listen "127.0.0.1:${CLUSTER[$i]}" --admin-listen "127.0.0.1:${ADMIN[$i]}"
+    return
+  fi
+  if ((CLIENT)); then
+    echo java "${JOPTS[@]}" -jar "${JAR#"$ROOT"/}" --config gateway.yaml --node-name "gw-$i" \
+      --listen "127.0.0.1:${PORTS[$i]}" --admin-listen "127.0.0.1:${ADMIN[$i]}"
+    return
+  fi
   echo java "${JOPTS[@]}" -jar "${JAR#"$ROOT"/}" --config gateway.yaml --node-name "gw-$i" \
     --listen "127.0.0.1:${PORTS[$i]}" --admin-listen "127.0.0.1:${ADMIN[$i]}" \
     --cluster-listen "127.0.0.1:${CLUSTER[$i]}" "${MEMBER_FLAGS[@]}"
@@ -183,10 +205,20 @@ start_gateway() { # i: starts node i and waits for its admin listener (it binds 
   local i=$1 pin=()
   if ((i == 1)); then pin=(${PIN_GW1[@]+"${PIN_GW1[@]}"}); else pin=(${PIN_PEER[@]+"${PIN_PEER[@]}"}); fi
   log "gw-$i: proxy 127.0.0.1:${PORTS[$i]}, admin ${ADMIN[$i]}, cluster ${CLUSTER[$i]}, CPUs: ${pin[*]:-any}"
-  start_bg "gw-$i" "$TMP/gw-$i.log" ${pin[@]+"${pin[@]}"} \
-    java ${JOPTS[@]+"${JOPTS[@]}"} -jar "$JAR" --config "$TMP/gateway.yaml" --node-name "gw-$i" \
-    --listen "127.0.0.1:${PORTS[$i]}" --admin-listen "127.0.0.1:${ADMIN[$i]}" \
-    --cluster-listen "127.0.0.1:${CLUSTER[$i]}" "${MEMBER_FLAGS[@]}"
+  if ((CLIENT && i > 1)); then
+    start_bg "gw-$i" "$TMP/gw-$i.log" ${pin[@]+"${pin[@]}"} \
+      java ${JOPTS[@]+"${JOPTS[@]}"} -jar "$JAR" member --config "$TMP/member.yaml" --node-name "m-$i" \
+      --cluster-listen "127.0.0.1:${CLUSTER[$i]}" --admin-listen "127.0.0.1:${ADMIN[$i]}"
+  elif ((CLIENT)); then
+    start_bg "gw-$i" "$TMP/gw-$i.log" ${pin[@]+"${pin[@]}"} \
+      java ${JOPTS[@]+"${JOPTS[@]}"} -jar "$JAR" --config "$TMP/gateway.yaml" --node-name "gw-$i" \
+      --listen "127.0.0.1:${PORTS[$i]}" --admin-listen "127.0.0.1:${ADMIN[$i]}"
+  else
+    start_bg "gw-$i" "$TMP/gw-$i.log" ${pin[@]+"${pin[@]}"} \
+      java ${JOPTS[@]+"${JOPTS[@]}"} -jar "$JAR" --config "$TMP/gateway.yaml" --node-name "gw-$i" \
+      --listen "127.0.0.1:${PORTS[$i]}" --admin-listen "127.0.0.1:${ADMIN[$i]}" \
+      --cluster-listen "127.0.0.1:${CLUSTER[$i]}" "${MEMBER_FLAGS[@]}"
+  fi
   GW_PID[i]=$LAST_PID
   if ! wait_http "http://127.0.0.1:${ADMIN[$i]}/health/live" "$READY_TIMEOUT" "$LAST_PID"; then
     log_tail "$TMP/gw-$i.log"
@@ -196,7 +228,13 @@ start_gateway() { # i: starts node i and waits for its admin listener (it binds 
 }
 
 # one after the other: members started all at once race for mastership (slower to form)
-for i in 1 2 3; do start_gateway "$i"; done
+if ((CLIENT)); then
+  # the members first: a client-mode node starts once it reaches one
+  for i in 2 3; do start_gateway "$i"; done
+  start_gateway 1
+else
+  for i in 1 2 3; do start_gateway "$i"; done
+fi
 
 cluster_json() { curl -s --max-time 2 "http://127.0.0.1:${ADMIN[$1]}/admin/cluster" 2>/dev/null || true; }
 
@@ -206,8 +244,15 @@ while :; do
   ok=1
   for i in 1 2 3; do
     alive "${GW_PID[$i]}" || { log_tail "$TMP/gw-$i.log"; die "gw-$i died while the cluster formed"; }
+    if ((CLIENT && i > 1)); then
+      j=$(curl -s --max-time 2 "http://127.0.0.1:${ADMIN[$i]}/health/ready" 2>/dev/null || true)
+      [[ $j == *'"members":2,'* && $j == *'"local_partitions_safe":true'* ]] || { ok=0; break; }
+      continue
+    fi
     j=$(cluster_json "$i")
-    if [[ $(http_code "http://127.0.0.1:${ADMIN[$i]}/health/ready") != 200 || $j != *'"size":3,'* ||
+    want=3
+    ((CLIENT)) && want=2
+    if [[ $(http_code "http://127.0.0.1:${ADMIN[$i]}/health/ready") != 200 || $j != *"\"size\":$want,"* ||
           $j != *'"local_partitions_safe":true'* ]]; then
       ok=0
       break
@@ -445,7 +490,11 @@ RUN_TS=$(run_ts "$RESULT_FILE" cluster)
   echo
   echo "## Settings"
   echo
-  echo "- 3 gateway nodes, one cluster \`bench\` on 127.0.0.1 (static discovery, expected-size 3, min-size 2); wrk loads gw-1 only"
+  if ((CLIENT)); then
+    echo "- topology **client**: gw-1 a \`cluster.mode: client\` node (Hazelcast smart client) of two dedicated members m-2 and m-3 (\`gateway-node member\`, in gw-2's and gw-3's places: their CPU is the gw-2+gw-3 column), cluster \`bench\` on 127.0.0.1 (expected-size 2, min-size 2); wrk loads gw-1 only"
+  else
+    echo "- topology **embedded**: 3 gateway nodes, one cluster \`bench\` on 127.0.0.1 (static discovery, expected-size 3, min-size 2); wrk loads gw-1 only"
+  fi
   echo "- routes: \`/free/**\` (no limit), \`/limited/**\` with \`$POLICY: {algorithm: $ALGORITHM, limit: $LIMIT, per: 1s, key: header:X-Key}\` (never refuses)"
   if ((HOT_KEY)); then
     echo "- keys: one \`X-Key\` value ($(printf 'key-%06d' "$BENCH_KEY_FIRST")) for every request, its bucket held by $HOT_OWNER (\`owner\` in gw-1's /admin/limits)"

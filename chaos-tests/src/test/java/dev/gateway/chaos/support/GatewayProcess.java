@@ -66,6 +66,23 @@ public final class GatewayProcess {
         }
     }
 
+    /**
+     * Any command line of the gateway jar ({@code member ...}, a client-mode node without {@code --cluster-listen}),
+     * run as {@code java -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar JAR ARGS}, logged like a node's.
+     */
+    static GatewayProcess launchArgs(Path jar, String name, NodePorts ports, List<String> args, Path log) {
+        List<String> command = new ArrayList<>(List.of(GatewayJar.javaBinary(),
+                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
+        command.addAll(args);
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            return new GatewayProcess(name, ports, process, log);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + name + ": " + command, e);
+        }
+    }
+
     public String name() {
         return name;
     }
@@ -107,6 +124,22 @@ public final class GatewayProcess {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("node " + name + " (pid " + pid() + ") survived SIGKILL for 20 s", e);
+        }
+    }
+
+    /**
+     * SIGTERM ({@link Process#destroy()}): the process runs its shutdown (a member hands its partitions over);
+     * waits for it to exit, at most {@code seconds}.
+     */
+    public void terminate(long seconds) {
+        process.destroy();
+        try {
+            process.onExit().get(seconds, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException(name + " (pid " + pid() + ") did not exit within " + seconds
+                    + " s of SIGTERM", e);
         }
     }
 
