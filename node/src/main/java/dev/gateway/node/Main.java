@@ -3,7 +3,6 @@ package dev.gateway.node;
 import dev.gateway.cluster.GatewayCluster;
 import dev.gateway.config.AdminSettings;
 import dev.gateway.config.ClusterSettings;
-import dev.gateway.config.Discovery;
 import dev.gateway.config.ConfigCodec;
 import dev.gateway.config.ConfigException;
 import dev.gateway.config.GatewayConfig;
@@ -173,19 +172,8 @@ public final class Main implements Callable<Integer> {
             throw new IllegalArgumentException("--cluster-listen: not used with cluster.mode: client (a client node"
                     + " opens no cluster port)");
         }
-        if (cluster != null && (clusterListen != null || members != null)) {
-            Discovery discovery = members == null ? cluster.discovery()
-                    : new Discovery(members.stream().map(HostPort::parse).toList(), null);
-            // Sizes the file left to their defaults follow the member list of the flags.
-            int expected = cluster.expectedSize() == ClusterSettings.defaultExpectedSize(cluster.discovery())
-                    ? ClusterSettings.defaultExpectedSize(discovery) : cluster.expectedSize();
-            int min = cluster.minSize() == ClusterSettings.defaultMinSize(cluster.expectedSize())
-                    ? ClusterSettings.defaultMinSize(expected) : Math.min(cluster.minSize(), expected);
-            cluster = new ClusterSettings(cluster.name(),
-                    clusterListen == null ? cluster.listen() : HostPort.parse(clusterListen), discovery,
-                    expected, min, cluster.allowMinority(),
-                    cluster.backups() == ClusterSettings.defaultBackups(cluster.expectedSize())
-                            ? ClusterSettings.defaultBackups(expected) : cluster.backups(), cluster.mode());
+        if (cluster != null) {
+            cluster = ClusterFlags.apply(cluster, clusterListen, members);
         }
         return new GatewayConfig(node, cluster, file.shared());
     }

@@ -4,10 +4,10 @@ import dev.gateway.cluster.DataMember;
 import dev.gateway.config.ClusterSettings;
 import dev.gateway.config.ConfigCodec;
 import dev.gateway.config.ConfigException;
-import dev.gateway.config.Discovery;
 import dev.gateway.config.GatewayConfig;
 import dev.gateway.config.HostPort;
 import dev.gateway.config.NodeSettings;
+import dev.gateway.node.ClusterFlags;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -112,16 +112,6 @@ public final class MemberCommand implements Callable<Integer> {
     }
 
     private ClusterSettings withFlags(ClusterSettings cluster) {
-        if (clusterListen == null && members == null) {
-            return cluster;
-        }
-        Discovery discovery = members == null ? cluster.discovery()
-                : new Discovery(members.stream().map(HostPort::parse).toList(), null);
-        int expected = cluster.expectedSize() == ClusterSettings.defaultExpectedSize(cluster.discovery())
-                ? ClusterSettings.defaultExpectedSize(discovery) : cluster.expectedSize();
-        int min = cluster.minSize() == ClusterSettings.defaultMinSize(cluster.expectedSize())
-                ? ClusterSettings.defaultMinSize(expected) : Math.min(cluster.minSize(), expected);
-        return new ClusterSettings(cluster.name(), clusterListen == null ? cluster.listen() : HostPort.parse(clusterListen),
-                discovery, expected, min, cluster.allowMinority(), cluster.backups(), cluster.mode());
+        return ClusterFlags.apply(cluster, clusterListen, members);
     }
 }
