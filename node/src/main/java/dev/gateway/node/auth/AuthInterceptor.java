@@ -77,8 +77,7 @@ final class AuthInterceptor implements Interceptor {
         Verdicts verdicts = new Verdicts();
         TraceSpan span = request.exchange().trace().child("authentication");
         return attempt(0, token, apiKey, verdicts, span).thenCompose(result -> {
-            span.set("gateway.auth.outcome", result.reason().name().toLowerCase(java.util.Locale.ROOT))
-                    .end();
+            span.set("gateway.auth.outcome", result.reason().label()).end();
             if (!result.isOk()) {
                 request.body().discard(); // it will never be read: release the client connection's input
                 throw refusal(verdicts);

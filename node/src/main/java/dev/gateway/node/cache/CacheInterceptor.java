@@ -45,6 +45,8 @@ public final class CacheInterceptor implements Interceptor {
     private final CacheMetrics metrics;
     private final LongSupplier millis;
     private final List<String> vary;
+    /** {@code gateway.cache.scope} of the lookup spans. */
+    private final String scope;
 
     public CacheInterceptor(String routeId, CacheConfig config, boolean routeAuthenticates, ResponseStore store,
                             CacheMetrics metrics, LongSupplier millis) {
@@ -54,6 +56,7 @@ public final class CacheInterceptor implements Interceptor {
         this.store = store;
         this.metrics = metrics;
         this.millis = millis;
+        this.scope = String.valueOf(config.scope()).toLowerCase(Locale.ROOT);
         this.vary = config.vary().stream().map(h -> h.toLowerCase(Locale.ROOT)).sorted().distinct().toList();
     }
 
@@ -97,7 +100,7 @@ public final class CacheInterceptor implements Interceptor {
     }
 
     private String scope() {
-        return String.valueOf(config.scope()).toLowerCase(Locale.ROOT);
+        return scope;
     }
 
     private CompletionStage<GatewayResponse> hit(GatewayRequest request, StoredResponse entry, boolean head,

@@ -13,7 +13,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * W3C trace context: continues the client's trace when its {@code traceparent} is valid (same
  * trace id and flags, {@code tracestate} passed on), else starts a new one (and drops any
  * {@code tracestate}, as the spec asks). Either way the upstream hop gets a new span id whose
- * parent is the client's span. The trace id goes to the access log.
+ * parent is the client's span. The trace id and that span id go to the access log.
+ *
+ * <p>With a {@link Tracer} ({@code observability.tracing.export}) the same rules hold, but the ids come from the
+ * request's server span, which this link starts (the SDK's sampler decides the flags), and each upstream attempt
+ * later replaces {@code traceparent} with its own client span.
  */
 public final class TraceContextInterceptor implements Interceptor {
     static final String TRACEPARENT = "traceparent";

@@ -200,6 +200,35 @@ class ResilientCallTest {
         assertThat(events.seen).containsExactly("hedged");
     }
 
+    /** Each call learns its number and why it was made: what the upstream attempt's client span says. */
+    @Test
+    void eachCallIsToldItsAttemptNumberAndKind() throws Exception {
+        List<String> calls = Collections.synchronizedList(new ArrayList<>());
+        CompletableFuture<GatewayResponse> slow = new CompletableFuture<>();
+        ResilientCall.Sender sender = new ResilientCall.Sender() {
+            @Override
+            public CompletableFuture<GatewayResponse> send(UpstreamTarget target, Body body) {
+                throw new AssertionError("the attempt-aware send is called");
+            }
+
+            @Override
+            public CompletableFuture<GatewayResponse> send(UpstreamTarget target, Body body, int attempt, String kind) {
+                calls.add(attempt + " " + kind + " " + target.host());
+                if (calls.size() == 1) {
+                    return CompletableFuture.completedFuture(answer(503)); // retried on B
+                }
+                return calls.size() == 2 ? slow : CompletableFuture.completedFuture(answer(200)); // the retry is slow: hedged
+            }
+        };
+        UpstreamResilience r = resilience(1, Set.of(503), 1.0, 20, null);
+        for (int i = 0; i < 10; i++) {
+            r.budget.onRequest();
+        }
+        GatewayResponse response = await(ResilientCall.run(r, "GET", Body.empty(), Long.MAX_VALUE, twoTargets(), sender));
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(calls).containsExactly("1 first a", "2 retry b", "3 hedge b");
+    }
+
     @Test
     void aPostIsNeverHedged() throws Exception {
         CompletableFuture<GatewayResponse> slow = new CompletableFuture<>();

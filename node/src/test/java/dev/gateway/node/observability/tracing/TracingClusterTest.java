@@ -60,6 +60,9 @@ class TracingClusterTest {
             GatewayNode node = nodes.get(i);
             String traceId = "4bf92f3577b34da6a3ce929d0e0e473" + i;
             String consumer = "user" + i;
+            // partitions migrate for a while after the third member joins: wait until every node names one owner
+            await().atMost(Duration.ofSeconds(30)).during(Duration.ofMillis(500))
+                    .until(() -> commonOwner("c:" + consumer) != null);
             assertThat(HTTP.get(node.proxyPort(), "/flaky/" + i, "X-API-Key", "k-" + consumer,
                     "traceparent", "00-" + traceId + "-00f067aa0ba902b7-01").statusCode()).isEqualTo(200);
             await().atMost(Duration.ofSeconds(10)).until(() -> receiver.trace(traceId).stream()
@@ -77,6 +80,20 @@ class TracingClusterTest {
             System.out.println(served + " served " + consumer + "; bucket owner " + owner + ":\n"
                     + OtlpReceiver.waterfall(trace));
         }
+    }
+
+    /** The owner of a per-consumer bucket when every node's admin API names the same one, else null. */
+    private String commonOwner(String key) {
+        Set<String> owners = new java.util.HashSet<>();
+        for (GatewayNode n : nodes) {
+            try {
+                JsonNode bucket = JSON.readTree(HTTP.get(n.adminPort(), "/admin/limits/per-consumer/" + key).body());
+                owners.add(bucket.path("owner").asText(""));
+            } catch (Exception e) {
+                return null;
+            }
+        }
+        return owners.size() == 1 && !owners.contains("") ? owners.iterator().next() : null;
     }
 
     private static int clusterSize(GatewayNode node) {
