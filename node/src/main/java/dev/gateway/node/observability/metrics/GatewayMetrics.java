@@ -1,8 +1,22 @@
 package dev.gateway.node.observability.metrics;
 
+import static dev.gateway.node.observability.metrics.GatewayFamilies.ACCESS_LOG_DROPPED;
+import static dev.gateway.node.observability.metrics.GatewayFamilies.LISTENER_REJECTED;
+import static dev.gateway.node.observability.metrics.GatewayFamilies.RATE_LIMIT_CHECK;
+import static dev.gateway.node.observability.metrics.GatewayFamilies.RATE_LIMIT_CHECK_BUCKETS;
+import static dev.gateway.node.observability.metrics.GatewayFamilies.RATE_LIMIT_DECISIONS;
+import static dev.gateway.node.observability.metrics.GatewayFamilies.REQUESTS;
+import static dev.gateway.node.observability.metrics.GatewayFamilies.REQUEST_DURATION;
+import static dev.gateway.node.observability.metrics.GatewayFamilies.TARGET_HEALTHY;
+import static dev.gateway.node.observability.metrics.GatewayFamilies.TRACE_SPANS_DROPPED;
+import static dev.gateway.node.observability.metrics.GatewayFamilies.UPSTREAM_BODY_TIMEOUTS;
+import static dev.gateway.node.observability.metrics.GatewayFamilies.UPSTREAM_CONNECTIONS;
+import static dev.gateway.node.observability.metrics.GatewayFamilies.UPSTREAM_DURATION;
+
 import com.codahale.metrics.Counter;
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.Snapshot;
 import com.codahale.metrics.Timer;
 import dev.gateway.node.observability.metrics.PrometheusExposition.Family;
 import dev.gateway.node.observability.metrics.PrometheusExposition.Series;
@@ -10,9 +24,9 @@ import dev.gateway.node.observability.metrics.PrometheusExposition.Type;
 import io.prometheus.metrics.model.snapshots.Labels;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
@@ -66,35 +80,8 @@ public final class GatewayMetrics {
 
     private static final int OTHER_METHOD = METHODS.length - 1;
     private static final int OTHER_STATUS = STATUS_CLASSES.length - 1;
+    private static final int SERVER_ERROR = 4; // STATUS_CLASSES[4] is "5xx"
     private static final double NANOS_PER_SECOND = 1e9;
-
-    static final Family REQUESTS = new Family("gateway_requests", Type.COUNTER,
-            "Requests answered, by route, method and class of the status sent to the client.");
-    static final Family REQUEST_DURATION = new Family("gateway_request_duration_seconds", Type.SUMMARY,
-            "Time the gateway spent on a request, from arrival to the end of the response, by route.");
-    static final Family UPSTREAM_DURATION = new Family("gateway_upstream_duration_seconds", Type.SUMMARY,
-            "Time a request spent upstream, by upstream.");
-    static final Family UPSTREAM_CONNECTIONS = new Family("gateway_upstream_connections", Type.GAUGE,
-            "Pooled connections to an upstream target: open (all) and idle (open and unused).");
-    static final Family TARGET_HEALTHY = new Family("gateway_upstream_target_healthy", Type.GAUGE,
-            "1 when the upstream target is considered healthy, else 0.");
-    static final Family LISTENER_REJECTED = new Family("gateway_listener_rejected", Type.COUNTER,
-            "Connections or requests the listener refused or failed before routing, by reason.");
-    static final Family UPSTREAM_BODY_TIMEOUTS = new Family("gateway_upstream_body_timeouts", Type.COUNTER,
-            "Upstream response bodies cut because a timeout expired after the response head: response (the upstream"
-                    + " was silent too long) or route (the route's total timeout passed), by upstream.");
-    static final Family ACCESS_LOG_DROPPED = new Family("gateway_access_log_dropped", Type.COUNTER,
-            "Access-log entries dropped because the log could not keep up.");
-
-    static final Family TRACE_SPANS_DROPPED = new Family("gateway_trace_spans_dropped", Type.COUNTER,
-            "Finished spans dropped instead of exported because the export queue was full (observability.tracing.export).");
-
-    static final Family RATE_LIMIT_DECISIONS = new Family("gateway_rate_limit_decisions", Type.COUNTER,
-            "Rate-limit decisions by policy and outcome: allowed, limited, or fallback when the cluster could not answer.");
-    static final Family RATE_LIMIT_CHECK = new Family("gateway_rate_limit_check_seconds", Type.SUMMARY,
-            "Time to get a rate-limit decision, by policy.");
-    static final Family RATE_LIMIT_CHECK_BUCKETS = new Family("gateway_rate_limit_check_duration_seconds", Type.HISTOGRAM,
-            "Time to get a rate-limit decision, by policy: every decision since start, in buckets.");
 
     private final MetricRegistry registry;
     private final PrometheusExposition exposition;
@@ -104,13 +91,17 @@ public final class GatewayMetrics {
     private final ConcurrentMap<String, Timer> upstreamDurations = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Counter> rejections = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Counter> bodyTimeouts = new ConcurrentHashMap<>();
-    private final ConcurrentMap<TargetKey, TargetGauges> targets = new ConcurrentHashMap<>();
+    private final UpstreamTargetGauges targets;
     private final AtomicReference<LongSupplier> accessLogDropped = new AtomicReference<>();
     private final AtomicReference<LongSupplier> traceSpansDropped = new AtomicReference<>();
 
     public GatewayMetrics(MetricRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.exposition = new PrometheusExposition(registry);
+        this.targets = new UpstreamTargetGauges(this::gauge, name -> {
+            registry.remove(name);
+            exposition.release(name);
+        });
         JvmMetrics.register(registry, exposition);
     }
 
@@ -136,12 +127,7 @@ public final class GatewayMetrics {
     public long requestsTotal(boolean serverErrorsOnly) {
         long total = 0;
         for (RouteMetrics route : routes.values()) {
-            for (int slot = 0; slot < METHODS.length * STATUS_CLASSES.length; slot++) {
-                if (!serverErrorsOnly || STATUS_CLASSES[slot % STATUS_CLASSES.length].equals("5xx")) {
-                    Counter c = route.requests.get(slot);
-                    total += c == null ? 0 : c.getCount();
-                }
-            }
+            total += route.count(serverErrorsOnly);
         }
         return total;
     }
@@ -159,29 +145,19 @@ public final class GatewayMetrics {
      * and read from the duration timer's recent samples. Copies each timer's sample ring (1024 values), so this is for
      * a once-a-second reader (the node summary), never for the request path.
      */
-    public java.util.Map<String, RouteFigures> routeFigures() {
-        java.util.Map<String, RouteFigures> out = new java.util.TreeMap<>();
+    public Map<String, RouteFigures> routeFigures() {
+        Map<String, RouteFigures> out = new TreeMap<>();
         for (RouteMetrics route : routes.values()) {
-            long requests = 0;
-            long errors = 0;
-            for (int slot = 0; slot < METHODS.length * STATUS_CLASSES.length; slot++) {
-                Counter c = route.requests.get(slot);
-                long n = c == null ? 0 : c.getCount();
-                requests += n;
-                if (slot % STATUS_CLASSES.length == 4) {
-                    errors += n;
-                }
-            }
-            com.codahale.metrics.Snapshot snapshot = route.duration.getSnapshot();
-            out.put(route.routeId, new RouteFigures(requests, errors, (long) snapshot.getMedian(),
+            Snapshot snapshot = route.duration.getSnapshot();
+            out.put(route.routeId, new RouteFigures(route.count(false), route.count(true), (long) snapshot.getMedian(),
                     (long) snapshot.get99thPercentile()));
         }
         return out;
     }
 
     /** Every rate-limit policy's decisions since start, by policy name. */
-    public java.util.Map<String, PolicyFigures> policyFigures() {
-        java.util.Map<String, PolicyFigures> out = new java.util.TreeMap<>();
+    public Map<String, PolicyFigures> policyFigures() {
+        Map<String, PolicyFigures> out = new TreeMap<>();
         policies.forEach((name, p) -> out.put(name,
                 new PolicyFigures(p.allowed().getCount(), p.limited().getCount(), p.fallback().getCount())));
         return out;
@@ -192,20 +168,7 @@ public final class GatewayMetrics {
      * upstream/target again replaces the suppliers.
      */
     public void registerPool(String upstream, String target, IntSupplier open, IntSupplier idle) {
-        Objects.requireNonNull(open, "open");
-        Objects.requireNonNull(idle, "idle");
-        targets.compute(new TargetKey(upstream, target), (key, existing) -> {
-            TargetGauges gauges = existing != null ? existing : new TargetGauges();
-            boolean first = gauges.open == null;
-            gauges.open = open;
-            gauges.idle = idle;
-            if (first) {
-                String base = MetricRegistry.name("gateway.upstream", key.upstream(), key.target(), "connections");
-                gauges.names.add(gauge(base + ".open", connections(key, "open"), () -> gauges.open.getAsInt()));
-                gauges.names.add(gauge(base + ".idle", connections(key, "idle"), () -> gauges.idle.getAsInt()));
-            }
-            return gauges;
-        });
+        targets.registerPool(upstream, target, open, idle);
     }
 
     /**
@@ -213,28 +176,12 @@ public final class GatewayMetrics {
      * Re-registering the same upstream/target replaces the supplier (config reloads).
      */
     public void registerHealth(String upstream, String target, BooleanSupplier healthy) {
-        Objects.requireNonNull(healthy, "healthy");
-        targets.compute(new TargetKey(upstream, target), (key, existing) -> {
-            TargetGauges gauges = existing != null ? existing : new TargetGauges();
-            boolean first = gauges.healthy == null;
-            gauges.healthy = healthy;
-            if (first) {
-                gauges.names.add(gauge(MetricRegistry.name("gateway.upstream", key.upstream(), key.target(), "healthy"),
-                        new Series(TARGET_HEALTHY, key.labels(), 1), () -> gauges.healthy.getAsBoolean() ? 1 : 0));
-            }
-            return gauges;
-        });
+        targets.registerHealth(upstream, target, healthy);
     }
 
     /** Removes the pool and health gauges of one upstream target; unknown targets are ignored. */
     public void unregisterUpstreamTarget(String upstream, String target) {
-        targets.computeIfPresent(new TargetKey(upstream, target), (key, gauges) -> {
-            for (String name : gauges.names) {
-                registry.remove(name);
-                exposition.release(name);
-            }
-            return null;
-        });
+        targets.unregister(upstream, target);
     }
 
     /**
@@ -408,11 +355,6 @@ public final class GatewayMetrics {
         return claimed;
     }
 
-    private static Series connections(TargetKey key, String state) {
-        return new Series(UPSTREAM_CONNECTIONS,
-                Labels.of("upstream", key.upstream(), "target", key.target(), "state", state), 1);
-    }
-
     /** One route's counters, indexed [method * STATUS_CLASSES.length + statusClass], made on first use. */
     private final class RouteMetrics {
         private final String routeId;
@@ -424,6 +366,18 @@ public final class GatewayMetrics {
             this.routeId = routeId;
             this.duration = timer(MetricRegistry.name("gateway.requests", routeId, "duration"),
                     new Series(REQUEST_DURATION, Labels.of("route", routeId), NANOS_PER_SECOND));
+        }
+
+        /** Requests answered since start; {@code serverErrorsOnly}: only those answered with a 5xx. */
+        long count(boolean serverErrorsOnly) {
+            long total = 0;
+            for (int slot = 0; slot < METHODS.length * STATUS_CLASSES.length; slot++) {
+                if (!serverErrorsOnly || slot % STATUS_CLASSES.length == SERVER_ERROR) {
+                    Counter c = requests.get(slot);
+                    total += c == null ? 0 : c.getCount();
+                }
+            }
+            return total;
         }
 
         Counter requests(int slot) {
@@ -440,24 +394,5 @@ public final class GatewayMetrics {
             requests.compareAndSet(slot, null, counter);
             return counter;
         }
-    }
-
-    private record TargetKey(String upstream, String target) {
-        TargetKey {
-            Objects.requireNonNull(upstream, "upstream");
-            Objects.requireNonNull(target, "target");
-        }
-
-        Labels labels() {
-            return Labels.of("upstream", upstream, "target", target);
-        }
-    }
-
-    /** Mutated only inside {@code targets.compute}; suppliers are read by scrapes. */
-    private static final class TargetGauges {
-        volatile IntSupplier open;
-        volatile IntSupplier idle;
-        volatile BooleanSupplier healthy;
-        final List<String> names = new ArrayList<>();
     }
 }
