@@ -3,8 +3,6 @@ package dev.gateway.node;
 import dev.gateway.cluster.GatewayCluster;
 import dev.gateway.config.AdminSettings;
 import dev.gateway.config.ClusterSettings;
-import dev.gateway.config.ConfigCodec;
-import dev.gateway.config.ConfigException;
 import dev.gateway.config.GatewayConfig;
 import dev.gateway.config.HostPort;
 import dev.gateway.config.NodeSettings;
@@ -12,10 +10,7 @@ import dev.gateway.node.auth.HashKeyCommand;
 import dev.gateway.node.member.MemberCommand;
 import dev.gateway.node.server.ListenException;
 import dev.gateway.node.server.demo.DemoUpstreamCommand;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -92,18 +87,13 @@ public final class Main implements Callable<Integer> {
             err.println("gateway-node: --config is required (try --help)");
             return BAD_INPUT;
         }
+        GatewayConfig file = ConfigFile.read(config, err);
+        if (file == null) {
+            return BAD_INPUT;
+        }
         GatewayConfig parsed;
         try {
-            parsed = withFlags(ConfigCodec.parse(Files.readString(config), System::getenv));
-        } catch (NoSuchFileException e) {
-            err.println(config + ": no such file");
-            return BAD_INPUT;
-        } catch (IOException e) {
-            err.println(config + ": cannot read (" + e.getMessage() + ")");
-            return BAD_INPUT;
-        } catch (ConfigException e) {
-            e.errors().forEach(error -> err.println(config + ": " + error));
-            return BAD_INPUT;
+            parsed = withFlags(file);
         } catch (IllegalArgumentException e) {
             err.println("gateway-node: " + e.getMessage());
             return BAD_INPUT;

@@ -2,16 +2,13 @@ package dev.gateway.node.member;
 
 import dev.gateway.cluster.DataMember;
 import dev.gateway.config.ClusterSettings;
-import dev.gateway.config.ConfigCodec;
-import dev.gateway.config.ConfigException;
 import dev.gateway.config.GatewayConfig;
 import dev.gateway.config.HostPort;
 import dev.gateway.config.NodeSettings;
 import dev.gateway.node.ClusterFlags;
+import dev.gateway.node.ConfigFile;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -54,17 +51,8 @@ public final class MemberCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter err = new PrintWriter(System.err, true);
-        GatewayConfig parsed;
-        try {
-            parsed = ConfigCodec.parse(Files.readString(config), System::getenv);
-        } catch (NoSuchFileException e) {
-            err.println(config + ": no such file");
-            return BAD_INPUT;
-        } catch (IOException e) {
-            err.println(config + ": cannot read (" + e.getMessage() + ")");
-            return BAD_INPUT;
-        } catch (ConfigException e) {
-            e.errors().forEach(error -> err.println(config + ": " + error));
+        GatewayConfig parsed = ConfigFile.read(config, err);
+        if (parsed == null) {
             return BAD_INPUT;
         }
         ClusterSettings cluster = parsed.cluster();
