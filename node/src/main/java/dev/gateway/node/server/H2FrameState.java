@@ -49,6 +49,22 @@ final class H2FrameState {
         return m;
     }
 
+    /**
+     * The connection ended (the client closed it, or the node did): each answer still in progress on it is discarded
+     * as if its stream had been reset, so that its upstream exchange ends now. Grizzly does not tell a stream's
+     * writer waiting on a closed flow-control window that the connection is gone: without this, such an answer held
+     * its upstream connection (and its pool slot) until the upstream's own timeout.
+     */
+    void connectionClosed() {
+        java.util.Map<Integer, Runnable> m = onReset;
+        if (m == null) {
+            return;
+        }
+        for (Integer stream : java.util.List.copyOf(m.keySet())) {
+            clientReset(stream);
+        }
+    }
+
     /** Runs (once) what was registered for {@code stream}'s reset by the client. */
     void clientReset(int stream) {
         java.util.Map<Integer, Runnable> m = onReset;

@@ -234,6 +234,10 @@ final class ListenerGuard implements AddOn {
             if (open.remove(ctx.getConnection())) {
                 count.decrementAndGet();
             }
+            HeadState s = state.get(ctx.getConnection());
+            if (s != null && s.h2Frames != null) {
+                s.h2Frames.connectionClosed();
+            }
             return ctx.getInvokeAction();
         }
     }

@@ -55,14 +55,18 @@ public final class H2Wire implements AutoCloseable {
         Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
         socket.setSoTimeout(10_000);
         H2Wire wire = new H2Wire(socket);
-        wire.out.write(PREFACE);
         ByteArrayOutputStream payload = new ByteArrayOutputStream();
         settings.forEach((id, value) -> {
             payload.write(id >>> 8);
             payload.write(id);
             writeInt(payload, value);
         });
-        wire.frame(SETTINGS, 0, 0, payload.toByteArray());
+        // the preface and the first SETTINGS in one write, as HTTP/2 clients send them: a node reading the preface
+        // alone is a case of its own (see the README's known defects), not what these tests are about
+        ByteArrayOutputStream start = new ByteArrayOutputStream();
+        start.write(PREFACE);
+        start.write(frameBytes(SETTINGS, 0, 0, payload.toByteArray()));
+        wire.out.write(start.toByteArray());
         return wire;
     }
 
@@ -97,12 +101,18 @@ public final class H2Wire implements AutoCloseable {
 
     /** Writes one frame (not flushed beyond the socket's own buffer). */
     public H2Wire frame(int type, int flags, int stream, byte[] payload) throws IOException {
+        out.write(frameBytes(type, flags, stream, payload)); // one write per frame, as clients do
+        return this;
+    }
+
+    private static byte[] frameBytes(int type, int flags, int stream, byte[] payload) {
+        byte[] frame = new byte[9 + payload.length];
         byte[] head = {(byte) (payload.length >>> 16), (byte) (payload.length >>> 8), (byte) payload.length,
                 (byte) type, (byte) flags, (byte) (stream >>> 24 & 0x7f), (byte) (stream >>> 16), (byte) (stream >>> 8),
                 (byte) stream};
-        out.write(head);
-        out.write(payload);
-        return this;
+        System.arraycopy(head, 0, frame, 0, 9);
+        System.arraycopy(payload, 0, frame, 9, payload.length);
+        return frame;
     }
 
     public H2Wire request(int stream, String method, String path, boolean endStream) throws IOException {
