@@ -16,7 +16,8 @@ JAR=${GATEWAY_JAR:-$DEFAULT_JAR}
 RESULTS_DIR="$BENCH_DIR/results"
 
 ALL_TARGETS="direct,nginx,haproxy,gateway"
-KNOWN_TARGETS="$ALL_TARGETS,gateway-ahc"  # gateway-ahc: a second gateway with the grizzly-http-client upstream client
+KNOWN_TARGETS="$ALL_TARGETS,gateway-ahc,floor,floor-transport"  # gateway-ahc: a second gateway with the grizzly-http-client
+# upstream client; floor, floor-transport: bench/Floor.java, Grizzly answering a fixed body without proxying (--floor)
 ONLY=${ONLY:-$ALL_TARGETS}
 DURATION=${DURATION:-15s}
 CONNECTIONS=${CONNECTIONS:-50}
@@ -48,6 +49,9 @@ Usage: bench/run.sh [options]
   --with-observability   gateway access log (json) and tracing on (default: access log off)
   --trace-export S       gateway records spans and exports them over OTLP/HTTP with sample S (0..1) to the
                          backend nginx (which answers the POSTs 200), so the figure is the SDK's whole cost
+  --floor                also measure the floor (targets floor and floor-transport, bench/Floor.java): a bare
+                         Grizzly HttpServer answering the backend's body itself, and Grizzly's transport with a
+                         fixed answer per request head; same JVM options and pinning as the gateway
   --upstream-client C    ahc|lean: the gateway target's upstream client (-Dgateway.upstream-client=C;
                          default: the node's own default, lean)
   --build                build node/target/gateway-node.jar with Maven if it is missing
@@ -73,6 +77,7 @@ while [[ $# -gt 0 ]]; do
     --gateway-warmup) need_arg "$@"; GATEWAY_WARMUP=$2; shift 2 ;;
     --gateway-warmup=*) GATEWAY_WARMUP=${1#*=}; shift ;;
     --with-observability) WITH_OBS=1; shift ;;
+    --floor) ONLY="$ONLY,floor,floor-transport"; shift ;;
     --trace-export) need_arg "$@"; TRACE_SAMPLE=$2; shift 2 ;;
     --trace-export=*) TRACE_SAMPLE=${1#*=}; shift ;;
     --upstream-client) need_arg "$@"; UPSTREAM_CLIENT=$2; shift 2 ;;
@@ -98,7 +103,7 @@ GATEWAY_WARMUP_S=$(secs "$GATEWAY_WARMUP")
 
 TARGETS=()
 IFS=',' read -r -a _only <<<"$ONLY"
-for t in direct nginx haproxy gateway gateway-ahc; do  # fixed order, whatever the list's order
+for t in direct floor floor-transport nginx haproxy gateway gateway-ahc; do  # fixed order, whatever the list's order
   for o in "${_only[@]}"; do
     [[ $o == "$t" ]] && { TARGETS+=("$t"); break; }
   done
@@ -111,7 +116,7 @@ selected() { [[ " ${TARGETS[*]} " == *" $1 "* ]]; }
 
 # ---- state and cleanup --------------------------------------------------------------------
 
-declare -A STATUS=() REASON=() PORT=() RPS=() P50=() P99=() ERRS=() SRV_PID=() CPU_US=()
+declare -A STATUS=() REASON=() PORT=() RPS=() P50=() P99=() ERRS=() SRV_PID=() CPU_US=() ALLOC=() ADMIN=()
 PIDS=()          # every process this script started in the background, and only those
 PID_NAMES=()
 TMP=""
@@ -249,14 +254,22 @@ start_nginx() { # name conf
 
 # ---- ports and configs --------------------------------------------------------------------
 
-read -r BACKEND_PORT NGINX_PORT HAPROXY_PORT GW_PORT GW_ADMIN_PORT GW_AHC_PORT GW_AHC_ADMIN_PORT <<<"$(free_ports 7)" ||
+read -r BACKEND_PORT NGINX_PORT HAPROXY_PORT GW_PORT GW_ADMIN_PORT GW_AHC_PORT GW_AHC_ADMIN_PORT \
+  FLOOR_PORT FLOOR_ADMIN_PORT FLOORT_PORT FLOORT_ADMIN_PORT <<<"$(free_ports 11)" ||
   die "could not pick free ports"
-[[ -n ${GW_AHC_ADMIN_PORT:-} ]] || die "could not pick free ports"
+[[ -n ${FLOORT_ADMIN_PORT:-} ]] || die "could not pick free ports"
 PORT[direct]=$BACKEND_PORT
 PORT[nginx]=$NGINX_PORT
 PORT[haproxy]=$HAPROXY_PORT
 PORT[gateway]=$GW_PORT
 PORT[gateway-ahc]=$GW_AHC_PORT
+PORT[floor]=$FLOOR_PORT
+PORT[floor-transport]=$FLOORT_PORT
+# where each JVM tells its heap bytes allocated so far (the alloc B/req column)
+ADMIN[gateway]="http://127.0.0.1:$GW_ADMIN_PORT/metrics"
+ADMIN[gateway-ahc]="http://127.0.0.1:$GW_AHC_ADMIN_PORT/metrics"
+ADMIN[floor]="http://127.0.0.1:$FLOOR_ADMIN_PORT/allocated"
+ADMIN[floor-transport]="http://127.0.0.1:$FLOORT_ADMIN_PORT/allocated"
 
 {
   nginx_common backend
@@ -418,6 +431,26 @@ start_gateway() { # target port admin_port client(ahc|lean|"") : starts the gate
   fi
 }
 
+start_floor() { # target mode port admin_port: bench/Floor.java on the gateway's JVM options and CPUs
+  local t=$1 mode=$2 port=$3 admin=$4 _jopts=()
+  read -r -a _jopts <<<"$GATEWAY_JAVA_OPTS"
+  log "$t (bench/Floor.java $mode) on 127.0.0.1:$port, JVM: ${_jopts[*]}, CPUs: ${GATEWAY_CPUS:-any}"
+  start_bg "$t" "$TMP/$t.log" ${PIN_GATEWAY[@]+"${PIN_GATEWAY[@]}"} \
+    java ${_jopts[@]+"${_jopts[@]}"} -cp "$JAR" "$BENCH_DIR/Floor.java" "$mode" "$port" "$admin"
+  SRV_PID[$t]=$LAST_PID
+  if ! wait_http "http://127.0.0.1:$port$URL_PATH" "$READY_TIMEOUT" "$LAST_PID"; then
+    fail "$t" "$(start_failure "$LAST_PID" "$TMP/$t.log")"
+    tail -n 20 "$TMP/$t.log" | sed 's/^/    /' >&2 || true
+    stop_pid "${SRV_PID[$t]}"
+  fi
+}
+for f in floor floor-transport; do
+  if selected "$f" && [[ ${STATUS[$f]} != failed ]]; then
+    if [[ ! -f $JAR ]]; then fail "$f" "jar missing (the floor runs on its Grizzly classes)"; continue; fi
+    start_floor "$f" "$(if [[ $f == floor ]]; then echo http; else echo transport; fi)" "${PORT[$f]}" "$(if [[ $f == floor ]]; then echo "$FLOOR_ADMIN_PORT"; else echo "$FLOORT_ADMIN_PORT"; fi)"
+  fi
+done
+
 if selected gateway && [[ ${STATUS[gateway]} != failed ]]; then
   start_gateway gateway "$GW_PORT" "$GW_ADMIN_PORT" "$UPSTREAM_CLIENT"
 fi
@@ -472,7 +505,7 @@ parse_wrk() { # target file
 
 measure() { # target
   local t=$1 port=${PORT[$1]} pid=${SRV_PID[$1]} ws=$WARMUP_S wd=$WARMUP
-  if [[ $t == gateway || $t == gateway-ahc ]]; then ws=$GATEWAY_WARMUP_S wd=$GATEWAY_WARMUP; fi
+  if [[ $t == gateway* || $t == floor* ]]; then ws=$GATEWAY_WARMUP_S wd=$GATEWAY_WARMUP; fi
   sanity_check "$t" "$port" || return 0
   if ((ws > 0)); then
     log "$t: warm-up $(wrk_cmd "$port" "$wd")"
@@ -483,13 +516,15 @@ measure() { # target
   fi
   alive "$pid" || { fail "$t" "server died during warm-up"; return 0; }
   log "$t: measure $(wrk_cmd "$port" "$DURATION" --latency)"
-  local ticks_before ticks_after
+  local ticks_before ticks_after alloc_before="" alloc_after=""
+  alloc_before=$(allocated "$t")
   ticks_before=$(cpu_ticks "$pid")
   if ! run_wrk "$TMP/wrk-$t.txt" "$DURATION_S" "$port" "$DURATION" --latency; then
     fail "$t" "wrk failed: $(tail -n 2 "$TMP/wrk-$t.txt" | tr '\n' ' ')"
     return 0
   fi
   ticks_after=$(cpu_ticks "$pid")
+  alloc_after=$(allocated "$t")
   parse_wrk "$t" "$TMP/wrk-$t.txt" || return 0
   # CPU the server itself spent per request (the backend's share is not counted), in us
   local total hz
@@ -498,8 +533,21 @@ measure() { # target
   if [[ $t == direct ]]; then CPU_US[$t]="-"; else
     CPU_US[$t]=$(awk -v d=$((ticks_after - ticks_before)) -v n="$total" -v hz="$hz" 'BEGIN {printf "%.1f", (n > 0 ? d * 1e6 / hz / n : 0)}')
   fi
+  # heap bytes the JVM allocated in the window per request (the scrapes themselves are a few KB in all)
+  if [[ -n $alloc_before && -n $alloc_after ]]; then
+    ALLOC[$t]=$(awk -v a="$alloc_before" -v b="$alloc_after" -v n="$total" 'BEGIN {printf "%.0f", (n > 0 ? (b - a) / n : 0)}')
+  else
+    ALLOC[$t]="-"
+  fi
   alive "$pid" || fail "$t" "server died during the measurement"
   return 0
+}
+
+allocated() { # target -> the JVM's heap bytes allocated so far (jvm_allocated_bytes_total), or nothing
+  local url=${ADMIN[$1]:-}
+  [[ -n $url ]] || return 0
+  curl -s --max-time 5 "$url" 2>/dev/null |
+    awk '$1 == "jvm_allocated_bytes_total" {printf "%.0f\n", $2; exit} /^[0-9]+$/ {print; exit}' || true
 }
 
 for t in "${TARGETS[@]}"; do
@@ -510,14 +558,14 @@ done
 # ---- report -------------------------------------------------------------------------------
 
 table() {
-  echo "| target | req/s | p50 ms | p99 ms | proxy CPU us/req | errors |"
-  echo "|---|---:|---:|---:|---:|---|"
+  echo "| target | req/s | p50 ms | p99 ms | proxy CPU us/req | alloc B/req | errors |"
+  echo "|---|---:|---:|---:|---:|---:|---|"
   local t
   for t in "${TARGETS[@]}"; do
     if [[ ${STATUS[$t]} == ok ]]; then
-      echo "| $t | ${RPS[$t]} | ${P50[$t]} | ${P99[$t]} | ${CPU_US[$t]:-?} | ${ERRS[$t]} |"
+      echo "| $t | ${RPS[$t]} | ${P50[$t]} | ${P99[$t]} | ${CPU_US[$t]:-?} | ${ALLOC[$t]:--} | ${ERRS[$t]} |"
     else
-      echo "| $t | - | - | - | - | FAILED: ${REASON[$t]:-not measured} |"
+      echo "| $t | - | - | - | - | - | FAILED: ${REASON[$t]:-not measured} |"
     fi
   done
   echo
@@ -525,10 +573,19 @@ table() {
     awk -v g="${RPS[gateway]}" -v n="${RPS[nginx]}" -v gp="${P99[gateway]}" -v np="${P99[nginx]}" 'BEGIN {
       printf "- gateway req/s / nginx req/s: **%.2f** (budget in docs/architecture.md: >= 0.80)\n", g / n
       printf "- p99 gateway - p99 nginx: **%+.3f ms**\n", gp - np }'
+    awk -v g="${CPU_US[gateway]}" -v n="${CPU_US[nginx]}" 'BEGIN {
+      if (n > 0) printf "- gateway CPU us/req / nginx CPU us/req: **%.2f**\n", g / n }'
   else
     echo "- gateway req/s / nginx req/s: n/a (needs both gateway and nginx measured)"
     echo "- p99 gateway - p99 nginx: n/a"
   fi
+  local f
+  for f in floor floor-transport; do
+    if [[ ${STATUS[$f]:-} == ok && ${STATUS[gateway]:-} == ok ]]; then
+      awk -v f="$f" -v fc="${CPU_US[$f]}" -v gc="${CPU_US[gateway]}" -v fr="${RPS[$f]}" -v gr="${RPS[gateway]}" 'BEGIN {
+        if (fc > 0) printf "- gateway CPU us/req / %s CPU us/req: **%.2f** (%s req/s %d, no upstream exchange)\n", f, gc / fc, f, fr }'
+    fi
+  done
   if [[ ${STATUS[gateway-ahc]:-} == ok && ${STATUS[gateway]:-} == ok ]]; then
     awk -v a="${RPS[gateway-ahc]}" -v g="${RPS[gateway]}" -v ac="${CPU_US[gateway-ahc]}" -v gc="${CPU_US[gateway]}" \
       -v gclient="${UPSTREAM_CLIENT:-lean}" 'BEGIN {
@@ -568,6 +625,8 @@ machine() {
   echo "- warm-up: \`$(wrk_cmd "<port>" "$WARMUP")\`$( (selected gateway || selected gateway-ahc) && echo " (gateway: -d$GATEWAY_WARMUP)")"
   for t in "${TARGETS[@]}"; do echo "  - $t: port ${PORT[$t]}"; done
   echo "- backend: private nginx, 1 worker, returns a 29-byte JSON body, keep-alive"
+  echo "- alloc B/req: the JVM's heap bytes allocated during the measurement (jvm_allocated_bytes_total on the admin /metrics, GET /allocated on the floor) / wrk's requests"
+  if selected floor || selected floor-transport; then echo "- floor: bench/Floor.java on the gateway's JVM options and CPUs; floor = bare Grizzly HttpServer + HttpHandler, floor-transport = Grizzly transport + a fixed answer per request head"; fi
   echo "- pinning: wrk \`${PIN_LOAD[*]:-none}\`, backend/nginx/haproxy \`${PIN_SERVER[*]:-none}\`, gateway JVM \`${PIN_GATEWAY[*]:-none}\`"
   selected gateway && echo "- gateway: GATEWAY_JAVA_OPTS=\`$GATEWAY_JAVA_OPTS\`, upstream client ${UPSTREAM_CLIENT:-default (lean)}, observability $OBS_STATE, jar ${JAR#"$ROOT"/}"
   selected gateway-ahc && echo "- gateway-ahc: the same JVM options with -Dgateway.upstream-client=ahc (grizzly-http-client); every selected gateway JVM runs for the whole run, the ones not being measured idle"
@@ -576,7 +635,7 @@ machine() {
   echo
   machine
   echo
-  for g in gateway gateway-ahc; do
+  for g in gateway gateway-ahc floor floor-transport; do
     if [[ ${STATUS[$g]:-} == failed && -s $TMP/$g.log ]]; then
       echo "## $g log (last 60 lines)"
       echo
@@ -604,6 +663,7 @@ if ((KEEP)); then
       nginx)   echo "  nginx    pid ${PIDS[$i]}  port $NGINX_PORT" ;;
       haproxy) echo "  haproxy  pid ${PIDS[$i]}  port $HAPROXY_PORT" ;;
       gateway) echo "  gateway  pid ${PIDS[$i]}  port $GW_PORT  admin $GW_ADMIN_PORT  log $TMP/gateway.log" ;;
+      floor|floor-transport) echo "  ${PID_NAMES[$i]}  pid ${PIDS[$i]}  port ${PORT[${PID_NAMES[$i]}]}" ;;
       gateway-ahc) echo "  gateway-ahc  pid ${PIDS[$i]}  port $GW_AHC_PORT  admin $GW_AHC_ADMIN_PORT  log $TMP/gateway-ahc.log" ;;
     esac
   done

@@ -220,6 +220,7 @@ final class UpstreamExchange implements BodySink {
         boolean last = content.isLast();
         PooledConnection c;
         boolean reusable = false;
+        HttpRequestPacket sent = null;
         synchronized (this) {
             if (state == DONE) {
                 return;
@@ -248,6 +249,10 @@ final class UpstreamExchange implements BodySink {
                 HttpResponsePacket response = (HttpResponsePacket) content.getHttpHeader();
                 reusable = requestSent && response.getProcessingState().isKeepAlive();
                 c.exchange = null;
+                if (reusable && packet == response.getRequest()) {
+                    sent = packet;
+                    packet = null;
+                }
             }
         }
         if (headersArrived != null && !future.complete(headersArrived)) {
@@ -260,12 +265,28 @@ final class UpstreamExchange implements BodySink {
             body.push(chunk, last);
         }
         if (last) {
+            if (sent != null) {
+                recycle(sent, (HttpResponsePacket) content.getHttpHeader());
+            }
             if (reusable) {
                 pool.release(c);
             } else {
                 c.close();
             }
         }
+    }
+
+    /**
+     * Hands the exchange's request and response packets back to Grizzly's per-thread caches once the response has
+     * ended on a connection kept for reuse: nothing refers to them any more (the response's head was copied into the
+     * {@link GatewayResponse}, its body chunks are the read's own buffers, and the codec dropped the response when
+     * it ended). Otherwise the codec builds both anew for every exchange: they were the largest share of the
+     * gateway's allocation per request (a response packet alone is some forty objects).
+     */
+    private static void recycle(HttpRequestPacket request, HttpResponsePacket response) {
+        request.setExpectContent(false); // Grizzly keeps a response whose request still expects content
+        response.recycle();
+        request.recycle();
     }
 
     /**

@@ -286,6 +286,15 @@ class GatewayMetricsTest {
         assertThat(scrape.series("jvm_gc_collections_total")).isNotEmpty().allMatch(s -> s.contains("gc=\""));
         assertThat(scrape.value("jvm_threads_current")).isPositive();
         assertThat(scrape.value("jvm_threads_state{state=\"RUNNABLE\"}")).isPositive();
+        assertThat(scrape.types).containsEntry("jvm_allocated_bytes_total", "counter");
+        double allocated = scrape.value("jvm_allocated_bytes_total");
+        byte[][] garbage = new byte[64][];
+        for (int i = 0; i < garbage.length; i++) {
+            garbage[i] = new byte[16 * 1024];
+        }
+        assertThat(Exposition.scrape(metrics).value("jvm_allocated_bytes_total"))
+                .as("allocated after %d KiB more (%s)", garbage.length * 16, garbage[garbage.length - 1].length)
+                .isGreaterThanOrEqualTo(allocated + garbage.length * 16 * 1024);
         assertThat(scrape.samples.keySet()).filteredOn(key -> key.startsWith("jvm"))
                 .allMatch(key -> key.startsWith("jvm_"));
     }
