@@ -12,6 +12,8 @@ import dev.gateway.node.http.GatewayRequest;
 import dev.gateway.node.http.GatewayResponse;
 import dev.gateway.node.http.Headers;
 import dev.gateway.node.http.QueryParameters;
+import dev.gateway.node.observability.tracing.RequestTrace;
+import dev.gateway.node.observability.tracing.TraceSpan;
 import dev.gateway.node.pipeline.HopByHop;
 import dev.gateway.node.pipeline.Interceptor;
 import dev.gateway.node.upstream.UpstreamCall;
@@ -37,6 +39,10 @@ import java.util.regex.Pattern;
  * naming the part, at once, without waiting for the others. An optional part that fails or times out is
  * {@code null}, with an {@code X-Aggregate-Warning} header saying why. The parts run in parallel, so the answer
  * takes as long as the slowest part, each bounded by its own {@code timeout}: never the sum.
+ *
+ * <p>Traced ({@code observability.tracing.export}), each part is a client span {@code GET <upstream>} under the
+ * request's server span ({@code gateway.aggregate.part}, the target, the status), ended when the part's answer is
+ * read whole or failed; the part's upstream gets it as the parent in {@code traceparent}.
  */
 public final class AggregateInterceptor implements Interceptor {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -134,15 +140,21 @@ public final class AggregateInterceptor implements Interceptor {
         long timeoutNanos = part.config().timeout() == null ? group.responseTimeoutNanos()
                 : part.config().timeout().toNanos();
         String pathAndQuery = target.basePath().isEmpty() ? path : target.basePath() + path;
-        UpstreamCall call = new UpstreamCall(target, "GET", pathAndQuery, headers(request, target), Body.empty(),
-                exchange, group.connectTimeoutNanos(), timeoutNanos, group.pool());
+        Headers headers = headers(request, target);
+        TraceSpan span = partSpan(exchange.trace(), part, target, headers);
+        UpstreamCall call = new UpstreamCall(target, "GET", pathAndQuery, headers, Body.empty(),
+                exchange, group.connectTimeoutNanos(), timeoutNanos, group.pool(), span);
         group.started(target);
         CompletableFuture<GatewayResponse> sent = client.send(call);
-        CompletableFuture<JsonNode> answer = sent.thenCompose(PartCall::read);
+        CompletableFuture<JsonNode> answer = sent.thenCompose(response -> {
+            span.set("http.response.status_code", response.status()); // before the span can end
+            return PartCall.read(response);
+        });
         answer.whenComplete((json, failure) -> group.finished(target, failure == null));
         // the whole part (headers and body) within its timeout
         CompletableFuture<JsonNode> bounded = answer.orTimeout(timeoutNanos, TimeUnit.NANOSECONDS);
         bounded.whenComplete((json, failure) -> {
+            span.end(failure == null ? null : failureType(sent, failure));
             if (failure != null) {
                 // Before the head: the exchange is cancelled. After it: the body may still be streaming, and
                 // nobody reads it any more; discarding it closes its connection instead of leaving it busy.
@@ -151,6 +163,42 @@ public final class AggregateInterceptor implements Interceptor {
             }
         });
         return bounded;
+    }
+
+    /** The part's client span ({@link TraceSpan#NONE} untraced); its {@code traceparent} replaces the request's. */
+    private static TraceSpan partSpan(RequestTrace trace, Part part, UpstreamTarget target, Headers headers) {
+        if (trace == RequestTrace.NONE) {
+            return TraceSpan.NONE;
+        }
+        TraceSpan span = trace.client("GET " + part.upstream().name());
+        if (trace.recording()) {
+            span.set("http.request.method", "GET")
+                    .set("server.address", target.host())
+                    .set("server.port", target.port())
+                    .set("gateway.upstream", part.upstream().name())
+                    .set("gateway.upstream.target", target.key())
+                    .set("gateway.aggregate.part", part.name());
+        }
+        headers.set("traceparent", span.traceparent());
+        return span;
+    }
+
+    /** A failed part's {@code error.type}: the upstream's status, a timeout, a cancel, or the exception's kind. */
+    private static String failureType(CompletableFuture<GatewayResponse> sent, Throwable failure) {
+        if (sent.isDone() && !sent.isCompletedExceptionally()) {
+            int status = sent.join().status();
+            if (status < 200 || status > 299) {
+                return Integer.toString(status);
+            }
+        }
+        Throwable cause = ErrorResponses.unwrap(failure);
+        if (cause instanceof java.util.concurrent.TimeoutException) {
+            return "timeout";
+        }
+        if (cause instanceof java.util.concurrent.CancellationException) {
+            return "cancelled";
+        }
+        return cause == null ? "failed" : cause.getClass().getSimpleName();
     }
 
     private static String group(Matcher matcher, String name) {

@@ -96,7 +96,7 @@ public final class CacheInterceptor implements Interceptor {
     /** A lookup that did not go to the store: an instant span saying why. */
     private void looked(GatewayRequest request, String result) {
         request.exchange().trace().child("cache lookup").set("gateway.cache.scope", scope())
-                .set("gateway.cache.result", result).end();
+                .set("gateway.cache.result", result).set("gateway.coalesced", false).end();
     }
 
     private String scope() {
@@ -105,13 +105,13 @@ public final class CacheInterceptor implements Interceptor {
 
     private CompletionStage<GatewayResponse> hit(GatewayRequest request, StoredResponse entry, boolean head,
                                                  TraceSpan lookup) {
-        lookup.set("gateway.cache.result", "hit").end();
+        lookup.set("gateway.cache.result", "hit").set("gateway.coalesced", true).end(); // another request's upstream call answers
         return hit(request, entry, head);
     }
 
     private CompletionStage<GatewayResponse> miss(Chain chain, GatewayRequest request, String primary, boolean head,
                                                   TraceSpan lookup) {
-        lookup.set("gateway.cache.result", "miss").end();
+        lookup.set("gateway.cache.result", "miss").set("gateway.coalesced", false).end();
         return miss(chain, request, primary, head);
     }
 

@@ -69,7 +69,7 @@ public final class ForwardInterceptor implements Interceptor {
                 ? request.pathAndQuery()
                 : target.basePath() + request.pathAndQuery();
         UpstreamCall call = new UpstreamCall(target, request.method(), pathAndQuery, headers, request.body(),
-                exchange, upstream.connectTimeoutNanos(), upstream.responseTimeoutNanos(), upstream.pool());
+                exchange, upstream.connectTimeoutNanos(), upstream.responseTimeoutNanos(), upstream.pool(), span);
         long sentAt = System.nanoTime();
         upstream.started(target);
         return client.send(call).handle((response, failure) -> {
@@ -125,7 +125,7 @@ public final class ForwardInterceptor implements Interceptor {
                 ? request.pathAndQuery()
                 : target.basePath() + request.pathAndQuery();
         UpstreamCall call = new UpstreamCall(target, request.method(), pathAndQuery, headers, body,
-                exchange, upstream.connectTimeoutNanos(), upstream.responseTimeoutNanos(), upstream.pool());
+                exchange, upstream.connectTimeoutNanos(), upstream.responseTimeoutNanos(), upstream.pool(), span);
         upstream.started(target);
         CompletableFuture<GatewayResponse> sent = client.send(call);
         // a hedge cancelled because another call answered first says nothing about the target

@@ -20,12 +20,14 @@ final class PartUpstream implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor = Executors.newFixedThreadPool(4);
     private final ScheduledExecutorService delays = Executors.newSingleThreadScheduledExecutor();
+    private volatile String lastTraceparent;
 
     PartUpstream(String name, int status, long delayMillis) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
         server.setExecutor(executor);
         server.createContext("/", exchange -> {
             String consumer = exchange.getRequestHeaders().getFirst("X-Consumer-Id");
+            lastTraceparent = exchange.getRequestHeaders().getFirst("traceparent");
             byte[] body = ("{\"service\":\"" + name + "\",\"target\":\"" + exchange.getRequestURI().getRawPath()
                     + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery())
                     + "\",\"consumer\":\"" + consumer + "\"}").getBytes(StandardCharsets.UTF_8);
@@ -47,6 +49,11 @@ final class PartUpstream implements AutoCloseable {
             }
         });
         server.start();
+    }
+
+    /** The {@code traceparent} of the last request received. */
+    String lastTraceparent() {
+        return lastTraceparent;
     }
 
     int port() {

@@ -29,10 +29,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code ExportTraceServiceRequest} with the OpenTelemetry proto classes and keeps every span received.
  */
 public final class OtlpReceiver implements AutoCloseable {
-    /** One span as received, ids in lowercase hex (parent "" for a root), attributes as strings. */
+    /**
+     * One span as received, ids in lowercase hex (parent "" for a root), attributes as strings, events by name
+     * (their time, epoch nanoseconds; in the order they were recorded).
+     */
     public record ReceivedSpan(String traceId, String spanId, String parentSpanId, String name, String kind,
                                long startNanos, long endNanos, Map<String, String> attributes,
-                               Map<String, String> resource, String statusCode) {
+                               Map<String, String> resource, String statusCode, Map<String, Long> events) {
         public String attr(String key) {
             return attributes.get(key);
         }
@@ -101,10 +104,18 @@ public final class OtlpReceiver implements AutoCloseable {
                     spans.add(new ReceivedSpan(hex(s.getTraceId()), hex(s.getSpanId()), hex(s.getParentSpanId()),
                             s.getName(), s.getKind().name().replace("SPAN_KIND_", ""), s.getStartTimeUnixNano(),
                             s.getEndTimeUnixNano(), attributes(s.getAttributesList()), resource,
-                            s.getStatus().getCode().name().replace("STATUS_CODE_", "")));
+                            s.getStatus().getCode().name().replace("STATUS_CODE_", ""), events(s)));
                 }
             }
         }
+    }
+
+    private static Map<String, Long> events(Span s) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (Span.Event e : s.getEventsList()) {
+            out.put(e.getName(), e.getTimeUnixNano());
+        }
+        return out;
     }
 
     private static Map<String, String> attributes(Resource resource) {

@@ -20,6 +20,11 @@ public interface TraceSpan {
         }
 
         @Override
+        public TraceSpan event(String name) {
+            return this;
+        }
+
+        @Override
         public String traceparent() {
             return null;
         }
@@ -37,6 +42,9 @@ public interface TraceSpan {
     default TraceSpan set(String key, boolean value) {
         return set(key, value ? "true" : "false");
     }
+
+    /** Records that {@code name} happened now (a point in time within the span: a connect, the first byte). */
+    TraceSpan event(String name);
 
     /** The W3C {@code traceparent} naming this span as the parent of what is sent with it; null for {@link #NONE}. */
     String traceparent();

@@ -233,6 +233,7 @@ final class H2Exchange implements BodySink {
         if (status < 200) {
             return null; // an interim answer (100): the final one follows on the same stream
         }
+        call.span().event("first byte"); // connects are shared by the streams: not marked per call
         Headers headers = new Headers(response.getHeaders().size() + 2);
         MimeHeaders mime = response.getHeaders();
         for (int i = 0; i < mime.size(); i++) {

@@ -92,6 +92,7 @@ final class UpstreamExchange implements BodySink {
 
     synchronized void onConnecting() {
         if (state == WAITING) {
+            call.span().event("connect start");
             state = CONNECTING;
             timer.armConnect(System.nanoTime() + call.connectTimeoutNanos());
         }
@@ -124,6 +125,9 @@ final class UpstreamExchange implements BodySink {
             }
             if (state == CONNECTING) {
                 timer.armProgress();
+                call.span().set("gateway.upstream.connection", "new").event("connect end");
+            } else {
+                call.span().set("gateway.upstream.connection", "reused");
             }
             state = SENT;
             connection = c;
@@ -231,6 +235,7 @@ final class UpstreamExchange implements BodySink {
                 if (response.getStatus() < 200 && response.getStatus() != 101) {
                     return; // interim response (100 Continue, 103 Early Hints): wait for the real one
                 }
+                call.span().event("first byte");
                 state = STREAMING; // the armed timer fires no later than the body's first deadline
                 timer.progress(System.nanoTime());
                 boolean noBody = UpstreamMessages.noBody(call, response);

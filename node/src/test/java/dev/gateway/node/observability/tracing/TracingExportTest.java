@@ -123,6 +123,52 @@ class TracingExportTest {
     }
 
     @Test
+    void theUpstreamSpanMarksANewConnectionsConnectAndTheFirstByte() throws Exception {
+        node = GatewayNode.start(TestConfigs.parse(config(receiver.endpoint(), "sample: 1", "{interval: 50ms}")));
+
+        ReceivedSpan fresh = attemptOf(HTTP.get(node.proxyPort(), "/steady/fresh", "X-API-Key", "k-alice"));
+        assertThat(fresh.attributes()).containsEntry("gateway.upstream.connection", "new");
+        assertThat(fresh.events().keySet()).as("in the order they happened")
+                .containsExactly("connect start", "connect end", "first byte");
+        List<Long> times = List.copyOf(fresh.events().values());
+        assertThat(times).isSorted().allSatisfy(t -> assertThat(t).isBetween(fresh.startNanos(), fresh.endNanos()));
+
+        ReceivedSpan reused = attemptOf(HTTP.get(node.proxyPort(), "/steady/reused", "X-API-Key", "k-alice"));
+        assertThat(reused.attributes()).containsEntry("gateway.upstream.connection", "reused");
+        assertThat(reused.events().keySet()).as("no connect on a pooled connection").containsExactly("first byte");
+    }
+
+    @Test
+    void aCacheHitIsMarkedCoalescedAndHasNoUpstreamSpan() throws Exception {
+        node = GatewayNode.start(TestConfigs.parse(config(receiver.endpoint(), "sample: 1", "{interval: 50ms}")));
+
+        String first = traceOf(HTTP.get(node.proxyPort(), "/cached/a"));
+        HttpResponse<String> second = HTTP.get(node.proxyPort(), "/cached/a");
+        assertThat(second.headers().firstValue("X-Cache")).hasValue("HIT");
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.spans().stream()
+                .filter(s -> s.name().equals("cache lookup")).count() == 2);
+
+        List<ReceivedSpan> lookups = named(receiver.spans(), "cache lookup");
+        ReceivedSpan miss = lookups.stream().filter(s -> s.traceId().equals(first)).findFirst().orElseThrow();
+        ReceivedSpan hit = lookups.stream().filter(s -> !s.traceId().equals(first)).findFirst().orElseThrow();
+        assertThat(miss.attributes()).containsEntry("gateway.cache.result", "miss")
+                .containsEntry("gateway.coalesced", "false");
+        assertThat(hit.attributes()).as("served from the first request's upstream call")
+                .containsEntry("gateway.cache.result", "hit").containsEntry("gateway.coalesced", "true");
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.trace(hit.traceId()).stream()
+                .anyMatch(s -> s.kind().equals("SERVER")));
+        assertThat(receiver.trace(hit.traceId())).noneMatch(s -> s.kind().equals("CLIENT"));
+    }
+
+    /** The one upstream attempt of the request {@code response} answers, once exported. */
+    private ReceivedSpan attemptOf(HttpResponse<String> response) {
+        String traceId = traceOf(response);
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.trace(traceId).stream()
+                .anyMatch(s -> s.kind().equals("CLIENT")));
+        return only(receiver.trace(traceId), "CLIENT");
+    }
+
+    @Test
     void sampleZeroExportsNothingWhilePropagationGoesOn() throws Exception {
         node = GatewayNode.start(TestConfigs.parse(config(receiver.endpoint(), "sample: 0", "{interval: 50ms}")));
 
@@ -212,6 +258,7 @@ class TracingExportTest {
                     retries: {attempts: 1, on: [503], budget: 100%%, backoff: {initial: 1ms, max: 2ms}}
                     circuit-breaker: {scope: node, failure-rate: 90%%, minimum-calls: 1000, window: 10s, open-for: 1s}
                 routes:
+                  - {id: cached, match: {path: /cached/**}, upstream: up, cache: {ttl: 30s}}
                   - {id: orders, match: {path: /**}, upstream: up, auth: [api-key], rate-limits: [per-consumer]}
                 """.formatted(otlp, sample, batch, ApiKeys.hash("k-alice"), upstream.port());
     }

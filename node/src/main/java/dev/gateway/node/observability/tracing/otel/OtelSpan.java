@@ -34,6 +34,12 @@ final class OtelSpan implements TraceSpan {
     }
 
     @Override
+    public TraceSpan event(String name) {
+        span.addEvent(name);
+        return this;
+    }
+
+    @Override
     public String traceparent() {
         return traceparent(span.getSpanContext());
     }
