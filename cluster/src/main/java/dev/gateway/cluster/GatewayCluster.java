@@ -6,6 +6,7 @@ import dev.gateway.cluster.breakers.HazelcastBreakerBoard;
 import dev.gateway.cluster.config.HazelcastAppliedVersions;
 import dev.gateway.cluster.config.HazelcastConfigFeed;
 import dev.gateway.cluster.limits.HazelcastRateLimiter;
+import dev.gateway.cluster.member.ClientInfo;
 import dev.gateway.cluster.member.ClusterClient;
 import dev.gateway.cluster.member.ClusterConnection;
 import dev.gateway.cluster.member.ClusterMember;
@@ -201,11 +202,22 @@ public final class GatewayCluster implements AutoCloseable {
     }
 
     /**
-     * Hazelcast clients (client-mode gateway nodes) connected to this node's member; -1 when this node is itself
-     * a client (a client cannot see the others).
+     * The client-mode gateway nodes: on an embedded node those connected to its member, on a client-mode node every
+     * one the members know (itself included), as {@link ClusterConnection#clients()}.
      */
-    public int connectedClients() {
-        return member.connectedClients();
+    public List<ClientInfo> clients() {
+        return member.clients();
+    }
+
+    /**
+     * How many gateway nodes share the cluster's limits, what the {@code local} rate-limit fallback divides a limit
+     * by: {@code cluster.expected-size} for embedded nodes (each node is a member); for client-mode nodes (where
+     * {@code expected-size} counts the members) the clients the members last reported, at least 1. A client node
+     * cut off from its members keeps the count it last had.
+     */
+    public int gatewayNodes() {
+        return mode() == ClusterSettings.Mode.CLIENT ? Math.max(1, member.clients().size())
+                : member.settings().expectedSize();
     }
 
     /** Null when joined and on the majority side (at least {@code min-size} members); else why not. */

@@ -3,7 +3,7 @@ package dev.gateway.config;
 import dev.gateway.config.internal.Check;
 
 /**
- * The {@code cluster:} section. {@code expectedSize} is used for {@code local} fallback limits and the
+ * The {@code cluster:} section. {@code expectedSize} is used for {@code local} fallback limits (embedded mode) and the
  * readiness quorum; below {@code minSize} members a node is on a minority side and not ready.
  *
  * <p>Quorum by default: a {@code minSize} of half of {@code expectedSize} or less would let both sides of a
@@ -17,7 +17,8 @@ import dev.gateway.config.internal.Check;
  * <p>{@code mode}: {@link Mode#EMBEDDED} (the default) runs a Hazelcast member inside the node; {@link Mode#CLIENT}
  * connects the node as a Hazelcast client to dedicated members ({@code gateway-node member}) found through
  * {@code discovery}, and {@code listen} is then unused. In client mode {@code expectedSize}, {@code minSize} and
- * {@code backups} describe the members, not the gateway nodes.
+ * {@code backups} describe the members, not the gateway nodes (the {@code local} fallback then divides a limit by the
+ * client nodes connected to the members, not by {@code expectedSize}).
  */
 public record ClusterSettings(String name, HostPort listen, Discovery discovery, int expectedSize, int minSize,
                               boolean allowMinority, int backups, Mode mode) {

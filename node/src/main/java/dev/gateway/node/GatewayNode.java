@@ -151,7 +151,6 @@ public final class GatewayNode implements AutoCloseable {
         metrics.registerTraceSpansDropped(tracers::dropped);
         RateLimiter local = new LocalRateLimiter(Ticker.system());
         RateLimiter shared = cluster == null ? local : cluster.rateLimiter();
-        int expectedSize = cluster == null ? 1 : cluster.settings().expectedSize();
         ResilienceMetrics resilienceMetrics = new ResilienceMetrics(metrics);
         SharedBreakers sharedBreakers = cluster == null ? null : new SharedBreakers(config.node().name(),
                 cluster.breakerBoard(), cluster.breakerViews(), Ticker.system(), resilienceMetrics, BREAKER_REPORT_EVERY);
@@ -197,8 +196,8 @@ public final class GatewayNode implements AutoCloseable {
         WebSocketMetrics.register(metrics, servers.webSockets());
         RuntimeCompiler compiler = new RuntimeCompiler(servers.upstreamClient(), config.node().name(),
                 RequestIds::random128, new HealthRegistry(), timer,
-                cluster == null ? new RateLimiting(shared, local, metrics, expectedSize)
-                        : new RateLimiting(shared, local, metrics, expectedSize, cluster::replicasOf),
+                cluster == null ? new RateLimiting(shared, local, metrics, 1)
+                        : new RateLimiting(shared, local, metrics, cluster::gatewayNodes, cluster::replicasOf),
                 breakers, resilienceMetrics).withCaches(caches)
                 .withTracers(tracers::tracerFor)
                 .withHttpsPort(servers.tlsPort())

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.gateway.chaos.support.Burst;
+import dev.gateway.chaos.support.ClientTopology;
 import dev.gateway.chaos.support.Gateways;
 import dev.gateway.chaos.support.GatewayProcess;
 import dev.gateway.chaos.support.Http;
 import dev.gateway.chaos.support.LimitsReport;
 import dev.gateway.chaos.support.Tally;
+import dev.gateway.chaos.support.Topology;
 import dev.gateway.node.server.demo.DemoUpstream;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,8 +39,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * <p>Time: the token and leaky buckets refill one token per 18 s (200 per hour), so each burst must finish
  * within 18 s of its first request to be exact; the test asserts that precondition rather than assuming it.
  * The fixed window is aligned to the hour: a burst is not started in the last 30 s of an hour.
+ *
+ * <p>Embedded topology here; {@link ClientModeGlobalLimitExactnessTest} runs the same with three client-mode nodes
+ * on three dedicated members.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 150)
 class GlobalLimitExactnessTest {
     private static final String TEST = "GlobalLimitExactnessTest";
@@ -47,12 +54,25 @@ class GlobalLimitExactnessTest {
     private static final int PER_THREAD = 20;
     private static final Duration REFILL_ONE_TOKEN = Duration.ofHours(1).dividedBy(LIMIT);
 
-    private static DemoUpstream upstream;
-    private static Http http;
-    private static Gateways gateways;
+    private DemoUpstream upstream;
+    private Http http;
+    private Topology topology;
+
+    /** The topology the three nodes run in. */
+    Topology.Mode mode() {
+        return Topology.Mode.EMBEDDED;
+    }
+
+    private String test() {
+        return mode() == Topology.Mode.EMBEDDED ? TEST : TEST + " (client mode)";
+    }
+
+    private List<GatewayProcess> nodes() {
+        return topology.serving(topology.holders());
+    }
 
     @BeforeAll
-    static void startCluster() throws Exception {
+    void startCluster() throws Exception {
         upstream = DemoUpstream.start("127.0.0.1", 0, "up");
         http = new Http();
         String shared = """
@@ -75,16 +95,17 @@ class GlobalLimitExactnessTest {
                   - {id: tenant, match: {path: /tenant/**}, upstream: up, rate-limits: [tenant]}
                 """.formatted(upstream.port());
         long start = System.nanoTime();
-        gateways = Gateways.start(TEST, 3, 2, shared);
-        gateways.awaitFormed(http, gateways.nodes(), Gateways.STARTUP);
-        System.out.printf("%s: 3 nodes ready and clustered in %d ms: %s%n", TEST,
-                (System.nanoTime() - start) / 1_000_000, gateways.nodes());
+        topology = mode() == Topology.Mode.EMBEDDED ? Gateways.start(TEST, 3, 2, shared)
+                : ClientTopology.start(TEST + "-client", 3, 3, shared);
+        topology.awaitWhole(http, topology.holders(), Gateways.STARTUP);
+        System.out.printf("%s: 3 nodes ready and clustered in %d ms: %s%n", test(),
+                (System.nanoTime() - start) / 1_000_000, nodes());
     }
 
     @AfterAll
-    static void stopCluster() {
-        if (gateways != null) {
-            gateways.close();
+    void stopCluster() {
+        if (topology != null) {
+            topology.close();
         }
         if (http != null) {
             http.close();
@@ -101,7 +122,7 @@ class GlobalLimitExactnessTest {
         if (policy.equals("fw")) {
             awaitNotNearTheHour();
         }
-        List<GatewayProcess> nodes = gateways.nodes();
+        List<GatewayProcess> nodes = nodes();
         long fallbacksBefore = fallbacks(policy);
         long start = System.nanoTime();
         List<Burst.Attempt> attempts = Burst.run(http, THREADS, PER_THREAD, Duration.ofSeconds(10),
@@ -111,7 +132,7 @@ class GlobalLimitExactnessTest {
         List<Long> remaining = nodes.stream().map(n -> n.remaining(http, policy, "*")).toList();
         long fallbacks = fallbacks(policy) - fallbacksBefore;
 
-        LimitsReport.line(TEST, String.format("%s (limit %d/1h, key global): %d attempts by %d clients over 3 nodes"
+        LimitsReport.line(test(), String.format("%s (limit %d/1h, key global): %d attempts by %d clients over 3 nodes"
                         + " in %d ms: admitted %d %s, refused %d, other %s, slowest %d ms, cluster fallbacks %d,"
                         + " Retry-After values %s, admin remaining per node %s",
                 algorithm(policy), LIMIT, tally.total(), THREADS, burstMillis, tally.admitted(),
@@ -133,13 +154,14 @@ class GlobalLimitExactnessTest {
         assertThat(remaining).as("remaining of %s/* on each node", policy).containsOnly(0L);
         List<String> owners = nodes.stream().map(n -> n.limitsOwner(http, policy, "*")).toList();
         assertThat(owners).as("the node holding %s/*, as each node names it", policy)
-                .containsOnly(owners.get(0)).allMatch(owner -> nodes.stream().anyMatch(n -> n.name().equals(owner)));
+                .containsOnly(owners.get(0))
+                .allMatch(owner -> topology.holders().stream().anyMatch(n -> n.name().equals(owner)));
     }
 
     @Order(2)
     @Test
     void aPerTenantPolicyGivesEachTenantExactlyItsLimit() {
-        List<GatewayProcess> nodes = gateways.nodes();
+        List<GatewayProcess> nodes = nodes();
         List<String> tenants = List.of("acme", "globex");
         long start = System.nanoTime();
         List<Burst.Attempt> attempts = Burst.run(http, THREADS, PER_THREAD, Duration.ofSeconds(10),
@@ -154,7 +176,7 @@ class GlobalLimitExactnessTest {
 
         for (String t : tenants) {
             Tally tally = byTenant.get(t);
-            LimitsReport.line(TEST, String.format("token-bucket per tenant (limit %d/1h, key header:X-Tenant),"
+            LimitsReport.line(test(), String.format("token-bucket per tenant (limit %d/1h, key header:X-Tenant),"
                             + " tenant %s: %d attempts in a %d ms burst shared with another tenant: admitted %d %s,"
                             + " refused %d, other %s, admin remaining per node %s (an untouched tenant: %d)",
                     TENANT_LIMIT, t, tally.total(), burstMillis, tally.admitted(), tally.admittedByNode(),
@@ -170,8 +192,8 @@ class GlobalLimitExactnessTest {
         assertThat(untouched).as("a tenant that sent nothing keeps its whole limit").isEqualTo(TENANT_LIMIT);
     }
 
-    private static long fallbacks(String policy) {
-        return gateways.nodes().stream().mapToLong(n -> n.decisions(http, policy, "fallback")).sum();
+    private long fallbacks(String policy) {
+        return nodes().stream().mapToLong(n -> n.decisions(http, policy, "fallback")).sum();
     }
 
     private static String otherStatuses(Tally tally) {

@@ -10,6 +10,7 @@ import dev.gateway.chaos.support.KeyOwners;
 import dev.gateway.chaos.support.LimitsReport;
 import dev.gateway.chaos.support.PacedLoad;
 import dev.gateway.chaos.support.Tally;
+import dev.gateway.chaos.support.Topology;
 import dev.gateway.node.server.demo.DemoUpstream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,8 +18,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * DESIGN.md: "a node's death resets nothing" (buckets live on the key's owner with one synchronous backup).
@@ -34,12 +36,16 @@ import org.junit.jupiter.api.Timeout;
  * requests it then refused ({@code fail-closed} while the owner was gone: a timed-out call may still
  * consume on the owner) or lost to an invocation retried after the owner died.
  *
+ * <p>In both topologies ({@link Topology}): embedded, the three nodes are the members, and each kill takes a node
+ * (the load goes through the survivors); client, three dedicated members under two client-mode nodes, each kill
+ * takes the owning member while the load goes on through both nodes.
+ *
  * <p>Both policies are {@code on-cluster-failure: fail-closed}: with the default {@code local}, the seconds in
  * which the owner is dead but not yet declared so would admit up to {@code limit / expected-size} per node on
  * top of the quota (the documented overshoot of that mode, {@link MinorityFallbackTest}'s subject).
  * {@code per: 1d} keeps refill out of the figures (one token per 288 s).
  */
-@Timeout(value = 150)
+@Timeout(value = 180)
 class OwnerKillTest {
     private static final String TEST = "OwnerKillTest";
     private static final int QUOTA = 300;
@@ -49,12 +55,13 @@ class OwnerKillTest {
 
     private DemoUpstream upstream;
     private Http http;
-    private Gateways gateways;
+    private Topology topology;
+    private String test;
 
     @AfterEach
     void stop() {
-        if (gateways != null) {
-            gateways.close();
+        if (topology != null) {
+            topology.close();
         }
         if (http != null) {
             http.close();
@@ -64,11 +71,14 @@ class OwnerKillTest {
         }
     }
 
-    @Test
-    void killingTheOwnersOfGlobalBucketsOneAfterAnotherLosesNoQuotaAndAdmitsNoMoreThanIt() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Topology.Mode.class)
+    void killingTheOwnersOfGlobalBucketsOneAfterAnotherLosesNoQuotaAndAdmitsNoMoreThanIt(Topology.Mode mode)
+            throws Exception {
+        test = mode == Topology.Mode.EMBEDDED ? TEST : TEST + " (client mode)";
         upstream = DemoUpstream.start("127.0.0.1", 0, "up");
         http = new Http();
-        gateways = Gateways.start(TEST, 3, 1, """
+        topology = Topology.start(mode, TEST, 3, 2, """
                 upstreams:
                   up:
                     targets:
@@ -81,41 +91,40 @@ class OwnerKillTest {
                   - {id: sw, match: {path: /sw/**}, upstream: up, rate-limits: [quota-sw]}
                 """.formatted(upstream.port()));
         long t0 = System.nanoTime();
-        gateways.awaitFormed(http, gateways.nodes(), Gateways.STARTUP);
-        gateways.awaitStable(http, gateways.nodes(), Duration.ofSeconds(60));
-        System.out.printf("%s: 3 nodes ready and stable in %d ms: %s%n", TEST, ms(t0), gateways.nodes());
+        topology.awaitWhole(http, topology.holders(), Gateways.STARTUP);
+        System.out.printf("%s: 3 holders ready and stable in %d ms: %s%n", test, ms(t0), topology.holders());
 
         Map<String, Integer> admitted = new LinkedHashMap<>(Map.of("tb", 0, "sw", 0));
         Map<String, Integer> refusedWhileBroken = new LinkedHashMap<>(Map.of("tb", 0, "sw", 0));
 
         // Kill 1: the owner of the token bucket's key.
-        List<GatewayProcess> all = gateways.nodes();
-        GatewayProcess tbOwner = KeyOwners.owner(gateways, all, bucket("tb"));
-        GatewayProcess swOwnerAtFirstKill = KeyOwners.owner(gateways, all, bucket("sw"));
+        List<GatewayProcess> all = topology.holders();
+        GatewayProcess tbOwner = topology.owner(all, bucket("tb"));
+        GatewayProcess swOwnerAtFirstKill = topology.owner(all, bucket("sw"));
         List<GatewayProcess> survivors = without(all, tbOwner);
-        GatewayProcess entry = survivors.get(0);
+        GatewayProcess entry = topology.serving(survivors).get(0);
         for (String policy : POLICIES.keySet()) {
             Tally first = Tally.of(sequential(entry, policy, 50), QUOTA);
             assertThat(first.admitted()).as("%s: the first 50 requests through %s", policy, entry.name()).isEqualTo(50);
             admitted.merge(policy, 50, Integer::sum);
         }
-        Map<String, Long> before = remainingOn(survivors, "before kill 1");
+        Map<String, Long> before = remainingOn(topology.serving(survivors), "before kill 1");
         assertThat(before).containsOnly(Map.entry("tb", 250L), Map.entry("sw", 250L));
         Kill first = killUnderLoad(tbOwner, survivors);
-        Map<String, Long> after = remainingOn(survivors, "after kill 1");
+        Map<String, Long> after = remainingOn(topology.serving(survivors), "after kill 1");
         record(first, admitted, refusedWhileBroken);
-        LimitsReport.line(TEST, String.format("kill -9 %s, owner of quota-tb/* (owner of quota-sw/*: %s): survivors %s"
-                        + " saw 2 members and backups in sync %d ms later; paced load through survivors meanwhile:"
+        LimitsReport.line(test, String.format("kill -9 %s, owner of quota-tb/* (owner of quota-sw/*: %s): survivors %s"
+                        + " saw 2 members and backups in sync %d ms later; paced load through %s meanwhile:"
                         + " tb %s, sw %s (max %d ms); remaining before %s, after %s; slowest /admin/cluster so far %s",
                 tbOwner.name(), swOwnerAtFirstKill.name(), names(survivors), first.stableMillis,
-                first.tally("tb").byStatus(), first.tally("sw").byStatus(), first.slowestMillis(), before, after,
-                slowestClusterViews(survivors)));
+                names(topology.serving(survivors)), first.tally("tb").byStatus(), first.tally("sw").byStatus(),
+                first.slowestMillis(), before, after, slowestClusterViews(topology.serving(survivors))));
         assertNoResetNorLostAdmission(before, after, first);
 
         // Kill 2: whichever survivor now owns the sliding window's key.
-        GatewayProcess swOwner = KeyOwners.owner(gateways, survivors, bucket("sw"));
-        GatewayProcess tbOwnerNow = KeyOwners.owner(gateways, survivors, bucket("tb"));
-        for (GatewayProcess node : survivors) {
+        GatewayProcess swOwner = topology.owner(survivors, bucket("sw"));
+        GatewayProcess tbOwnerNow = topology.owner(survivors, bucket("tb"));
+        for (GatewayProcess node : topology.serving(survivors)) {
             for (String policy : POLICIES.keySet()) {
                 Tally more = Tally.of(sequential(node, policy, 25), QUOTA);
                 assertThat(more.admitted()).as("%s: 25 more through %s", policy, node.name()).isEqualTo(25);
@@ -123,20 +132,20 @@ class OwnerKillTest {
             }
         }
         List<GatewayProcess> last = without(survivors, swOwner);
-        Map<String, Long> before2 = remainingOn(last, "before kill 2");
+        Map<String, Long> before2 = remainingOn(topology.serving(last), "before kill 2");
         Kill second = killUnderLoad(swOwner, last);
-        Map<String, Long> after2 = remainingOn(last, "after kill 2");
+        Map<String, Long> after2 = remainingOn(topology.serving(last), "after kill 2");
         record(second, admitted, refusedWhileBroken);
-        LimitsReport.line(TEST, String.format("kill -9 %s, owner of quota-sw/* (owner of quota-tb/*: %s): %s alone"
-                        + " and ready %d ms later; paced load meanwhile: tb %s, sw %s (max %d ms);"
+        LimitsReport.line(test, String.format("kill -9 %s, owner of quota-sw/* (owner of quota-tb/*: %s): %s alone"
+                        + " and ready %d ms later; paced load through %s meanwhile: tb %s, sw %s (max %d ms);"
                         + " remaining before %s, after %s; slowest /admin/cluster so far %s",
                 swOwner.name(), tbOwnerNow.name(), last.get(0).name(), second.stableMillis,
-                second.tally("tb").byStatus(), second.tally("sw").byStatus(), second.slowestMillis(), before2, after2,
-                slowestClusterViews(last)));
+                names(topology.serving(last)), second.tally("tb").byStatus(), second.tally("sw").byStatus(),
+                second.slowestMillis(), before2, after2, slowestClusterViews(topology.serving(last))));
         assertNoResetNorLostAdmission(before2, after2, second);
 
-        // Exhaust both quotas through the last node.
-        GatewayProcess node = last.get(0);
+        // Exhaust both quotas through the last node (client mode: the first node).
+        GatewayProcess node = topology.serving(last).get(0);
         for (String policy : POLICIES.keySet()) {
             int sent = 0;
             int ok = 0;
@@ -156,7 +165,7 @@ class OwnerKillTest {
             long remaining = node.remaining(http, POLICIES.get(policy), "*");
             int total = admitted.get(policy);
             int slack = refusedWhileBroken.get(policy) + 2; // refused while broken + at most one in flight per kill
-            LimitsReport.line(TEST, String.format("%s (quota %d/1d, fail-closed): admitted in total %d across two"
+            LimitsReport.line(test, String.format("%s (quota %d/1d, fail-closed): admitted in total %d across two"
                             + " owner kills (exhausting through %s: %d more, then Retry-After %s); refused while"
                             + " the cluster was broken %d; admin remaining now %d; run %d s",
                     policy.equals("tb") ? "token-bucket" : "sliding-window", QUOTA, total, node.name(), ok,
@@ -186,12 +195,12 @@ class OwnerKillTest {
     }
 
     /**
-     * SIGKILLs {@code victim} while a paced load (every 60 ms, alternating policies and survivors) runs, and
-     * stops the load once the survivors see exactly each other with their backups in sync.
+     * SIGKILLs {@code victim} while a paced load (every 60 ms, alternating policies and serving nodes) runs, and
+     * stops the load once the serving nodes see exactly the surviving holders, with their backups in sync.
      */
     private Kill killUnderLoad(GatewayProcess victim, List<GatewayProcess> survivors) {
         List<Burst.Target> targets = new ArrayList<>();
-        for (GatewayProcess s : survivors) {
+        for (GatewayProcess s : topology.serving(survivors)) {
             targets.add(new Burst.Target(s, "/tb/x", Map.of()));
             targets.add(new Burst.Target(s, "/sw/x", Map.of()));
         }
@@ -201,8 +210,7 @@ class OwnerKillTest {
                 .pollInterval(Duration.ofMillis(10)).until(() -> load.sent() >= 4);
         long killedAt = System.nanoTime();
         victim.kill9();
-        gateways.awaitStable(http, survivors, Duration.ofSeconds(60));
-        gateways.awaitFormed(http, survivors, Duration.ofSeconds(30));
+        topology.awaitWhole(http, survivors, Duration.ofSeconds(60));
         long stable = ms(killedAt);
         return new Kill(load.stop(), stable);
     }

@@ -18,17 +18,19 @@ import java.util.stream.Collectors;
  * the caller's shared config, fresh ports, a cluster name of its own. Logs and the config files go to
  * {@code target/chaos-logs/<test>/}. {@link #close()} SIGKILLs whatever still runs.
  */
-public final class ClientTopology implements AutoCloseable {
+public final class ClientTopology implements Topology {
     private final List<GatewayProcess> members;
     private final List<GatewayProcess> nodes;
     private final Path jar;
     private final Path dir;
     private final List<NodePorts> memberPorts;
     private final List<List<String>> memberArgs;
+    private final String clusterName;
     private final Thread reaper;
 
     private ClientTopology(List<GatewayProcess> members, List<GatewayProcess> nodes, Path jar, Path dir,
-                           List<NodePorts> memberPorts, List<List<String>> memberArgs) {
+                           List<NodePorts> memberPorts, List<List<String>> memberArgs, String clusterName) {
+        this.clusterName = clusterName;
         this.members = members;
         this.nodes = nodes;
         this.jar = jar;
@@ -107,7 +109,7 @@ public final class ClientTopology implements AutoCloseable {
             nodes.forEach(GatewayProcess::kill9);
             throw new UncheckedIOException(e);
         }
-        return new ClientTopology(members, nodes, jar, dir, memberPorts, memberArgs);
+        return new ClientTopology(members, nodes, jar, dir, memberPorts, memberArgs, name);
     }
 
     public List<GatewayProcess> members() {
@@ -129,11 +131,43 @@ public final class ClientTopology implements AutoCloseable {
         members.set(index, GatewayProcess.launchArgs(jar, name, memberPorts.get(index), memberArgs.get(index),
                 dir.resolve(name + ".log")));
         awaitReady(http, members.size(), within);
-        await("members' backups in sync after restarting " + name).atMost(within).pollInterval(Duration.ofMillis(250))
-                .until(() -> members.stream().allMatch(m -> {
+        awaitMembersSafe(http, "after restarting " + name, within);
+    }
+
+    /** Until every live member answers ready with its partitions' backups in sync. */
+    private void awaitMembersSafe(Http http, String when, Duration within) {
+        await("members' backups in sync " + when).atMost(within).pollInterval(Duration.ofMillis(250))
+                .until(() -> members.stream().filter(GatewayProcess::alive).allMatch(m -> {
                     Http.Reply ready = m.ready(http);
                     return ready.status() == 200 && ready.json().get("local_partitions_safe").asBoolean();
                 }));
+    }
+
+    @Override
+    public Mode mode() {
+        return Mode.CLIENT;
+    }
+
+    /** The dedicated members. */
+    @Override
+    public List<GatewayProcess> holders() {
+        return List.copyOf(members);
+    }
+
+    @Override
+    public List<GatewayProcess> serving(List<GatewayProcess> liveHolders) {
+        return nodes.stream().filter(GatewayProcess::alive).toList();
+    }
+
+    @Override
+    public GatewayProcess owner(List<GatewayProcess> candidates, String key) {
+        return KeyOwners.owner(clusterName, candidates, key);
+    }
+
+    @Override
+    public void awaitWhole(Http http, List<GatewayProcess> liveHolders, Duration within) {
+        awaitReady(http, liveHolders.size(), within);
+        awaitMembersSafe(http, "with " + liveHolders.size() + " members", within);
     }
 
     /** Until every live member answers ready and every live node is ready and sees {@code memberCount} members. */

@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
  * a state directory per node. Logs, state and the config go to {@code target/chaos-logs/<test>/}.
  * {@link #close()} SIGKILLs whatever still runs (a JVM shutdown hook does the same if the test JVM dies first).
  */
-public final class Gateways implements AutoCloseable {
+public final class Gateways implements Topology {
     /** Generous: three JVMs and their Hazelcast members start on two shared cores. */
     public static final Duration STARTUP = Duration.ofSeconds(90);
     /** The admin bearer token of every test cluster's nodes. */
@@ -171,6 +171,33 @@ public final class Gateways implements AutoCloseable {
                     JsonNode view = n.clusterView(http);
                     return view.get("size").asInt() == members.size() && view.get("local_partitions_safe").asBoolean();
                 }));
+    }
+
+    @Override
+    public Mode mode() {
+        return Mode.EMBEDDED;
+    }
+
+    /** Every node is a member: the nodes launched so far. */
+    @Override
+    public List<GatewayProcess> holders() {
+        return nodes();
+    }
+
+    @Override
+    public List<GatewayProcess> serving(List<GatewayProcess> liveHolders) {
+        return liveHolders;
+    }
+
+    @Override
+    public GatewayProcess owner(List<GatewayProcess> candidates, String key) {
+        return KeyOwners.owner(clusterName, candidates, key);
+    }
+
+    @Override
+    public void awaitWhole(Http http, List<GatewayProcess> liveHolders, Duration within) {
+        awaitFormed(http, liveHolders, within);
+        awaitStable(http, liveHolders, within);
     }
 
     @Override

@@ -44,8 +44,13 @@ public final class KeyOwners {
 
     /** The node among {@code candidates} owning {@code key}; fails if none of them does. */
     public static GatewayProcess owner(Gateways gateways, List<GatewayProcess> candidates, String key) {
+        return owner(gateways.clusterName(), candidates, key);
+    }
+
+    /** The member process (a node, or a dedicated member) among {@code candidates} owning {@code key}. */
+    public static GatewayProcess owner(String clusterName, List<GatewayProcess> candidates, String key) {
         List<Integer> ports = candidates.stream().map(n -> n.ports().cluster()).toList();
-        int port = ownerClusterPort(gateways.clusterName(), ports, key);
+        int port = ownerClusterPort(clusterName, ports, key);
         return candidates.stream().filter(n -> n.ports().cluster() == port).findFirst()
                 .orElseThrow(() -> new AssertionError("owner of " + key + " is on port " + port
                         + ", none of " + candidates));

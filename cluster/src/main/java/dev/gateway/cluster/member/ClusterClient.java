@@ -11,12 +11,20 @@ import com.hazelcast.logging.ILogger;
 import com.hazelcast.partition.Partition;
 import dev.gateway.config.ClusterSettings;
 import dev.gateway.limiter.Ticker;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -29,13 +37,17 @@ import java.util.function.Consumer;
  * any case); {@link #localPartitionsSafe()} is always true (nothing to hand over); {@link #replicasOf} names the
  * owner only (Hazelcast tells a client the owners, not the backups); cluster time is {@link MemberTimeEstimate}'s
  * estimate of the members', re-measured every few seconds (a client's own {@code getClusterTime()} is its own wall
- * clock).
+ * clock); {@link #clients()}, the other client nodes, which a client cannot list itself, are asked of the members
+ * every {@link #CLIENTS_REFRESH_SECONDS} s.
  *
  * <p>Thread-safety: as {@link ClusterConnection}.
  */
 public final class ClusterClient implements ClusterConnection {
     /** User-context key of the member config a client was built beside ({@link #memberConfig}). */
     static final String MEMBER_CONFIG_KEY = "gateway.member-config";
+    /** How often the members are asked for their connected clients ({@link #clients()}). */
+    public static final int CLIENTS_REFRESH_SECONDS = 2;
+    private static final long CLIENTS_ANSWER_MILLIS = 2_000;
 
     private final HazelcastInstance client;
     private final ClusterSettings settings;
@@ -43,6 +55,7 @@ public final class ClusterClient implements ClusterConnection {
     private final MemberTimeEstimate time;
     private final ScheduledExecutorService timer;
     private volatile boolean connected = true;
+    private volatile List<ClientInfo> clients = List.of();
 
     private ClusterClient(HazelcastInstance client, ClusterSettings settings, MemberTimeEstimate time) {
         this.client = client;
@@ -64,6 +77,8 @@ public final class ClusterClient implements ClusterConnection {
         });
         timer.scheduleWithFixedDelay(this::measureTime, MemberTimeEstimate.REFRESH_SECONDS,
                 MemberTimeEstimate.REFRESH_SECONDS, TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(this::askClients, CLIENTS_REFRESH_SECONDS, CLIENTS_REFRESH_SECONDS,
+                TimeUnit.SECONDS);
     }
 
     /**
@@ -94,6 +109,7 @@ public final class ClusterClient implements ClusterConnection {
         }
         ClusterClient started = new ClusterClient(client, settings, time);
         started.measureTime();
+        started.askClients();
         return started;
     }
 
@@ -110,6 +126,38 @@ public final class ClusterClient implements ClusterConnection {
             }
         }) && client.getLifecycleService().isRunning()) {
             log.fine("could not measure the members' cluster time; keeping offset " + time.offsetMillis() + " ms");
+        }
+    }
+
+    /**
+     * Asks every member for its connected clients and keeps their union; a member that does not answer in time adds
+     * nothing, and when none answers the last list stays (a node cut off from its members still knows how many
+     * gateway nodes there were: the {@code local} rate-limit fallback divides by that).
+     */
+    private void askClients() {
+        Map<UUID, ClientInfo> union = new TreeMap<>();
+        try {
+            UUID self = client.getLocalEndpoint().getUuid();
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLIENTS_ANSWER_MILLIS);
+            Map<Member, Future<ArrayList<ClientInfo>>> answers = client.getExecutorService("gateway.cluster-clients")
+                    .submitToAllMembers(new ConnectedClientsCall());
+            for (Future<ArrayList<ClientInfo>> answer : answers.values()) {
+                try {
+                    long left = Math.max(0, deadline - System.nanoTime());
+                    answer.get(left, TimeUnit.NANOSECONDS).forEach(c -> union.putIfAbsent(c.uuid(), c.seenBy(self)));
+                } catch (ExecutionException | TimeoutException e) {
+                    answer.cancel(false);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } catch (RuntimeException e) {
+            log.fine("could not ask the members for their clients: " + e);
+            return;
+        }
+        if (!union.isEmpty()) {
+            clients = union.values().stream().sorted(Comparator.comparing(ClientInfo::nodeName)).toList();
         }
     }
 
@@ -197,6 +245,11 @@ public final class ClusterClient implements ClusterConnection {
     @Override
     public int connectedClients() {
         return -1;
+    }
+
+    @Override
+    public List<ClientInfo> clients() {
+        return client.getLifecycleService().isRunning() ? clients : List.of();
     }
 
     /** Whether the members' time has been measured at least once (else the node's own clock stands in). */

@@ -45,6 +45,13 @@ public interface ClusterConnection extends AutoCloseable {
     /** Hazelcast clients connected to this node's member, when this node is a member; -1 when it cannot tell. */
     int connectedClients();
 
+    /**
+     * The client-mode gateway nodes (Hazelcast clients of the members): for a member, those connected to it; for a
+     * client, every client connected to any member as last asked (every {@link ClusterClient#CLIENTS_REFRESH_SECONDS}
+     * s; kept while the members do not answer), itself included and marked local. Empty once stopped.
+     */
+    List<ClientInfo> clients();
+
     /** Leaves the cluster (a member hands its partitions over first); idempotent. */
     @Override
     void close();

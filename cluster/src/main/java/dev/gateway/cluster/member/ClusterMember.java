@@ -14,6 +14,7 @@ import com.hazelcast.core.LifecycleService;
 import com.hazelcast.logging.ILogger;
 import dev.gateway.config.ClusterSettings;
 import dev.gateway.config.HostPort;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -378,6 +379,18 @@ public final class ClusterMember implements ClusterConnection {
                     ? hazelcast.getClientService().getConnectedClients().size() : -1;
         } catch (HazelcastInstanceNotActiveException e) {
             return -1;
+        }
+    }
+
+    @Override
+    public List<ClientInfo> clients() {
+        try {
+            return hazelcast.getLifecycleService().isRunning()
+                    ? hazelcast.getClientService().getConnectedClients().stream().map(ClientInfo::of)
+                            .sorted(Comparator.comparing(ClientInfo::nodeName)).toList()
+                    : List.of();
+        } catch (HazelcastInstanceNotActiveException e) {
+            return List.of();
         }
     }
 

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A client-mode node's views of two dedicated members (ports 5966-5967): ready while connected and seeing
  * {@code min-size} members, not ready (with the reason) when they are too few or gone; nothing to hand over; the
- * owner of a key named; the members see it as a connected client.
+ * owner of a key named; the members see it as a connected client, and it learns the clients from them (itself).
  */
 class ClusterClientTest {
     private static final List<Integer> PORTS = MemberTestSupport.ports(5966, 2);
@@ -38,6 +38,14 @@ class ClusterClientTest {
             assertThat(client.clockMeasured()).as("asked a member for its time at start").isTrue();
             assertThat(Math.abs(client.clockOffsetMillis())).as("one machine: one clock").isLessThan(1_000);
             await().atMost(Duration.ofSeconds(10)).until(() -> members.get(0).connectedClients() == 1);
+            assertThat(members.get(0).clients()).singleElement()
+                    .satisfies(c -> assertThat(c.nodeName()).isEqualTo("gw-c"))
+                    .satisfies(c -> assertThat(c.local()).as("a member is no client").isFalse());
+            await("the client asks the members for their clients").atMost(Duration.ofSeconds(10))
+                    .until(() -> client.clients().size() == 1);
+            assertThat(client.clients()).singleElement()
+                    .satisfies(c -> assertThat(c.nodeName()).isEqualTo("gw-c"))
+                    .satisfies(c -> assertThat(c.local()).as("itself").isTrue());
 
             AtomicInteger changes = new AtomicInteger();
             ClusterMember.Subscription subscription = client.addMembershipListener(changes::incrementAndGet);
@@ -51,6 +59,7 @@ class ClusterClientTest {
             members.get(0).hazelcast().getLifecycleService().terminate();
             await().atMost(Duration.ofSeconds(20))
                     .until(() -> ("cluster client is not connected to cluster '" + name + "'").equals(client.notReadyReason()));
+            assertThat(client.clients()).as("cut off, the last list the members gave stays").hasSize(1);
         } finally {
             MemberTestSupport.terminateAll(members);
         }

@@ -4,15 +4,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gateway.cluster.GatewayCluster;
+import dev.gateway.cluster.member.ClientInfo;
 import dev.gateway.cluster.member.MemberInfo;
 import dev.gateway.limiter.Ticker;
+import java.util.List;
 
 /**
  * {@code GET /admin/cluster}: the members as this node sees them, which one it is, whether it
  * is on the majority side and its partitions are backed up, and the config version each node runs. {@code topology}
  * is {@code embedded} or {@code client} ({@code cluster.mode}): a client-mode node lists the dedicated members (it is
  * not one of them), its {@code size} counts them, and {@code local_partitions_safe} is always true (it holds
- * nothing); a member-holding node adds {@code clients}, the client-mode nodes connected to its member.
+ * nothing). {@code client_nodes} (and their count, {@code clients}) are the client-mode gateway nodes: on an embedded
+ * node those connected to its member, on a client-mode node every one the members report, itself marked
+ * {@code local}. {@code gateway_nodes} is what the {@code local} rate-limit fallback divides a limit by.
  * A node without a {@code cluster:} section reports itself alone. {@code clock} shows this node's wall clock
  * and how far the cluster's time (the clock shared state is decided by) is from it: a node whose
  * {@code offset_ms} is far from 0 has a skewed clock (or the master has).
@@ -64,9 +68,13 @@ public final class ClusterView {
         if (reason != null) {
             out.put("reason", reason);
         }
-        int clients = cluster.connectedClients();
-        if (clients >= 0) {
-            out.put("clients", clients); // client-mode nodes connected to this node's member
+        out.put("gateway_nodes", cluster.gatewayNodes()); // what the local rate-limit fallback divides a limit by
+        List<ClientInfo> clients = cluster.clients();
+        out.put("clients", clients.size());
+        ArrayNode clientNodes = out.putArray("client_nodes");
+        for (ClientInfo c : clients) {
+            clientNodes.addObject().put("node", c.nodeName()).put("address", c.address())
+                    .put("uuid", c.uuid().toString()).put("local", c.local());
         }
         ObjectNode configSection = config.clusterSection();
         out.set("config", configSection);

@@ -1,6 +1,7 @@
 package dev.gateway.node.ratelimit;
 
 import dev.gateway.limiter.Decision;
+import dev.gateway.limiter.LimitSpec;
 import dev.gateway.limiter.RateLimiter;
 import dev.gateway.limiter.RateLimiterUnavailableException;
 import dev.gateway.node.http.ErrorResponses;
@@ -27,7 +28,7 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>When the shared store cannot answer in time, each policy's {@code on-cluster-failure}
  * decides: {@code fail-open} admits, {@code fail-closed} refuses (429), {@code local} enforces
- * {@code limit / expected-size} on this node alone.
+ * {@code limit / gateway nodes} on this node alone ({@link CompiledPolicy#localSpec()}).
  */
 public final class RateLimitInterceptor implements Interceptor {
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
@@ -152,9 +153,12 @@ public final class RateLimitInterceptor implements Interceptor {
                         new Decision(true, policy.spec.limit(), policy.spec.limit(), 0, 0));
                 case FAIL_CLOSED -> CompletableFuture.completedFuture(
                         new Decision(false, policy.spec.limit(), 0, NANOS_PER_SECOND, NANOS_PER_SECOND));
-                case LOCAL -> policy.localSpec == null
-                        ? CompletableFuture.completedFuture(new Decision(false, 0, 0, NANOS_PER_SECOND, NANOS_PER_SECOND))
-                        : local.tryConsume(key, policy.localSpec).toCompletableFuture();
+                case LOCAL -> {
+                    LimitSpec share = policy.localSpec();
+                    yield share == null
+                            ? CompletableFuture.completedFuture(new Decision(false, 0, 0, NANOS_PER_SECOND, NANOS_PER_SECOND))
+                            : local.tryConsume(key, share).toCompletableFuture();
+                }
             };
         }).thenCompose(stage -> stage);
     }

@@ -10,11 +10,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.IntSupplier;
 
 /**
  * What rate limiting needs for every config version: the shared buckets (the cluster's, or this
  * node's when it runs alone), the node-local buckets for the {@code local} fallback, the
- * metrics, and the expected cluster size that divides a limit in that fallback.
+ * metrics, and the number of gateway nodes that divides a limit in that fallback (asked when the fallback is used:
+ * in client mode it follows the connected client nodes).
  *
  * <p>Per policy it exports what its key space holds ({@code max-keys}):
  * {@code gateway_rate_limit_keys{policy, store}} (gauge), {@code gateway_rate_limit_keys_evicted_total{policy, store}}
@@ -22,19 +24,19 @@ import java.util.function.Function;
  * entries this member owns: sum the nodes for the cluster's total) or {@code local} (this node's fallback store, or
  * its only store when it runs alone).
  */
-public record RateLimiting(RateLimiter shared, RateLimiter local, GatewayMetrics metrics, int expectedClusterSize,
+public record RateLimiting(RateLimiter shared, RateLimiter local, GatewayMetrics metrics, IntSupplier gatewayNodes,
                            Function<String, List<String>> replicasOf) {
 
-    /** Without a cluster view: traces name no owning member. */
-    public RateLimiting(RateLimiter shared, RateLimiter local, GatewayMetrics metrics, int expectedClusterSize) {
-        this(shared, local, metrics, expectedClusterSize, key -> List.of());
+    /** A fixed node count, without a cluster view: traces name no owning member. */
+    public RateLimiting(RateLimiter shared, RateLimiter local, GatewayMetrics metrics, int gatewayNodes) {
+        this(shared, local, metrics, () -> gatewayNodes, key -> List.of());
     }
 
     /** Every policy of {@code config}, compiled, by name, stamped with config version {@code generation}. */
     public Map<String, CompiledPolicy> compile(SharedConfig config, long generation) {
         Map<String, CompiledPolicy> policies = new LinkedHashMap<>();
         for (Map.Entry<String, RateLimitPolicy> e : config.rateLimits().entrySet()) {
-            CompiledPolicy policy = new CompiledPolicy(e.getKey(), e.getValue(), expectedClusterSize,
+            CompiledPolicy policy = new CompiledPolicy(e.getKey(), e.getValue(), gatewayNodes,
                     metrics.rateLimitPolicy(e.getKey()), generation);
             policies.put(e.getKey(), policy);
             exportKeys(e.getKey(), policy.spec().keys());

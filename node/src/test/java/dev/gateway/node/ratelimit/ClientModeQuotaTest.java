@@ -3,6 +3,8 @@ package dev.gateway.node.ratelimit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gateway.cluster.DataMember;
 import dev.gateway.config.ClusterSettings;
 import dev.gateway.config.Discovery;
@@ -23,11 +25,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The client topology end to end, in one JVM: two dedicated members (cluster ports 5787-5788, one backup) and three
- * client-mode gateway nodes enforce one global quota exactly; a client node closed loses nothing (it held nothing);
+ * client-mode gateway nodes enforce one global quota exactly, and each lists the three ({@code /admin/cluster}); a client node closed loses nothing (it held nothing);
  * a member killed without handover resets nothing (its entries live on in their backups).
  */
 class ClientModeQuotaTest {
     private static final int LIMIT = 30;
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final List<DataMember> members = new ArrayList<>();
@@ -72,8 +75,12 @@ class ClientModeQuotaTest {
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> members.get(0).connectedClients() == 3);
         String view = get(nodes.get(0).adminPort(), "/admin/cluster").body();
-        assertThat(view).contains("\"topology\":\"client\"").contains("\"size\":2").contains("member-5787")
-                .doesNotContain("\"clients\"");
+        assertThat(view).contains("\"topology\":\"client\"").contains("\"size\":2").contains("member-5787");
+        await("a client node lists the client nodes").atMost(Duration.ofSeconds(10))
+                .until(() -> get(nodes.get(0).adminPort(), "/admin/cluster").body().contains("\"clients\":3"));
+        JsonNode clients = JSON.readTree(get(nodes.get(0).adminPort(), "/admin/cluster").body()).get("client_nodes");
+        assertThat(clients).extracting(c -> c.get("node").asText()).containsExactly("gw-1", "gw-2", "gw-3");
+        assertThat(clients).extracting(c -> c.get("local").asBoolean()).containsExactly(true, false, false);
 
         int admitted = send(12, nodes);
         assertThat(admitted).as("below the quota, across three client nodes").isEqualTo(12);

@@ -17,7 +17,7 @@ import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.Test;
 
 /**
- * The {@code local} fallback's arithmetic: each node enforces {@code limit / expected-size}, rounded
+ * The {@code local} fallback's arithmetic: each node enforces {@code limit / nodes}, rounded
  * down, so that the nodes of a cluster cut off from its store never admit more than {@code limit}
  * together; a share of 0 refuses.
  */
@@ -50,6 +50,21 @@ class LocalFallbackTest {
     @Test
     void anEvenShareIsExact() {
         assertThat(admittedOf(policy(9), 3, 20)).isEqualTo(3);
+    }
+
+    @Test
+    void theShareFollowsTheNodeCountAskedWhenTheFallbackIsUsed() {
+        // client mode: the count is the client nodes the members last reported, and it may move
+        java.util.concurrent.atomic.AtomicInteger nodes = new java.util.concurrent.atomic.AtomicInteger(2);
+        CompiledPolicy compiled = new CompiledPolicy("p", policy(12), nodes::get,
+                new GatewayMetrics(new MetricRegistry()).rateLimitPolicy("p"), 0);
+        assertThat(compiled.localSpec().limit()).isEqualTo(6);
+        nodes.set(4);
+        assertThat(compiled.localSpec().limit()).isEqualTo(3);
+        nodes.set(0);
+        assertThat(compiled.localSpec().limit()).as("never below one node").isEqualTo(12);
+        nodes.set(13);
+        assertThat(compiled.localSpec()).as("a share of 0: refuse").isNull();
     }
 
     private int admittedOf(RateLimitPolicy policy, int expectedSize, int requests) {
