@@ -7,6 +7,7 @@ import dev.gateway.node.http.GatewayRequest;
  * A gRPC request's {@code grpc-timeout} (1 to 8 digits and a unit: {@code H M S m u n}) as its exchange's deadline,
  * when it is shorter than the route's: past it the gateway answers DEADLINE_EXCEEDED (504 mapped by
  * {@link GrpcRefusals}) and cuts the upstream call. A malformed value is ignored, as the upstream would see it too.
+ * The upstream is sent what is left of the deadline ({@link #format}), not the client's value.
  */
 public final class GrpcTimeout {
     private GrpcTimeout() {
@@ -24,6 +25,27 @@ public final class GrpcTimeout {
             exchange.deadlineNanos(exchange.startNanos() + nanos, "grpc-timeout " + value.trim());
         }
     }
+
+    /**
+     * {@code nanos} (more than 0) in gRPC's syntax, in the finest unit whose amount fits in 8 digits; rounded down,
+     * as grpc-java does, so that the upstream never waits past the gateway's deadline.
+     */
+    public static String format(long nanos) {
+        long amount = nanos;
+        for (char unit : UNITS) {
+            if (amount < 100_000_000L) {
+                return amount + String.valueOf(unit);
+            }
+            amount /= switch (unit) {
+                case 'n', 'u', 'm' -> 1000;
+                case 'S', 'M' -> 60;
+                default -> 1;
+            };
+        }
+        return "99999999H";
+    }
+
+    private static final char[] UNITS = {'n', 'u', 'm', 'S', 'M', 'H'};
 
     /** The timeout in nanoseconds, or -1 when {@code value} is absent or not of gRPC's syntax. */
     static long nanos(String value) {

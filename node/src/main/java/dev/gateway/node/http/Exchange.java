@@ -204,4 +204,39 @@ public final class Exchange {
     public void webSocket(boolean upgrade) {
         this.webSocket = upgrade;
     }
+
+    // ----- the client giving up (an HTTP/2 stream it reset): what is still in flight for it stops
+
+    private boolean abandoned;
+    private java.util.List<Runnable> onAbandon;
+
+    /** Runs {@code action} when the client abandons this exchange ({@link #abandon}); at once if it already has. */
+    public void onAbandon(Runnable action) {
+        synchronized (this) {
+            if (!abandoned) {
+                if (onAbandon == null) {
+                    onAbandon = new java.util.ArrayList<>(2);
+                }
+                onAbandon.add(action);
+                return;
+            }
+        }
+        action.run();
+    }
+
+    /** The client will not read the answer (it reset its HTTP/2 stream): the upstream calls still out are cancelled. */
+    public void abandon() {
+        java.util.List<Runnable> actions;
+        synchronized (this) {
+            if (abandoned) {
+                return;
+            }
+            abandoned = true;
+            actions = onAbandon;
+            onAbandon = null;
+        }
+        if (actions != null) {
+            actions.forEach(Runnable::run);
+        }
+    }
 }

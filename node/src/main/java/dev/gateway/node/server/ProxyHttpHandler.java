@@ -105,7 +105,10 @@ final class ProxyHttpHandler extends HttpHandler {
             }
         };
         ResponseWriter writer = new ResponseWriter(response, done, linger);
-        stream[0] = h2.onClientReset(connection, packet, writer::clientReset);
+        stream[0] = h2.onClientReset(connection, packet, () -> {
+            writer.clientReset();
+            exchange.abandon(); // an upstream call still waiting for its answer's head is cancelled too
+        });
         String path = paths.normalize(rawPath);
         GatewayResponse early = checkRequest(request, rawPath, path, exchange);
         if (early != null) {

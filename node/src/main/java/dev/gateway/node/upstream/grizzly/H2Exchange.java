@@ -1,5 +1,6 @@
 package dev.gateway.node.upstream.grizzly;
 
+import dev.gateway.node.grpc.GrpcTimeout;
 import dev.gateway.node.http.Body;
 import dev.gateway.node.http.BodySink;
 import dev.gateway.node.http.GatewayException;
@@ -37,7 +38,8 @@ import org.glassfish.grizzly.memory.Buffers;
  * holds the stream's input (and so its WINDOW_UPDATEs). Trailers of the response (gRPC's {@code grpc-status}) are
  * kept on its body. The response timeout bounds the wait for the response head; the exchange's deadline bounds the
  * whole, body included: a long gRPC stream is not cut for being quiet. Failing or abandoning the exchange resets its
- * stream (RST_STREAM CANCEL); the connection and its other streams go on.
+ * stream (RST_STREAM CANCEL); the connection and its other streams go on. A {@code grpc-timeout} goes to the upstream
+ * as what is left of the exchange's deadline; a deadline spent before the request could go out fails it (504) unsent.
  */
 final class H2Exchange implements BodySink {
     static final String ATTRIBUTE = "dev.gateway.upstream.h2.exchange";
@@ -67,7 +69,15 @@ final class H2Exchange implements BodySink {
 
     void start() {
         long now = System.nanoTime();
+        if (left(now) == 0) {
+            synchronized (this) {
+                state = 3;
+            }
+            future.completeExceptionally(spent());
+            return;
+        }
         arm(Math.min(now + call.connectTimeoutNanos(), call.exchange().deadlineNanos()));
+        call.exchange().onAbandon(this::clientGone);
         target.acquire(call).whenComplete((l, error) -> {
             if (error != null) {
                 Throwable cause = error instanceof java.util.concurrent.CompletionException c && c.getCause() != null
@@ -91,7 +101,12 @@ final class H2Exchange implements BodySink {
             state = 1;
             arm(Math.min(System.nanoTime() + call.responseTimeoutNanos(), call.exchange().deadlineNanos()));
         }
-        request = requestPacket();
+        long left = left(System.nanoTime());
+        if (left == 0) {
+            fail(spent()); // spent while connecting: nothing goes out
+            return;
+        }
+        request = requestPacket(left);
         request.setAttribute(ATTRIBUTE, this);
         Body requestBody = call.body();
         if (requestBody.isEmpty()) {
@@ -106,7 +121,19 @@ final class H2Exchange implements BodySink {
         requestBody.subscribe(this);
     }
 
-    private HttpRequestPacket requestPacket() {
+    /** What is left of the exchange's deadline at {@code now}: 0 when it is spent, -1 when there is none. */
+    private long left(long now) {
+        long deadline = call.exchange().deadlineNanos();
+        return deadline == Long.MAX_VALUE ? -1 : Math.max(0, deadline - now);
+    }
+
+    /** The deadline was spent before the request went out: 504 (gRPC's DEADLINE_EXCEEDED), the upstream not called. */
+    private GatewayException spent() {
+        return ExchangeErrors.timedOut(call, ExchangeTimer.DEADLINE, false, false);
+    }
+
+    /** @param left what is left of the deadline (-1: none), sent as {@code grpc-timeout} in place of the client's */
+    private HttpRequestPacket requestPacket(long left) {
         String pathAndQuery = call.pathAndQuery();
         int q = pathAndQuery.indexOf('?');
         HttpRequestPacket.Builder b = HttpRequestPacket.builder()
@@ -125,7 +152,8 @@ final class H2Exchange implements BodySink {
             if (name.equalsIgnoreCase("Content-Length")) {
                 continue;
             }
-            mime.addValue(name).setString(headers.value(i));
+            boolean timeout = left > 0 && name.equalsIgnoreCase("grpc-timeout");
+            mime.addValue(name).setString(timeout ? GrpcTimeout.format(left) : headers.value(i));
         }
         // Host becomes :authority (Grizzly's encoder reads it); marked as written so that no host field goes too
         for (int i = 0; i < mime.size(); i++) {
@@ -306,12 +334,20 @@ final class H2Exchange implements BodySink {
         fail(ExchangeErrors.closed(null));
     }
 
+    /**
+     * The client reset its stream to the gateway: the upstream stream is reset, before or after the response head;
+     * before it, the exchange ends as cancelled (not the upstream's failure: breakers do not count it).
+     */
+    private void clientGone() {
+        fail(new java.util.concurrent.CancellationException("the client reset its stream"));
+    }
+
     /** The response body is not wanted any more (the client went away): the stream is reset. */
     void abandon() {
         fail(ExchangeErrors.aborted());
     }
 
-    private void fail(GatewayException error) {
+    private void fail(RuntimeException error) {
         H2ResponseBody b;
         boolean wasSent;
         synchronized (this) {
@@ -324,8 +360,8 @@ final class H2Exchange implements BodySink {
             b = body;
         }
         if (b == null) {
-            GatewayException e = wasSent || error instanceof UpstreamConnectException ? error
-                    : new UpstreamConnectException(error.status(), error.getMessage(), error.getCause());
+            RuntimeException e = wasSent || !(error instanceof GatewayException g) || error instanceof UpstreamConnectException
+                    ? error : new UpstreamConnectException(g.status(), g.getMessage(), g.getCause());
             future.completeExceptionally(e);
         } else {
             b.cut(error);
