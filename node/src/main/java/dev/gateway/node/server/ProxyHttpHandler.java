@@ -192,10 +192,12 @@ final class ProxyHttpHandler extends HttpHandler {
                 && input.readyData() == 0 && !input.isFinished();
         GrizzlyRequestBody body = new GrizzlyRequestBody(input, length, maxBodyBytes,
                 owesContinue ? () -> sendContinue(response) : null);
-        return H2Answers.streamOf(packet) == null ? body : body.withTrailers(() -> trailersOf(packet.getHeaders()));
+        // trailers come after an HTTP/2 body or a chunked HTTP/1.1 one; an h2c upstream is sent them, HTTP/1.1 ones not
+        return H2Answers.streamOf(packet) == null && !packet.isChunked() ? body
+                : body.withTrailers(() -> trailersOf(packet.getHeaders()));
     }
 
-    /** The trailer fields Grizzly's HTTP/2 codec added to a request's headers once its body ended. */
+    /** The trailer fields Grizzly's codec (HTTP/2, or HTTP/1.1's last chunk) added to a request's headers at its end. */
     private static Headers trailersOf(MimeHeaders mime) {
         Headers trailers = null;
         for (String name : mime.trailerNames()) {

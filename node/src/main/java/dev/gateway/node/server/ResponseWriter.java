@@ -5,6 +5,7 @@ import dev.gateway.node.http.BodySink;
 import dev.gateway.node.http.GatewayResponse;
 import dev.gateway.node.http.Headers;
 import java.io.IOException;
+import org.glassfish.grizzly.http.Protocol;
 import java.nio.ByteBuffer;
 import org.glassfish.grizzly.WriteHandler;
 import org.glassfish.grizzly.http.io.OutputBuffer;
@@ -89,11 +90,12 @@ final class ResponseWriter implements BodySink, WriteHandler {
             finish();
             return;
         }
-        if (body.mayHaveTrailers() && H2Answers.streamOf(response.getRequest().getRequest()) != null) {
+        boolean trailers = body.mayHaveTrailers() && wantsTrailers(response.getRequest().getRequest());
+        if (trailers) {
             Body withTrailers = body;
             response.setTrailers(() -> trailerMap(withTrailers.trailers())); // read once the body has ended
         }
-        if (body.length() >= 0) {
+        if (body.length() >= 0 && !(trailers && response.getRequest().getRequest().getProtocol() == Protocol.HTTP_1_1)) {
             long length = body.length() == 0 && noBodyLength != null ? parseOr(noBodyLength, 0) : body.length();
             response.setContentLengthLong(length);
         } else if (isEventStream(headers.get("Content-Type"))) {
@@ -194,6 +196,31 @@ final class ResponseWriter implements BodySink, WriteHandler {
         } finally {
             onFinished.finished(status, bytes);
         }
+    }
+
+    /**
+     * Whether the client gets a body's trailers: an HTTP/2 client always, an HTTP/1.1 one when it said {@code TE:
+     * trailers} (they then follow the last chunk, the body chunked even if its length is known); else they are dropped.
+     */
+    private static boolean wantsTrailers(org.glassfish.grizzly.http.HttpRequestPacket request) {
+        if (H2Answers.streamOf(request) != null) {
+            return true;
+        }
+        if (request.getProtocol() != Protocol.HTTP_1_1) {
+            return false;
+        }
+        String te = request.getHeader("TE");
+        if (te == null) {
+            return false;
+        }
+        for (String part : te.split(",")) {
+            String coding = part.trim();
+            int semicolon = coding.indexOf(';');
+            if ((semicolon < 0 ? coding : coding.substring(0, semicolon).trim()).equalsIgnoreCase("trailers")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** HTTP/2 only: over HTTP/1.1 trailers would force chunked coding on a client that did not ask for them. */

@@ -327,6 +327,59 @@ class GrpcThroughGatewayTest {
         }
     }
 
+    /** An h2c connection that carried no stream for the pool's {@code idle-timeout} closes, shown idle until then. */
+    @Test
+    void anIdleUpstreamConnectionClosesAfterTheIdleTimeout() throws Exception {
+        org.glassfish.grizzly.nio.transport.TCPNIOTransport transport =
+                org.glassfish.grizzly.nio.transport.TCPNIOTransportBuilder.newInstance().build();
+        transport.start();
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        try (var client = new dev.gateway.node.upstream.grizzly.GrizzlyUpstreamClient(transport, 65536, timer)) {
+            var target = new dev.gateway.node.upstream.UpstreamTarget("up", "127.0.0.1", upstream.getPort(), false, "",
+                    "127.0.0.1", 1, "up", null, dev.gateway.config.UpstreamProtocol.H2C);
+            byte[] message = request("idle").toByteArray();
+            java.nio.ByteBuffer framed = java.nio.ByteBuffer.allocate(5 + message.length);
+            framed.put((byte) 0).putInt(message.length).put(message).flip();
+            var headers = new dev.gateway.node.http.Headers(4).add("Host", "127.0.0.1")
+                    .add("content-type", "application/grpc").add("te", "trailers");
+            var response = client.send(new dev.gateway.node.upstream.UpstreamCall(target, "POST",
+                    "/grpc.testing.SimpleService/UnaryRpc", headers, dev.gateway.node.http.Body.of(framed.array()),
+                    new dev.gateway.node.http.Exchange("127.0.0.1", "http", System.nanoTime(), "idle"),
+                    TimeUnit.SECONDS.toNanos(5), TimeUnit.SECONDS.toNanos(10),
+                    new dev.gateway.node.upstream.UpstreamCall.PoolSettings(4, TimeUnit.SECONDS.toNanos(2))))
+                    .get(10, TimeUnit.SECONDS);
+            CompletableFuture<Void> read = new CompletableFuture<>();
+            response.body().subscribe(new dev.gateway.node.http.BodySink() {
+                @Override
+                public boolean onData(java.nio.ByteBuffer chunk, boolean last) {
+                    if (last) {
+                        read.complete(null);
+                    }
+                    return true;
+                }
+
+                @Override
+                public void onError(Throwable error) {
+                    read.completeExceptionally(error);
+                }
+            });
+            read.get(10, TimeUnit.SECONDS);
+            long idleFrom = System.nanoTime();
+            assertThat(client.openConnections(target)).isEqualTo(1);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(2))
+                    .until(() -> client.idleConnections(target) == 1);
+
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> client.openConnections(target) == 0);
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - idleFrom);
+            System.out.println("idle h2c connection closed after " + ms + " ms (idle-timeout 2 s)");
+            assertThat(ms).as("not before the idle timeout").isGreaterThanOrEqualTo(1900);
+        } finally {
+            transport.shutdownNow();
+            timer.shutdownNow();
+        }
+    }
+
     /** The upstream: echoes, fails on "fail", answers "slow" after 3 s. */
     private static final class Service extends SimpleServiceGrpc.SimpleServiceImplBase {
         @Override

@@ -57,6 +57,11 @@ class RequestTrailersTest {
                 try (InputStream in = request.getInputStream()) {
                     body = in.readAllBytes();
                 }
+                if (request.getRequestURI().equals("/with-trailers")) {
+                    response.setTrailers(() -> java.util.Map.of("grpc-status", "0", "x-sum", "7"));
+                    response.getOutputStream().write("answer".getBytes(StandardCharsets.UTF_8));
+                    return;
+                }
                 response.setHeader("x-body", new String(body, StandardCharsets.UTF_8));
                 var seen = request.getTrailers();
                 response.setHeader("x-trailers", seen == null ? "none" : new TreeMap<>(seen).toString());
@@ -113,6 +118,39 @@ class RequestTrailersTest {
             assertThat(response.status()).isEqualTo(200);
             assertThat(response.headers().get("x-body")).isEqualTo("abc");
             assertThat(response.headers().get("x-trailers")).isEqualTo("{x-checksum=42, x-note=end}");
+        }
+    }
+
+    @Test
+    void anHttp11ClientsChunkedTrailersReachTheUpstream() throws Exception {
+        String answer = exchange("POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n"
+                + "Content-Type: text/plain\r\nConnection: close\r\n\r\n"
+                + "3\r\nabc\r\n0\r\nx-checksum: 42\r\nx-note: end\r\n\r\n");
+
+        assertThat(answer).startsWith("HTTP/1.1 200");
+        assertThat(answer).containsIgnoringCase("x-body: abc").containsIgnoringCase("x-trailers: {x-checksum=42, x-note=end}");
+    }
+
+    @Test
+    void anUpstreamsTrailersReachAnHttp11ClientThatAsksForThem() throws Exception {
+        String asked = exchange("GET /with-trailers HTTP/1.1\r\nHost: 127.0.0.1\r\nTE: trailers\r\n"
+                + "Connection: close\r\n\r\n");
+        String notAsked = exchange("GET /with-trailers HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+
+        assertThat(asked).startsWith("HTTP/1.1 200").containsIgnoringCase("transfer-encoding: chunked");
+        String tail = asked.substring(asked.indexOf("answer"));
+        assertThat(tail).as("trailers after the last chunk").containsIgnoringCase("grpc-status: 0")
+                .containsIgnoringCase("x-sum: 7");
+        assertThat(notAsked).startsWith("HTTP/1.1 200").contains("answer").doesNotContainIgnoringCase("x-sum");
+    }
+
+    /** One request on its own HTTP/1.1 connection (it asks for the close): the whole answer as text. */
+    private static String exchange(String request) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", node.proxyPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
         }
     }
 

@@ -157,6 +157,10 @@ public final class GrizzlyUpstreamClient implements UpstreamClient {
     }
 
     public int idleConnections(UpstreamTarget target) {
+        H2Target h2 = h2Targets.get(target);
+        if (h2 != null) {
+            return h2.idleConnections();
+        }
         TargetPool pool = pools.get(target);
         return pool == null ? 0 : pool.idleConnections();
     }
@@ -199,6 +203,9 @@ public final class GrizzlyUpstreamClient implements UpstreamClient {
         long now = System.nanoTime();
         for (TargetPool pool : pools.values()) {
             pool.evictIdle(now);
+        }
+        for (H2Target h2 : h2Targets.values()) {
+            h2.evictIdle(now);
         }
         dropRetired();
     }

@@ -17,6 +17,7 @@ import org.glassfish.grizzly.nio.transport.TCPNIOConnectorHandler;
  * The HTTP/2 connections (h2c by prior knowledge) to one target: every exchange is a stream, multiplexed over at
  * most {@link #MAX_CONNECTIONS} connections (fewer when {@code pool.max-connections} is lower). A new connection is
  * opened only when each open one carries {@link #STREAMS_PER_CONNECTION} streams or more; one connect at a time.
+ * A connection without streams for longer than the pool's {@code idle-timeout} is closed ({@link #evictIdle}).
  * Thread-safe.
  */
 final class H2Target {
@@ -30,6 +31,8 @@ final class H2Target {
     private final List<Live> live = new ArrayList<>();
     private CompletableFuture<Live> opening;
     private volatile boolean closed;
+    /** The upstream pool's {@code idle-timeout}, as the last call gave it. */
+    private volatile long idleTimeoutNanos = Long.MAX_VALUE;
 
     /** One open connection and its streams in flight. */
     static final class Live {
@@ -37,6 +40,8 @@ final class H2Target {
         final AtomicInteger streams = new AtomicInteger();
         /** The exchanges with a stream on this connection: failed if it closes under them. */
         final java.util.Set<H2Exchange> exchanges = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        /** When its last stream ended (or it opened): an idle connection closes after the pool's idle timeout. */
+        volatile long idleSinceNanos = System.nanoTime();
 
         Live(Connection<?> connection) {
             this.connection = connection;
@@ -61,6 +66,7 @@ final class H2Target {
      */
     CompletableFuture<Live> acquire(UpstreamCall call) {
         int max = Math.max(1, Math.min(MAX_CONNECTIONS, call.pool().maxConnections()));
+        idleTimeoutNanos = call.pool().idleTimeoutNanos();
         CompletableFuture<Live> wait;
         synchronized (this) {
             if (closed) {
@@ -100,7 +106,39 @@ final class H2Target {
     }
 
     void release(Live l) {
-        l.streams.decrementAndGet();
+        if (l.streams.decrementAndGet() == 0) {
+            l.idleSinceNanos = System.nanoTime();
+        }
+    }
+
+    /**
+     * Closes the connections that have carried no stream for longer than the pool's idle timeout, as the HTTP/1.1
+     * pool does; a stream can no longer be started on one once it is out of the list (both under this lock).
+     */
+    void evictIdle(long nowNanos) {
+        long timeout = idleTimeoutNanos;
+        List<Live> idle = new ArrayList<>(1);
+        synchronized (this) {
+            live.removeIf(l -> {
+                boolean evict = l.streams.get() == 0 && nowNanos - l.idleSinceNanos > timeout;
+                if (evict) {
+                    idle.add(l);
+                }
+                return evict || !l.connection.isOpen();
+            });
+        }
+        idle.forEach(l -> l.connection.closeSilently());
+    }
+
+    /** Open connections that carry no stream now. */
+    synchronized int idleConnections() {
+        int n = 0;
+        for (Live l : live) {
+            if (l.connection.isOpen() && l.streams.get() == 0) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private CompletableFuture<Live> open(long dnsRefreshNanos) {
