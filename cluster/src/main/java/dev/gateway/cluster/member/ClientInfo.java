@@ -1,9 +1,12 @@
 package dev.gateway.cluster.member;
 
 import com.hazelcast.client.Client;
+import com.hazelcast.core.HazelcastInstance;
 import java.io.Serial;
 import java.io.Serializable;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -43,5 +46,13 @@ public record ClientInfo(UUID uuid, String address, String nodeName, boolean loc
                 .map(label -> label.substring(NODE_NAME_LABEL.length())).findFirst()
                 .orElse(client.getName() == null ? address : client.getName());
         return new ClientInfo(client.getUuid(), address, name, false);
+    }
+
+    /** The clients connected to {@code member}, by node name (an ArrayList: a member sends it to a client node). */
+    static ArrayList<ClientInfo> connectedTo(HazelcastInstance member) {
+        ArrayList<ClientInfo> clients = new ArrayList<>();
+        member.getClientService().getConnectedClients().forEach(client -> clients.add(of(client)));
+        clients.sort(Comparator.comparing(ClientInfo::nodeName));
+        return clients;
     }
 }

@@ -215,7 +215,7 @@ public final class ClusterClient implements ClusterConnection {
             if (!client.getLifecycleService().isRunning()) {
                 return List.of();
             }
-            return client.getCluster().getMembers().stream().map(ClusterMember::info).toList();
+            return client.getCluster().getMembers().stream().map(MemberInfo::of).toList();
         } catch (HazelcastInstanceNotActiveException e) {
             return List.of();
         }
@@ -231,7 +231,7 @@ public final class ClusterClient implements ClusterConnection {
         try {
             Partition partition = client.getPartitionService().getPartition(key);
             Member owner = partition == null ? null : partition.getOwner();
-            return owner == null ? List.of() : List.of(ClusterMember.info(owner).nodeName());
+            return owner == null ? List.of() : List.of(MemberInfo.of(owner).nodeName());
         } catch (RuntimeException e) {
             return List.of();
         }

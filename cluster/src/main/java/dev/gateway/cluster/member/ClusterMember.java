@@ -13,8 +13,6 @@ import com.hazelcast.core.HazelcastInstanceNotActiveException;
 import com.hazelcast.core.LifecycleService;
 import com.hazelcast.logging.ILogger;
 import dev.gateway.config.ClusterSettings;
-import dev.gateway.config.HostPort;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -91,7 +89,7 @@ public final class ClusterMember implements ClusterConnection {
         this.settings = settings;
         this.nodeName = nodeName;
         this.log = hazelcast.getLoggingService().getLogger(ClusterMember.class);
-        this.startedAs = info(hazelcast.getCluster().getLocalMember());
+        this.startedAs = MemberInfo.of(hazelcast.getCluster().getLocalMember());
     }
 
     /** Same as {@link #start(ClusterSettings, String, Consumer)} without customization. */
@@ -219,7 +217,7 @@ public final class ClusterMember implements ClusterConnection {
             if (!hazelcast.getLifecycleService().isRunning()) {
                 return List.of();
             }
-            return hazelcast.getCluster().getMembers().stream().map(ClusterMember::info).toList();
+            return hazelcast.getCluster().getMembers().stream().map(MemberInfo::of).toList();
         } catch (HazelcastInstanceNotActiveException e) {
             return List.of();
         }
@@ -232,7 +230,7 @@ public final class ClusterMember implements ClusterConnection {
     public MemberInfo local() {
         try {
             boolean running = hazelcast.getLifecycleService().isRunning();
-            return running ? info(hazelcast.getCluster().getLocalMember()) : startedAs;
+            return running ? MemberInfo.of(hazelcast.getCluster().getLocalMember()) : startedAs;
         } catch (HazelcastInstanceNotActiveException e) {
             return startedAs;
         }
@@ -353,7 +351,7 @@ public final class ClusterMember implements ClusterConnection {
     public Optional<String> ownerOf(Object key) {
         try {
             Member owner = hazelcast.getPartitionService().getPartition(key).getOwner();
-            return owner == null ? Optional.empty() : Optional.of(info(owner).nodeName());
+            return owner == null ? Optional.empty() : Optional.of(MemberInfo.of(owner).nodeName());
         } catch (HazelcastInstanceNotActiveException e) {
             return Optional.empty();
         }
@@ -385,19 +383,10 @@ public final class ClusterMember implements ClusterConnection {
     @Override
     public List<ClientInfo> clients() {
         try {
-            return hazelcast.getLifecycleService().isRunning()
-                    ? hazelcast.getClientService().getConnectedClients().stream().map(ClientInfo::of)
-                            .sorted(Comparator.comparing(ClientInfo::nodeName)).toList()
-                    : List.of();
+            return hazelcast.getLifecycleService().isRunning() ? List.copyOf(ClientInfo.connectedTo(hazelcast)) : List.of();
         } catch (HazelcastInstanceNotActiveException e) {
             return List.of();
         }
-    }
-
-    static MemberInfo info(Member member) {
-        String address = new HostPort(member.getAddress().getHost(), member.getAddress().getPort()).toString();
-        String name = member.getAttribute(NODE_NAME_ATTRIBUTE);
-        return new MemberInfo(member.getUuid(), address, name == null ? address : name, member.localMember());
     }
 
     /** Removes a listener registered with {@link #addMembershipListener(Runnable)}. */

@@ -25,8 +25,6 @@ final class ConnectedClientsCall implements Callable<ArrayList<ClientInfo>>, Ser
 
     @Override
     public ArrayList<ClientInfo> call() {
-        ArrayList<ClientInfo> clients = new ArrayList<>();
-        member.getClientService().getConnectedClients().forEach(client -> clients.add(ClientInfo.of(client)));
-        return clients;
+        return ClientInfo.connectedTo(member);
     }
 }

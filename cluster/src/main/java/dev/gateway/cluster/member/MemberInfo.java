@@ -1,5 +1,7 @@
 package dev.gateway.cluster.member;
 
+import com.hazelcast.cluster.Member;
+import dev.gateway.config.HostPort;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -16,5 +18,12 @@ public record MemberInfo(UUID uuid, String address, String nodeName, boolean loc
         Objects.requireNonNull(uuid, "uuid");
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(nodeName, "nodeName");
+    }
+
+    /** {@code member} as the node shows it: named by its {@code gateway.node-name} attribute, else by its address. */
+    static MemberInfo of(Member member) {
+        String address = new HostPort(member.getAddress().getHost(), member.getAddress().getPort()).toString();
+        String name = member.getAttribute(ClusterMember.NODE_NAME_ATTRIBUTE);
+        return new MemberInfo(member.getUuid(), address, name == null ? address : name, member.localMember());
     }
 }

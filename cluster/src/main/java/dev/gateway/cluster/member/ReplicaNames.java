@@ -44,7 +44,7 @@ final class ReplicaNames {
     private static String nameOf(HazelcastInstance hazelcast, PartitionReplica replica) {
         for (Member member : hazelcast.getCluster().getMembers()) {
             if (member.getUuid().equals(replica.uuid())) {
-                return ClusterMember.info(member).nodeName();
+                return MemberInfo.of(member).nodeName();
             }
         }
         return replica.address().getHost() + ":" + replica.address().getPort();
