@@ -5,9 +5,9 @@ import dev.gateway.node.http.BodySink;
 import dev.gateway.node.http.GatewayResponse;
 import dev.gateway.node.http.Headers;
 import java.io.IOException;
-import org.glassfish.grizzly.http.Protocol;
 import java.nio.ByteBuffer;
 import org.glassfish.grizzly.WriteHandler;
+import org.glassfish.grizzly.http.Protocol;
 import org.glassfish.grizzly.http.io.OutputBuffer;
 import org.glassfish.grizzly.http.server.Response;
 import org.slf4j.Logger;
@@ -210,20 +210,10 @@ final class ResponseWriter implements BodySink, WriteHandler {
             return false;
         }
         String te = request.getHeader("TE");
-        if (te == null) {
-            return false;
-        }
-        for (String part : te.split(",")) {
-            String coding = part.trim();
-            int semicolon = coding.indexOf(';');
-            if ((semicolon < 0 ? coding : coding.substring(0, semicolon).trim()).equalsIgnoreCase("trailers")) {
-                return true;
-            }
-        }
-        return false;
+        return te != null && HeaderLists.has(te, "trailers", ';');
     }
 
-    /** HTTP/2 only: over HTTP/1.1 trailers would force chunked coding on a client that did not ask for them. */
+    /** The trailers as Grizzly's response writes them (HTTP/2, or after an HTTP/1.1 client's last chunk). */
     private static java.util.Map<String, String> trailerMap(Headers trailers) {
         if (trailers == null) {
             return java.util.Map.of();

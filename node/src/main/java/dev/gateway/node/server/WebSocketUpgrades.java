@@ -44,23 +44,12 @@ final class WebSocketUpgrades {
         for (int i = 0; i < headers.size(); i++) {
             String name = HeaderText.of(headers.getName(i));
             if (name.equalsIgnoreCase("Connection")) {
-                connectionUpgrade |= hasToken(HeaderText.of(headers.getValue(i)), "upgrade");
+                connectionUpgrade |= HeaderLists.has(HeaderText.of(headers.getValue(i)), "upgrade", '/');
             } else if (name.equalsIgnoreCase("Upgrade")) {
-                websocket |= hasToken(HeaderText.of(headers.getValue(i)), "websocket");
+                websocket |= HeaderLists.has(HeaderText.of(headers.getValue(i)), "websocket", '/'); // websocket/13 names a version
             }
         }
         return connectionUpgrade && websocket;
-    }
-
-    private static boolean hasToken(String list, String token) {
-        for (String part : list.split(",")) {
-            String t = part.trim();
-            int slash = t.indexOf('/'); // Upgrade: websocket/13 names a version
-            if ((slash < 0 ? t : t.substring(0, slash)).equalsIgnoreCase(token)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
