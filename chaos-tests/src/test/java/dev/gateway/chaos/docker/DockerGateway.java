@@ -584,24 +584,35 @@ final class DockerGateway implements AutoCloseable {
     }
 
     private void saveLog(DockerNode n, Path dir) {
-        String id = n.container().getContainerId();
-        if (id == null) {
+        if (n.container().getContainerId() == null) {
             return;
         }
-        StringBuilder out = new StringBuilder();
         try {
             Files.createDirectories(dir);
-            docker().logContainerCmd(id).withStdOut(true).withStdErr(true).withTimestamps(true)
-                    .exec(new ResultCallback.Adapter<Frame>() {
-                        @Override
-                        public void onNext(Frame frame) {
-                            out.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
-                        }
-                    }).awaitCompletion(20, TimeUnit.SECONDS);
-            Files.writeString(dir.resolve(n.name().toLowerCase(Locale.ROOT) + ".log"), out);
+            Files.writeString(dir.resolve(n.name().toLowerCase(Locale.ROOT) + ".log"), log(n));
         } catch (Exception e) {
             System.err.println("[" + scenario + "] cannot save the log of " + n.name() + ": " + e);
         }
+    }
+
+    /**
+     * Everything the container has written so far, over all its starts, each line prefixed with the engine's
+     * timestamp (RFC 3339, this host's clock).
+     */
+    String log(DockerNode n) throws InterruptedException {
+        String id = n.container().getContainerId();
+        if (id == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder();
+        docker().logContainerCmd(id).withStdOut(true).withStdErr(true).withTimestamps(true)
+                .exec(new ResultCallback.Adapter<Frame>() {
+                    @Override
+                    public void onNext(Frame frame) {
+                        out.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+                    }
+                }).awaitCompletion(20, TimeUnit.SECONDS);
+        return out.toString();
     }
 
     private synchronized void removeAll() {

@@ -33,6 +33,11 @@ import java.util.List;
  *   <li><b>two-sided</b>: a window exposed to no fault and lying wholly inside the load admits at least L/2 (the
  *       load offers well over L: a limiter that refuses everything fails here).</li>
  * </ol>
+ * A {@link Split} is a stretch the members' logs show some node in a cluster smaller than n outside every fault's
+ * [{@code start}, {@code settled}] (a fault's after-effect the poll for {@code settled} did not see, such as the
+ * mastership claim that can follow a short freeze of the master). It exposes the windows overlapping [{@code from},
+ * {@code to} + one period) as a kill does ({@code n·s} extra, fallback allowed); the bucket's bound stays L (a node
+ * alone is below {@code min-size} and cannot use its copy).
  */
 final class QuotaHistoryChecker {
 
@@ -46,6 +51,10 @@ final class QuotaHistoryChecker {
         boolean ownerCut() {
             return kind.cutsOff() && (role == Role.OWNER || role == Role.UNKNOWN);
         }
+    }
+
+    /** Some node's member list was short from {@code from} to {@code to} (epoch ms), outside every fault. */
+    record Split(long from, long to, String what) {
     }
 
     /** The violations (empty: the history keeps every rule) and one line per window, for the report. */
@@ -76,6 +85,12 @@ final class QuotaHistoryChecker {
      *                 windows wholly in between
      */
     Verdict check(List<NodeLoad.Sample> samples, List<Exposure> faults, long loadFrom, long loadTo) {
+        return check(samples, faults, List.of(), loadFrom, loadTo);
+    }
+
+    /** As {@link #check(List, List, long, long)}, with the splits the members' logs show outside the faults. */
+    Verdict check(List<NodeLoad.Sample> samples, List<Exposure> faults, List<Split> splits, long loadFrom,
+            long loadTo) {
         QuotaWindows windows = new QuotaWindows(samples, period, limit);
         List<String> violations = new ArrayList<>();
         List<String> lines = new ArrayList<>();
@@ -96,17 +111,21 @@ final class QuotaHistoryChecker {
             boolean twoCopies = faults.stream()
                     .anyMatch(f -> f.ownerCut() && overlaps(from, to, f.start(), f.recovered() + period));
             int sharedBound = twoCopies ? 2 * limit : limit;
-            int allowed = limit + exposing.stream().mapToInt(this::extra).sum();
+            List<Split> splitting = splits.stream()
+                    .filter(x -> overlaps(from, to, x.from(), saturatedAdd(x.to(), period))).toList();
+            int allowed = limit + exposing.stream().mapToInt(this::extra).sum() + splitting.size() * nodes * share;
+            List<String> causes = new ArrayList<>(exposing.stream().map(f -> f.kind() + " " + f.node() + " ("
+                    + f.role() + ")").distinct().toList());
+            splitting.forEach(x -> causes.add("split: " + x.what()));
             String at = String.format("window %d (%+.1f s from the load's start; %s)", w.index, (from - loadFrom) / 1000.0,
-                    exposing.isEmpty() ? "no fault" : exposing.stream().map(f -> f.kind() + " " + f.node() + " ("
-                            + f.role() + ")").distinct().reduce((a, b) -> a + ", " + b).orElse(""));
+                    causes.isEmpty() ? "no fault" : String.join(", ", causes));
             for (var local : w.local.entrySet()) {
                 if (local.getValue() > share) {
                     violations.add(String.format("%s: %s's local fallback admitted %d (expected: <= %d, L/n)", at,
                             local.getKey(), local.getValue(), share));
                 }
             }
-            if (exposing.isEmpty() && !w.local.isEmpty()) {
+            if (causes.isEmpty() && !w.local.isEmpty()) {
                 violations.add(String.format("%s: local fallback admissions %s while the cluster was whole (expected:"
                         + " none)", at, w.local));
             }
@@ -120,7 +139,7 @@ final class QuotaHistoryChecker {
                 violations.add(String.format("%s: admitted %d in all (%s) (expected: <= %d)", at, w.total(), w, allowed));
             }
             boolean whole = from >= loadFrom && to <= loadTo;
-            if (exposing.isEmpty() && whole && w.total() < limit / 2) {
+            if (causes.isEmpty() && whole && w.total() < limit / 2) {
                 violations.add(String.format("%s: admitted %d with no fault (expected: >= %d, L/2, under a load well"
                         + " over L)", at, w.total(), limit / 2));
             }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gateway.chaos.docker.FaultSchedule.Kind;
 import dev.gateway.chaos.docker.QuotaHistoryChecker.Exposure;
 import dev.gateway.chaos.docker.QuotaHistoryChecker.Role;
+import dev.gateway.chaos.docker.QuotaHistoryChecker.Split;
 import dev.gateway.chaos.docker.QuotaHistoryChecker.Verdict;
 import java.util.ArrayList;
 import java.util.List;
@@ -126,5 +127,27 @@ class QuotaHistoryCheckerTest {
         List<NodeLoad.Sample> h = steady();
         local(h, "gw-1", 18, 10);
         assertThat(checker.check(h, List.of(kill), 0, END).violations()).isEmpty();
+    }
+
+    @Test
+    void aSplitTheMembersLoggedOutsideTheFaultsExposesItsWindowsAndNoMore() {
+        // the failing CI run: gw-3 alone for 2 s, six seconds after the poll had seen the cluster whole
+        Split split = new Split(12_100, 14_300, "gw-3 alone");
+        List<NodeLoad.Sample> h = steady();
+        local(h, "gw-3", 6, 10);
+        local(h, "gw-3", 7, 4);
+        assertThat(checker.check(h, List.of(), 0, END).violations()).hasSize(4);
+        assertThat(checker.check(h, List.of(), List.of(split), 0, END).violations()).isEmpty();
+        // the bucket's bound stays L (the node alone is below min-size), a node's fallback its share
+        shared(h, 6, 1);
+        local(h, "gw-1", 7, 11);
+        assertThat(checker.check(h, List.of(), List.of(split), 0, END).violations())
+                .anyMatch(s -> s.startsWith("window 6 ") && s.contains("the cluster's bucket admitted 31"))
+                .anyMatch(s -> s.startsWith("window 7 ") && s.contains("gw-1's local fallback admitted 11"));
+        // and a fallback after the split's windows is one while the cluster was whole
+        List<NodeLoad.Sample> later = steady();
+        local(later, "gw-3", 9, 1);
+        assertThat(checker.check(later, List.of(), List.of(split), 0, END).violations())
+                .anyMatch(s -> s.startsWith("window 9 (+18.0 s from the load's start; no fault): local fallback"));
     }
 }
