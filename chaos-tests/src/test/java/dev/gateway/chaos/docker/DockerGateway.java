@@ -32,6 +32,7 @@ import org.testcontainers.containers.Network;
 import org.testcontainers.containers.wait.strategy.AbstractWaitStrategy;
 import org.testcontainers.images.builder.Transferable;
 import org.testcontainers.utility.DockerImageName;
+import org.testcontainers.utility.MountableFile;
 
 /**
  * The Docker chaos suite's fixture, one per test: a Docker network of its own; {@code N} gateway node
@@ -48,6 +49,8 @@ final class DockerGateway implements AutoCloseable {
     static final String ADMIN_TOKEN = "chaos-admin-token";
     /** On every container and network of the suite (its value: the scenario), to find what a dead run left. */
     static final String LABEL = "dev.gateway.chaos.scenario";
+    /** Where docker/Dockerfile puts the node's jar. */
+    static final String NODE_JAR = "/opt/gateway/gateway-node.jar";
     static final Duration FORM_TIMEOUT = Duration.ofSeconds(150);
     static final String NODE_JAVA_OPTS = "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError";
 
@@ -80,6 +83,7 @@ final class DockerGateway implements AutoCloseable {
         private List<String> upstreams = List.of("a");
         private String shared;
         private boolean pinHaproxyPort;
+        private Path nodeJar;
 
         private Spec(String scenario) {
             this.scenario = scenario;
@@ -115,6 +119,12 @@ final class DockerGateway implements AutoCloseable {
          */
         Spec pinHaproxyPort() {
             this.pinHaproxyPort = true;
+            return this;
+        }
+
+        /** The nodes start on this jar instead of the image's (the rolling upgrade's previous release). */
+        Spec nodeJar(Path jar) {
+            this.nodeJar = jar;
             return this;
         }
 
@@ -225,6 +235,9 @@ final class DockerGateway implements AutoCloseable {
                         publishOnLoopback(cmd, DockerNode.PROXY, DockerNode.ADMIN);
                         cmd.getHostConfig().withCapAdd(Capability.NET_ADMIN);
                     });
+            if (spec.nodeJar != null) {
+                c.withCopyToContainer(MountableFile.forHostPath(spec.nodeJar, 0644), NODE_JAR);
+            }
             nodes.add(new DockerNode(name, c, network.getId(), http));
         }
         startedNanos = System.nanoTime();
@@ -468,6 +481,16 @@ final class DockerGateway implements AutoCloseable {
     void dockerStart(DockerNode n) {
         docker().startContainerCmd(n.containerId()).exec();
         n.refresh();
+    }
+
+    /** Puts {@code jar} where the image has the node's jar, in a stopped node's container: its next start runs it. */
+    void replaceJar(DockerNode n, Path jar) {
+        n.container().copyFileToContainer(MountableFile.forHostPath(jar, 0644), NODE_JAR);
+    }
+
+    /** The SHA-256 of the jar a running node's container holds. */
+    String jarDigest(DockerNode n) {
+        return execAsRoot(n, "sha256sum", NODE_JAR).trim().split("\\s+")[0];
     }
 
     /** Drops every packet between {@code n} and the other nodes (iptables in {@code n}); HAProxy still reaches it. */
