@@ -61,26 +61,11 @@ class RollingRestartDockerTest extends DockerScenario {
         Phases.hold(Duration.ofSeconds(2), Duration.ofMillis(500), () -> read(readings, load, gateway.node(1)));
         long firstStopAt = -1;
         for (int i = 1; i <= 3; i++) {
-            DockerNode node = gateway.node(i);
             DockerNode observer = gateway.node(i % 3 + 1);
-            long stopAt = load.mark("docker stop " + node.name());
-            firstStopAt = firstStopAt < 0 ? stopAt : firstStopAt;
-            gateway.dockerStop(node, 30);
-            long exitedAt = load.mark(node.name() + " exited");
-            gateway.dockerStart(node);
-            long[] readyAt = {-1};
-            Phases.until(node.name() + " back: ready, size 3 everywhere, UP in HAProxy", Duration.ofSeconds(120),
-                    Duration.ofMillis(500), () -> {
-                        read(readings, load, observer);
-                        if (node.isReady() && gateway.nodes().stream().allMatch(n -> n.clusterSize() == 3)
-                                && gateway.haproxyStatus().get(node.name()).startsWith("UP")) {
-                            readyAt[0] = load.mark(node.name() + " ready and UP");
-                            return true;
-                        }
-                        return false;
-                    });
-            steps.add(String.format("%s: stopped in %d ms, back %d ms after its start", node.name(),
-                    Phases.millis(exitedAt - stopAt), Phases.millis(readyAt[0] - exitedAt)));
+            RollingStep step = RollingStep.of(gateway, load, gateway.node(i), n -> { }, () -> read(readings, load,
+                    observer));
+            firstStopAt = firstStopAt < 0 ? step.stopAt() : firstStopAt;
+            steps.add(step.toString());
         }
         Phases.hold(Duration.ofSeconds(2), Duration.ofMillis(500), () -> read(readings, load, gateway.node(1)));
         List<Sample> samples = load.stop();

@@ -37,6 +37,7 @@ class ClusterFormationTest {
                     .containsExactlyInAnyOrder("127.0.0.1:5901", "127.0.0.1:5902", "127.0.0.1:5903");
             assertThat(member.members()).filteredOn(MemberInfo::local).containsExactly(member.local());
             assertThat(member.local().nodeName()).isEqualTo(member.nodeName());
+            assertThat(member.members()).extracting(MemberInfo::build).containsOnly(Build.UNPACKAGED);
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> members.stream().allMatch(ClusterMember::partitionsSafe));
         assertThat(members).allMatch(ClusterMember::localPartitionsSafe);

@@ -33,6 +33,9 @@ class MemberConfigTest {
         assertThat(config.getNetworkConfig().getInterfaces().getInterfaces()).containsExactly("127.0.0.1");
         assertThat(config.getNetworkConfig().getPublicAddress()).isEqualTo("127.0.0.1:5701");
         assertThat(config.getMemberAttributeConfig().getAttribute(ClusterMember.NODE_NAME_ATTRIBUTE)).isEqualTo("gw-1");
+        // classes outside the node jar: no manifest version
+        assertThat(config.getMemberAttributeConfig().getAttribute(ClusterMember.BUILD_ATTRIBUTE))
+                .isEqualTo(Build.UNPACKAGED);
     }
 
     @Test

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gateway.cluster.GatewayCluster;
 import dev.gateway.cluster.member.ClientInfo;
+import dev.gateway.cluster.member.Build;
 import dev.gateway.cluster.member.MemberInfo;
 import dev.gateway.limiter.Ticker;
 import java.util.List;
@@ -44,6 +45,7 @@ public final class ClusterView {
     public String render() {
         ObjectNode out = json.createObjectNode();
         out.put("node", nodeName);
+        out.put("build", Build.version());
         if (cluster == null) {
             out.put("mode", "standalone");
             out.put("size", 1);
@@ -85,6 +87,7 @@ public final class ClusterView {
             member.put("address", m.address());
             member.put("uuid", m.uuid().toString());
             member.put("local", m.local());
+            member.put("build", m.build());
             if (configSection.path("nodes").has(m.nodeName())) {
                 member.put("config_version", configSection.path("nodes").path(m.nodeName()).path("version").asLong());
             }

@@ -105,6 +105,8 @@ class ConfigAdminTest {
         JsonNode cluster = JSON.readTree(send(HttpRequest.newBuilder(admin("/admin/cluster")).GET(), true).body());
         assertThat(cluster.at("/config/nodes/gw-test/version").asLong()).isEqualTo(2);
         assertThat(cluster.at("/config/nodes/gw-test/current").asBoolean()).isTrue();
+        // the build this node runs (outside the node jar: no manifest version)
+        assertThat(cluster.path("build").asText()).isEqualTo("unpackaged");
 
         HttpResponse<String> again = put(shared("two", 3));
         assertThat(JSON.readTree(again.body()).get("outcome").asText()).isEqualTo("unchanged");
