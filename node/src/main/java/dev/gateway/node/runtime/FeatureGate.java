@@ -29,10 +29,9 @@ public final class FeatureGate {
             UpstreamConfig u = e.getValue();
             addIf(out, ahcClient() && u.targets().stream().anyMatch(t -> t.tls()),
                     at + ".targets: https (upstream TLS with -Dgateway.upstream-client=ahc)");
-            addIf(out, u.protocol() == dev.gateway.config.UpstreamProtocol.H2,
-                    at + ".protocol: h2 (HTTP/2 over TLS towards upstreams; h2c is built)");
-            addIf(out, ahcClient() && u.protocol() == dev.gateway.config.UpstreamProtocol.H2C,
-                    at + ".protocol: h2c (HTTP/2 upstreams with -Dgateway.upstream-client=ahc)");
+            addIf(out, ahcClient() && u.protocol().http2(),
+                    at + ".protocol: " + u.protocol()
+                            + " (HTTP/2 upstreams with -Dgateway.upstream-client=ahc)");
         }
         return out;
     }

@@ -27,6 +27,10 @@ final class ExchangeErrors {
         return new UpstreamConnectException(502, "upstream TLS handshake failed: " + TlsChain.reason(error), error);
     }
 
+    static GatewayException notH2(Throwable error) {
+        return new UpstreamConnectException(502, error.getMessage(), error);
+    }
+
     static GatewayException handshakeTimedOut(UpstreamCall call) {
         return new UpstreamConnectException(504, connectTimeoutName(call) + " (TLS handshake)", null);
     }

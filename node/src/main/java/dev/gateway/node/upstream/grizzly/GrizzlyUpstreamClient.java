@@ -21,8 +21,6 @@ import org.glassfish.grizzly.filterchain.FilterChain;
 import org.glassfish.grizzly.filterchain.FilterChainBuilder;
 import org.glassfish.grizzly.filterchain.TransportFilter;
 import org.glassfish.grizzly.http.HttpClientFilter;
-import org.glassfish.grizzly.http2.Http2ClientFilter;
-import org.glassfish.grizzly.http2.Http2Configuration;
 import dev.gateway.config.UpstreamProtocol;
 import org.glassfish.grizzly.nio.transport.TCPNIOConnectorHandler;
 import org.glassfish.grizzly.nio.transport.TCPNIOTransport;
@@ -48,9 +46,9 @@ public final class GrizzlyUpstreamClient implements UpstreamClient {
     /** One chain with an SSL filter per TLS configuration in use ({@code https} targets only). */
     private final ConcurrentHashMap<UpstreamTlsContext, TlsChain> tlsChains = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<UpstreamTarget, TargetPool> pools = new ConcurrentHashMap<>();
-    /** HTTP/2 ({@code protocol: h2c}) targets: streams multiplexed on a few connections each. */
+    /** HTTP/2 ({@code protocol: h2c} and {@code h2}) targets: streams multiplexed on a few connections each. */
     private final ConcurrentHashMap<UpstreamTarget, H2Target> h2Targets = new ConcurrentHashMap<>();
-    private final TCPNIOConnectorHandler h2Connector;
+    private final H2Connectors h2Connectors;
     private final Attribute<H2Target.Live> h2Lives;
     private final ScheduledFuture<?> evictor;
     private final UpstreamClientEvents events;
@@ -99,14 +97,7 @@ public final class GrizzlyUpstreamClient implements UpstreamClient {
         this.connector = TCPNIOConnectorHandler.builder(transport).processor(chain).build();
         this.h2Lives = Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(
                 "gateway.upstream.h2.connection." + System.identityHashCode(this));
-        FilterChain h2Chain = FilterChainBuilder.stateless()
-                .add(new TransportFilter())
-                .add(new H2ResetWatch(h2Lives))
-                .add(new HttpClientFilter(maxResponseHeaderBytes))
-                .add(new Http2ClientFilter(Http2Configuration.builder().priorKnowledge(true).enablePush(false).build()))
-                .add(new H2StreamFilter())
-                .build();
-        this.h2Connector = TCPNIOConnectorHandler.builder(transport).processor(h2Chain).build();
+        this.h2Connectors = new H2Connectors(transport, maxResponseHeaderBytes, h2Lives);
         this.evictor = timer.scheduleWithFixedDelay(this::evictIdle, EVICT_EVERY_MS, EVICT_EVERY_MS, TimeUnit.MILLISECONDS);
     }
 
@@ -116,15 +107,12 @@ public final class GrizzlyUpstreamClient implements UpstreamClient {
             return CompletableFuture.failedFuture(new GatewayException(503, "gateway is shutting down"));
         }
         UpstreamTarget target = call.target();
-        if (target.protocol() == UpstreamProtocol.H2C) {
-            H2Target h2 = h2Targets.computeIfAbsent(target, t -> new H2Target(t.host(), t.port(), h2Connector, dns, h2Lives));
+        if (target.protocol() == UpstreamProtocol.H2C || target.protocol() == UpstreamProtocol.H2) {
+            H2Target h2 = h2Targets.computeIfAbsent(target, t -> new H2Target(t.host(), t.port(),
+                    h2Connectors.forTarget(t), dns, h2Lives, t.tls(), h2Connectors.handshakeFailures()));
             H2Exchange exchange = new H2Exchange(call, h2, timer);
             exchange.start();
             return exchange.future();
-        }
-        if (target.protocol() == UpstreamProtocol.H2) {
-            call.body().discard();
-            return CompletableFuture.failedFuture(new GatewayException(502, "protocol h2 (TLS) towards upstreams is not supported yet"));
         }
         UpstreamCall.PoolSettings settings = call.pool();
         TargetPool pool = pools.get(target);

@@ -83,6 +83,8 @@ final class H2Exchange implements BodySink {
                 Throwable cause = error instanceof java.util.concurrent.CompletionException c && c.getCause() != null
                         ? c.getCause() : error;
                 fail(cause instanceof H2Target.UnresolvedHost u ? ExchangeErrors.unresolved(u.host, u.getCause())
+                        : cause instanceof H2Target.NotH2 n ? ExchangeErrors.notH2(n)
+                        : TlsChain.isTls(cause) ? ExchangeErrors.handshakeFailed(cause)
                         : ExchangeErrors.connectFailed(cause));
                 return;
             }

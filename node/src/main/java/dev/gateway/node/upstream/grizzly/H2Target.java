@@ -11,10 +11,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.EmptyCompletionHandler;
 import org.glassfish.grizzly.GrizzlyFuture;
+import org.glassfish.grizzly.http2.Http2Session;
 import org.glassfish.grizzly.nio.transport.TCPNIOConnectorHandler;
 
 /**
- * The HTTP/2 connections (h2c by prior knowledge) to one target: every exchange is a stream, multiplexed over at
+ * The HTTP/2 connections (h2c by prior knowledge, or h2: TLS with {@code h2} chosen by ALPN) to one target: every
+ * exchange is a stream, multiplexed over at
  * most {@link #MAX_CONNECTIONS} connections (fewer when {@code pool.max-connections} is lower). A new connection is
  * opened only when each open one carries {@link #STREAMS_PER_CONNECTION} streams or more; one connect at a time.
  * A connection without streams for longer than the pool's {@code idle-timeout} is closed ({@link #evictIdle}).
@@ -50,10 +52,21 @@ final class H2Target {
 
     private final org.glassfish.grizzly.attributes.Attribute<Live> lives;
 
-    /** @param lives where each connection's {@link Live} is kept, for {@link H2ResetWatch} */
+    private final boolean tls;
+    private final org.glassfish.grizzly.attributes.Attribute<Throwable> handshakeFailures;
+
+    /**
+     * @param lives             where each connection's {@link Live} is kept, for {@link H2ResetWatch}
+     * @param tls               whether the connector's chain handshakes TLS: a connection is then used only if the
+     *                          upstream chose {@code h2} by ALPN
+     * @param handshakeFailures where the chain keeps why a connection's handshake failed
+     */
     H2Target(String host, int port, TCPNIOConnectorHandler connector, ResolvedHosts dns,
-             org.glassfish.grizzly.attributes.Attribute<Live> lives) {
+             org.glassfish.grizzly.attributes.Attribute<Live> lives, boolean tls,
+             org.glassfish.grizzly.attributes.Attribute<Throwable> handshakeFailures) {
         this.lives = lives;
+        this.tls = tls;
+        this.handshakeFailures = handshakeFailures;
         this.host = host;
         this.port = port;
         this.connector = connector;
@@ -153,12 +166,21 @@ final class H2Target {
         return result;
     }
 
-    /** The connect completes once the HTTP/2 preface is exchanged: Http2ClientFilter holds it until then. */
+    /**
+     * The connect completes once the HTTP/2 preface is exchanged (h2c) or the TLS handshake is done (h2):
+     * Http2ClientFilter holds it until then.
+     */
     private void connect(InetAddress address, CompletableFuture<Live> result) {
         GrizzlyFuture<Connection> pending = connector.connect(new InetSocketAddress(address, port));
         pending.addCompletionHandler(new EmptyCompletionHandler<>() {
             @Override
             public void completed(Connection connection) {
+                if (tls && Http2Session.get(connection) == null) {
+                    Throwable handshake = handshakeFailures.get(connection);
+                    connection.closeSilently();
+                    result.completeExceptionally(handshake != null ? handshake : new NotH2(host, port));
+                    return;
+                }
                 Live l = new Live(connection);
                 lives.set(connection, l);
                 connection.addCloseListener((c, type) -> l.exchanges.forEach(H2Exchange::connectionClosed));
@@ -206,6 +228,14 @@ final class H2Target {
             live.clear();
         }
         all.forEach(l -> l.connection.closeSilently());
+    }
+
+    /** An {@code h2} target whose TLS handshake did not choose {@code h2} by ALPN (an HTTP/1.1-only server). */
+    static final class NotH2 extends Exception {
+        NotH2(String host, int port) {
+            super("the upstream " + host + ":" + port + " did not choose h2 by ALPN (protocol: h2 needs an HTTP/2"
+                    + " server; use http1 for this one)", null, false, false);
+        }
     }
 
     /** The target's host name did not resolve. */

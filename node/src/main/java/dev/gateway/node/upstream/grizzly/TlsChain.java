@@ -5,6 +5,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
 import org.glassfish.grizzly.CompletionHandler;
 import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.attributes.Attribute;
@@ -13,6 +14,7 @@ import org.glassfish.grizzly.filterchain.FilterChainBuilder;
 import org.glassfish.grizzly.filterchain.TransportFilter;
 import org.glassfish.grizzly.nio.transport.TCPNIOConnectorHandler;
 import org.glassfish.grizzly.nio.transport.TCPNIOTransport;
+import org.glassfish.grizzly.npn.AlpnClientNegotiator;
 import org.glassfish.grizzly.ssl.SSLEngineConfigurator;
 import org.glassfish.grizzly.ssl.SSLFilter;
 
@@ -24,6 +26,8 @@ import org.glassfish.grizzly.ssl.SSLFilter;
  * host name verification, TLS 1.3/1.2.
  */
 final class TlsChain {
+    private static final String[] ALPN_H2 = {"h2", "http/1.1"};
+
     private final UpstreamTlsContext context;
     private final SSLFilter ssl;
     private final TCPNIOConnectorHandler connector;
@@ -40,6 +44,50 @@ final class TlsChain {
                 .add(new UpstreamFilter(attribute))
                 .build();
         this.connector = TCPNIOConnectorHandler.builder(transport).processor(chain).build();
+    }
+
+    /**
+     * An SSL filter for one {@code h2} target's chain: its engines are all for {@code host:port} and offer
+     * {@code h2} (then {@code http/1.1}) by ALPN. {@code Http2ClientFilter} starts the handshake itself; Grizzly's own
+     * client side of ALPN does not work on this JDK (it needs a patched SSL engine), so when a handshake completes
+     * this filter tells {@code negotiator} what the server chose before the handshake's own completion handler
+     * lets the connection go on: HTTP/2 starts only on {@code h2}, and its preface is written before any stream.
+     * A failed handshake is kept in {@code failures} and lets the connection go on too (closed): Grizzly would
+     * otherwise never complete its connect, and the caller would learn nothing until its connect timeout.
+     */
+    static SSLFilter h2FilterFor(UpstreamTlsContext context, String host, int port, AlpnClientNegotiator negotiator,
+                                 Attribute<Throwable> failures) {
+        TargetEngines engines = new TargetEngines(context, host, port, ALPN_H2);
+        return new SSLFilter(engines, engines.copy(), false) {
+            @Override
+            @SuppressWarnings("rawtypes")
+            public void handshake(Connection connection, CompletionHandler<SSLEngine> done) throws IOException {
+                super.handshake(connection, new CompletionHandler<>() {
+                    @Override
+                    public void completed(SSLEngine engine) {
+                        String chosen = engine.getApplicationProtocol();
+                        negotiator.protocolSelected(engine, chosen == null || chosen.isEmpty() ? "http/1.1" : chosen);
+                        done.completed(engine);
+                    }
+
+                    @Override
+                    public void failed(Throwable error) {
+                        failures.set(connection, error);
+                        done.completed(null);
+                    }
+
+                    @Override
+                    public void cancelled() {
+                        done.cancelled();
+                    }
+
+                    @Override
+                    public void updated(SSLEngine engine) {
+                        done.updated(engine);
+                    }
+                });
+            }
+        };
     }
 
     TCPNIOConnectorHandler connector() {
@@ -95,11 +143,18 @@ final class TlsChain {
         private final UpstreamTlsContext context;
         private final String host;
         private final int port;
+        /** The protocols offered by ALPN, null for none. */
+        private final String[] alpn;
 
         TargetEngines(UpstreamTlsContext context, String host, int port) {
+            this(context, host, port, null);
+        }
+
+        TargetEngines(UpstreamTlsContext context, String host, int port, String[] alpn) {
             this.context = context;
             this.host = host;
             this.port = port;
+            this.alpn = alpn;
             this.clientMode = true;
         }
 
@@ -110,13 +165,16 @@ final class TlsChain {
 
         @Override
         public SSLEngine createSSLEngine(String peerHost, int peerPort) {
-            if (host != null) {
-                return context.newEngine(host, port);
-            }
-            if (peerHost == null) {
+            if (host == null && peerHost == null) {
                 throw new IllegalStateException("no host to verify the upstream's certificate against");
             }
-            return context.newEngine(peerHost, peerPort);
+            SSLEngine engine = host != null ? context.newEngine(host, port) : context.newEngine(peerHost, peerPort);
+            if (alpn != null) {
+                SSLParameters parameters = engine.getSSLParameters();
+                parameters.setApplicationProtocols(alpn.clone());
+                engine.setSSLParameters(parameters);
+            }
+            return engine;
         }
 
         @Override
@@ -126,7 +184,7 @@ final class TlsChain {
 
         @Override
         public SSLEngineConfigurator copy() {
-            return new TargetEngines(context, host, port);
+            return new TargetEngines(context, host, port, alpn);
         }
     }
 }
