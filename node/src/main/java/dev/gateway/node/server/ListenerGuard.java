@@ -33,7 +33,9 @@ import org.glassfish.grizzly.http.server.NetworkListener;
  *       control character in a header value: 400 and close (metric reasons {@code bad-host}, {@code malformed}).</li>
  * </ul>
  * With {@code node.http2} a connection may turn to HTTP/2 (its client preface, at the start, after
- * {@code Upgrade: h2c} or after ALPN): from then on its frames are {@link H2FrameScanner}'s to judge, floods end it
+ * {@code Upgrade: h2c} or after ALPN): a connection that opens with the preface has its first bytes held back until
+ * the preface and its first frame are whole ({@link H2PrefaceHold}), then its frames are {@link H2FrameScanner}'s to
+ * judge, floods end it
  * with GOAWAY (reasons {@code h2-rapid-reset}, {@code h2-continuation-flood}, {@code h2-header-list},
  * {@code h2-settings-flood}, {@code h2-ping-flood}), and the sweep ends one whose client has left a response
  * waiting on a closed flow-control window for {@code idle-timeout} ({@link H2Stalls}, reason {@code h2-stalled}).
@@ -168,6 +170,7 @@ final class ListenerGuard implements AddOn {
             s.nextHead(now);
             if (http2.enabled()) {
                 s.h2Frames = new H2FrameState(2 * http2.maxConcurrentStreams(), http2.maxHeaderList(), now);
+                s.prefaceUnjudged = true;
             }
             state.set(c, s);
             open.add(c);
@@ -190,6 +193,12 @@ final class ListenerGuard implements AddOn {
             }
             Buffer buffer = ctx.getMessage();
             Connection<?> c = ctx.getConnection();
+            if (s.prefaceUnjudged) {
+                if (H2PrefaceHold.hold(buffer)) {
+                    return ctx.getStopAction(buffer); // kept by the chain, the next read appended to it
+                }
+                s.prefaceUnjudged = false;
+            }
             switch (HeadScanner.scan(s, buffer, limits.maxHeaderBytes())) {
                 case HeadScanner.TOO_LARGE -> refuse(c, 431, "Request Header Fields Too Large",
                         "request head larger than " + limits.maxHeaderBytes() + " bytes", "headers-too-large");
