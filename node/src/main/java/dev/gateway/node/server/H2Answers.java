@@ -14,6 +14,7 @@ import org.glassfish.grizzly.memory.Buffers;
  * connection: once Grizzly's session exists they queue behind the frames it has already queued, in order.
  */
 final class H2Answers {
+    static final int NO_ERROR = 0x0;
     static final int INTERNAL_ERROR = 0x2;
     static final int ENHANCE_YOUR_CALM = 0xb;
 
@@ -28,6 +29,11 @@ final class H2Answers {
     /** GOAWAY ENHANCE_YOUR_CALM after the streams up to {@code lastStreamId}; with {@code close}, a close once written. */
     static void goAway(Connection<?> c, int lastStreamId, boolean close) {
         write(c, frame(0x7, 0, lastStreamId, ENHANCE_YOUR_CALM, true), close);
+    }
+
+    /** GOAWAY NO_ERROR after the streams up to {@code lastStreamId} (all served), then a close once written. */
+    static void goAwayIdle(Connection<?> c, int lastStreamId) {
+        write(c, frame(0x7, 0, lastStreamId, NO_ERROR, true), true);
     }
 
     /**

@@ -31,6 +31,8 @@ final class H2FrameState {
     volatile int lastStreamId;
     /** When the client last gave the node room to send (WINDOW_UPDATE or SETTINGS), or the connection began. */
     volatile long lastWindowNanos;
+    /** The guard has sent GOAWAY NO_ERROR to this idle connection and is closing it; set by the sweeper. */
+    volatile boolean goingAway;
 
     /** What to do when the client resets a stream whose answer is in progress, by stream id; made on first use. */
     private volatile java.util.Map<Integer, Runnable> onReset;
@@ -47,6 +49,12 @@ final class H2FrameState {
             }
         }
         return m;
+    }
+
+    /** True while an answer is in progress on the connection (registered for a reset and not yet forgotten). */
+    boolean answering() {
+        java.util.Map<Integer, Runnable> m = onReset;
+        return m != null && !m.isEmpty();
     }
 
     /**

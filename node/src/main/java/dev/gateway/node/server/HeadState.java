@@ -27,6 +27,11 @@ final class HeadState {
      * preface (prior knowledge, after an {@code Upgrade: h2c}, or after ALPN); from then on {@link #h2} follows it.
      */
     H2FrameState h2Frames;
+    /**
+     * With {@link #h2Frames}, until the connection's first bytes are judged: those that begin as the HTTP/2 client
+     * preface are held back until the preface and the first frame are whole ({@link H2PrefaceHold}).
+     */
+    boolean prefaceUnjudged;
     /** The client preface has been seen: bytes are HTTP/2 frames, {@link #h2Frames} judges them. */
     boolean h2;
     /** Bytes of the head so far. */

@@ -18,6 +18,7 @@ import org.glassfish.grizzly.filterchain.FilterChainContext;
 import org.glassfish.grizzly.filterchain.NextAction;
 import org.glassfish.grizzly.http.server.AddOn;
 import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.utils.IdleTimeoutFilter;
 
 /**
  * The proxy listener's limits below HTTP parsing, so that abusive connections cost little:
@@ -33,10 +34,13 @@ import org.glassfish.grizzly.http.server.NetworkListener;
  *       control character in a header value: 400 and close (metric reasons {@code bad-host}, {@code malformed}).</li>
  * </ul>
  * With {@code node.http2} a connection may turn to HTTP/2 (its client preface, at the start, after
- * {@code Upgrade: h2c} or after ALPN): from then on its frames are {@link H2FrameScanner}'s to judge, floods end it
+ * {@code Upgrade: h2c} or after ALPN): a connection that opens with the preface has its first bytes held back until
+ * the preface and its first frame are whole ({@link H2PrefaceHold}), then its frames are {@link H2FrameScanner}'s to
+ * judge, floods end it
  * with GOAWAY (reasons {@code h2-rapid-reset}, {@code h2-continuation-flood}, {@code h2-header-list},
  * {@code h2-settings-flood}, {@code h2-ping-flood}), and the sweep ends one whose client has left a response
- * waiting on a closed flow-control window for {@code idle-timeout} ({@link H2Stalls}, reason {@code h2-stalled}).
+ * waiting on a closed flow-control window for {@code idle-timeout} ({@link H2Stalls}, reason {@code h2-stalled}), and
+ * tells one left idle GOAWAY NO_ERROR just before Grizzly's idle timeout would close it ({@link H2IdleGoAway}).
  * Once refused, a connection's further bytes are dropped until it closes. A connection that carries a WebSocket
  * tunnel ({@link #tunnel}) is judged no more: its bytes are frames.
  * One filter before the HTTP codec follows every request on the connection through the raw
@@ -57,6 +61,8 @@ final class ListenerGuard implements AddOn {
     private final Attribute<HeadState> state;
     private final Set<Connection<?>> open = ConcurrentHashMap.newKeySet();
     private final AtomicInteger count = new AtomicInteger();
+    /** Announces the idle close of HTTP/2 connections (GOAWAY NO_ERROR); set up with the first listener. */
+    private volatile H2IdleGoAway idleGoAway;
 
     /**
      * @param http2    when enabled, a connection may turn to HTTP/2 (client preface) and its frames are judged by
@@ -74,6 +80,10 @@ final class ListenerGuard implements AddOn {
     public void setup(NetworkListener listener, FilterChainBuilder builder) {
         int codec = builder.indexOfType(org.glassfish.grizzly.http.HttpServerFilter.class);
         builder.add(codec, new BeforeCodec());
+        int idle = builder.indexOfType(IdleTimeoutFilter.class);
+        if (idle >= 0 && idleGoAway == null) {
+            idleGoAway = H2IdleGoAway.of((IdleTimeoutFilter) builder.get(idle));
+        }
     }
 
     /** The HTTP/2 frame state of {@code c}, null before its client preface (or without node.http2). */
@@ -135,6 +145,10 @@ final class ListenerGuard implements AddOn {
                         rejected.accept("h2-stalled");
                         H2Stalls.terminate(c);
                     }
+                    H2IdleGoAway polite = idleGoAway;
+                    if (!s.refused && polite != null) {
+                        polite.sweep(c, s.h2Frames, System.currentTimeMillis(), SWEEP_MILLIS + SWEEP_MILLIS / 5);
+                    }
                     continue;
                 }
                 long start = s.startNanos;
@@ -168,6 +182,7 @@ final class ListenerGuard implements AddOn {
             s.nextHead(now);
             if (http2.enabled()) {
                 s.h2Frames = new H2FrameState(2 * http2.maxConcurrentStreams(), http2.maxHeaderList(), now);
+                s.prefaceUnjudged = true;
             }
             state.set(c, s);
             open.add(c);
@@ -190,6 +205,12 @@ final class ListenerGuard implements AddOn {
             }
             Buffer buffer = ctx.getMessage();
             Connection<?> c = ctx.getConnection();
+            if (s.prefaceUnjudged) {
+                if (H2PrefaceHold.hold(buffer)) {
+                    return ctx.getStopAction(buffer); // kept by the chain, the next read appended to it
+                }
+                s.prefaceUnjudged = false;
+            }
             switch (HeadScanner.scan(s, buffer, limits.maxHeaderBytes())) {
                 case HeadScanner.TOO_LARGE -> refuse(c, 431, "Request Header Fields Too Large",
                         "request head larger than " + limits.maxHeaderBytes() + " bytes", "headers-too-large");

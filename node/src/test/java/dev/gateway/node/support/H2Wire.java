@@ -61,12 +61,40 @@ public final class H2Wire implements AutoCloseable {
             payload.write(id);
             writeInt(payload, value);
         });
-        // the preface and the first SETTINGS in one write, as HTTP/2 clients send them: a node reading the preface
-        // alone is a case of its own (see the README's known defects), not what these tests are about
+        // the preface and the first SETTINGS in one write, as HTTP/2 clients send them (connectInPieces cuts them)
         ByteArrayOutputStream start = new ByteArrayOutputStream();
         start.write(PREFACE);
         start.write(frameBytes(SETTINGS, 0, 0, payload.toByteArray()));
         wire.out.write(start.toByteArray());
+        return wire;
+    }
+
+    /**
+     * Connects to the loopback {@code port} with TCP_NODELAY and sends the client preface, a SETTINGS frame (one
+     * setting, ENABLE_PUSH 0: 15 bytes) and the request {@code GET path} on stream 1, cut at {@code cuts} (offsets into those bytes, ascending): each piece is
+     * its own write, followed by a pause of {@code pauseMillis} so that the node reads it alone (TCP may still join
+     * pieces on a loaded machine; a joined piece only makes the case an easier one).
+     */
+    public static H2Wire connectInPieces(int port, String path, long pauseMillis, int... cuts)
+            throws IOException, InterruptedException {
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
+        socket.setSoTimeout(10_000);
+        socket.setTcpNoDelay(true);
+        H2Wire wire = new H2Wire(socket);
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        all.write(PREFACE);
+        all.write(frameBytes(SETTINGS, 0, 0, new byte[] {0, 0x2, 0, 0, 0, 0}));
+        all.write(frameBytes(HEADERS, END_HEADERS | END_STREAM, 1, headerBlock("GET", path)));
+        byte[] bytes = all.toByteArray();
+        int from = 0;
+        for (int cut : cuts) {
+            wire.out.write(bytes, from, cut - from);
+            wire.out.flush();
+            Thread.sleep(pauseMillis);
+            from = cut;
+        }
+        wire.out.write(bytes, from, bytes.length - from);
+        wire.out.flush();
         return wire;
     }
 

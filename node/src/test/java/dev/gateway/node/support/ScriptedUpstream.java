@@ -37,6 +37,7 @@ public final class ScriptedUpstream implements Closeable {
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final AtomicInteger accepted = new AtomicInteger();
     private final AtomicInteger closedByPeer = new AtomicInteger();
+    private final AtomicInteger requests = new AtomicInteger();
 
     /** One step of an answer: bytes to write, then a pause. */
     public record Step(byte[] bytes, long pauseMillis) {
@@ -92,6 +93,11 @@ public final class ScriptedUpstream implements Closeable {
         return accepted.get();
     }
 
+    /** Request heads read, on every connection. */
+    public int requestsReceived() {
+        return requests.get();
+    }
+
     /** Connections on which the peer (the gateway) closed its side first. */
     public int connectionsClosedByPeer() {
         return closedByPeer.get();
@@ -120,6 +126,7 @@ public final class ScriptedUpstream implements Closeable {
                     closedByPeer.incrementAndGet();
                     return;
                 }
+                requests.incrementAndGet();
                 String path = head.split(" ", 3)[1];
                 Script script = scripts.get(path);
                 if (script == null) {

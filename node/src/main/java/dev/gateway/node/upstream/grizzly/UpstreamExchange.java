@@ -30,7 +30,9 @@ import org.glassfish.grizzly.http.HttpResponsePacket;
  * cuts the body (the client connection is closed without a valid end of the message), closes the upstream
  * connection instead of pooling it, and is reported to {@link UpstreamClientEvents#bodyTimedOut}. An exchange that
  * ends while its connection is still opening (a connect timeout: 504 at that moment, as a connect failure) abandons
- * the connect: its socket is closed and its pool slot freed at once.
+ * the connect: its socket is closed and its pool slot freed at once. An exchange its client abandons
+ * ({@link dev.gateway.node.http.Exchange#abandon}: an HTTP/2 stream reset, or the client's connection closed) ends at
+ * once the same way, whatever its state: its connection is closed, not pooled.
  *
  * <p>Events come from the connection's selector thread, the timer thread and the thread of the
  * client's request body, so every state change holds this object's monitor. One timer is armed
@@ -86,6 +88,17 @@ final class UpstreamExchange implements BodySink {
             }
         });
         pool.acquire(this);
+        call.exchange().onAbandon(this::clientGone);
+    }
+
+    /**
+     * The client gave up the exchange (reset its HTTP/2 stream, or closed its connection), before or after the
+     * response head: the request ends now, its connection closed, never pooled (HTTP/1.1 has no other cancel).
+     * Before the head the call ends as cancelled, which the upstream's breaker does not count.
+     */
+    private void clientGone() {
+        future.cancel(false); // before the head: the cancel aborts (see start); after it, a no-op
+        abort();
     }
 
     // ---- connection phase -------------------------------------------------------------------
