@@ -55,6 +55,24 @@ class TracingConfigTest {
     }
 
     @Test
+    void grpcIsAProtocolOfItsOwnAndRoundTrips() throws Exception {
+        SharedConfig shared = ConfigCodec.parseShared(
+                "observability: {tracing: {export: {otlp: 'http://otel:4317', protocol: grpc, sample: 0.5}}}", v -> null);
+        TraceExport e = shared.observability().tracing().export();
+        assertThat(e.grpc()).isTrue();
+        assertThat(e.protocol()).isEqualTo("grpc");
+        assertThat(ConfigCodec.toYaml(shared)).contains("protocol: grpc");
+        assertThat(ConfigCodec.parseShared(ConfigCodec.toYaml(shared), v -> null)).isEqualTo(shared);
+        assertThat(ConfigCodec.parseShared(ConfigCodec.toJson(shared), v -> null)).isEqualTo(shared);
+
+        SharedConfig http = ConfigCodec.parseShared(ISSUE_EXAMPLE, v -> null);
+        assertThat(http.observability().tracing().export().protocol()).isEqualTo("http/protobuf");
+        assertThat(ConfigCodec.toYaml(http)).as("the default is left out of the canonical form").doesNotContain("protocol");
+        assertThat(ConfigCodec.parseShared(ISSUE_EXAMPLE.replace("otlp:", "protocol: http/protobuf, otlp:"), v -> null))
+                .isEqualTo(http);
+    }
+
+    @Test
     void errorsNameTheirPaths() throws Exception {
         String yaml = """
                 observability:
@@ -63,12 +81,17 @@ class TracingConfigTest {
                              batch: {max-queue: 0, interval: soon}}
                 """;
         assertThat(errors(yaml)).containsExactly(
-                "observability.tracing.export.color: unknown key (expected one of: otlp, sample, parent-based, batch, resource)",
+                "observability.tracing.export.color: unknown key (expected one of: otlp, protocol, sample, parent-based, batch, resource)",
                 "observability.tracing.export.sample: '1.5' is not a fraction (expected: 0 .. 1, e.g. 0.1)",
                 "observability.tracing.export.parent-based: 'maybe' (expected: true or false)",
                 "observability.tracing.export.batch.interval: 'soon' is not a duration (expected: e.g. 250ms, 2s, 1m, 1h, 1d)");
         assertThat(errors("observability: {tracing: {export: {otlp: 'ftp://x'}}}")).containsExactly(
                 "observability.tracing.export.otlp: 'ftp://x' (expected: an http:// or https:// URL with a host, e.g. http://127.0.0.1:4318)");
+        assertThat(errors("observability: {tracing: {export: {otlp: 'http://h:4317', protocol: http/json}}}"))
+                .containsExactly("observability.tracing.export.protocol: 'http/json' (expected: http/protobuf or grpc)");
+        assertThat(errors("observability: {tracing: {export: {otlp: 'http://h:4317/v1/traces', protocol: grpc}}}"))
+                .containsExactly("observability.tracing.export.otlp: 'http://h:4317/v1/traces' (expected: a URL without a"
+                        + " path for protocol: grpc, e.g. http://127.0.0.1:4317)");
         assertThat(errors("observability: {tracing: {export: {sample: 0.5}}}")).containsExactly(
                 "observability.tracing.export.otlp: is required");
         assertThat(errors("observability: {tracing: {export: {otlp: 'http://h:4318', batch: {max-queue: 10, max-export: 11}}}}"))

@@ -1,6 +1,7 @@
 package dev.gateway.limiter;
 
 import java.util.concurrent.CompletionStage;
+import java.util.function.IntConsumer;
 
 /**
  * Buckets shared by whoever uses the same implementation: one JVM's for the in-memory one,
@@ -24,6 +25,17 @@ public interface RateLimiter {
 
     /** Takes one token from {@code key}'s bucket if it has one; {@code remaining} is what is left after. */
     CompletionStage<Decision> tryConsume(String key, LimitSpec spec);
+
+    /**
+     * {@link #tryConsume(String, LimitSpec)}, telling {@code batch}, before the stage completes, how many checks of
+     * {@code key} went to the store in the one call that carried this one: 1 when it went alone, more when it was
+     * coalesced with other checks of the same key (for a trace). A check that fails before any call tells nothing.
+     * A store that never coalesces tells 1.
+     */
+    default CompletionStage<Decision> tryConsume(String key, LimitSpec spec, IntConsumer batch) {
+        batch.accept(1);
+        return tryConsume(key, spec);
+    }
 
     /**
      * What {@link #tryConsume} would see, consuming nothing (for the admin API): {@code allowed} says

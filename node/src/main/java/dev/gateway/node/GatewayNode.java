@@ -320,6 +320,16 @@ public final class GatewayNode implements AutoCloseable {
             public void write(OutputStream out) throws IOException {
                 metrics.writePrometheus(out);
             }
+
+            @Override
+            public String contentType(String accept) {
+                return metrics.contentType(accept);
+            }
+
+            @Override
+            public void write(String accept, OutputStream out) throws IOException {
+                metrics.write(accept, out);
+            }
         };
     }
 

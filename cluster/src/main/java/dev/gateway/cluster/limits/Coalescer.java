@@ -24,6 +24,9 @@ import java.util.function.IntFunction;
  * it may still take effect on the owner later), and checks that used all of it waiting fail without a call. The
  * call is watched by {@link Deadlines}, which may fire up to one tick late.
  *
+ * <p>A check may ask to be told the size of the call that carries it ({@link #check(IntConsumer)}): more than 1
+ * means it was coalesced with other checks of the key. That is told on the sending thread, before the call goes.
+ *
  * <p>{@code call} is given the number of checks and must not throw (a throw is taken as a failed call); whatever
  * it answers completes the checks' futures on the thread that completes it (a timeout: the thread of the
  * {@link Deadlines} tick). Thread-safe.
@@ -60,7 +63,15 @@ final class Coalescer {
 
     /** One check; completes with its decision, or with the failure of the call that carried it. */
     CompletableFuture<Decision> check() {
-        CompletableFuture<Decision> answer = new CompletableFuture<>();
+        return check(null);
+    }
+
+    /**
+     * One check, as {@link #check()}; {@code batch} (if not null) is told the number of checks of the call that
+     * carries it (1: alone, more: coalesced) when that call is sent, before the answer.
+     */
+    CompletableFuture<Decision> check(IntConsumer batch) {
+        CompletableFuture<Decision> answer = new Check(batch);
         synchronized (lock) {
             if (inFlight) {
                 if (waiting.isEmpty()) {
@@ -84,6 +95,9 @@ final class Coalescer {
         if (budgetNanos <= 0) {
             sent = CompletableFuture.failedFuture(new TimeoutException("waited the whole timeout for an earlier call"));
         } else {
+            for (CompletableFuture<Decision> check : batch) {
+                ((Check) check).sent(checks);
+            }
             try {
                 sent = deadlines.bound(call.apply(checks).toCompletableFuture(), budgetNanos);
             } catch (RuntimeException e) {
@@ -109,6 +123,21 @@ final class Coalescer {
             waiting = new ArrayList<>();
         }
         send(next, timeoutNanos - (deadlines.now() - since));
+    }
+
+    /** A check's future, with whoever wants to know the size of the call that carries it: no allocation more. */
+    private static final class Check extends CompletableFuture<Decision> {
+        private final IntConsumer batch;
+
+        Check(IntConsumer batch) {
+            this.batch = batch;
+        }
+
+        void sent(int checks) {
+            if (batch != null) {
+                batch.accept(checks);
+            }
+        }
     }
 
     private void answer(List<CompletableFuture<Decision>> batch, Decision[] decisions, Throwable failure) {

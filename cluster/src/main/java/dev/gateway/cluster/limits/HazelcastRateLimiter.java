@@ -38,6 +38,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
+import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
@@ -69,7 +70,9 @@ import java.util.stream.IntStream;
  * {@link #MAX_COALESCING_KEYS} keys at once (a key without one gets a fresh proxy: correct, just not coalesced),
  * so checks piled up behind a stuck call are bounded by what arrives within one timeout. The time of a batch is
  * the owner's when it runs.
- * {@link #coalescedChecks()} counts the checks that rode along in another's call.
+ * {@link #coalescedChecks()} counts the checks that rode along in another's call, and
+ * {@link #tryConsume(String, LimitSpec, IntConsumer)} tells a check the size of the call that carried it (for its
+ * trace span).
  *
  * <p>Timeouts and failures: every check and peek is answered within the request timeout of its arrival
  * (default {@link #DEFAULT_REQUEST_TIMEOUT}; never Hazelcast's 60 s invocation timeout), time spent waiting for
@@ -173,14 +176,20 @@ public final class HazelcastRateLimiter implements RateLimiter {
 
     @Override
     public CompletionStage<Decision> tryConsume(String key, LimitSpec spec) {
+        return tryConsume(key, spec, null);
+    }
+
+    /** Tells {@code batch} the size of the call to the owner that carried the check: above 1, it was coalesced. */
+    @Override
+    public CompletionStage<Decision> tryConsume(String key, LimitSpec spec, IntConsumer batch) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(spec, "spec");
         try {
             CompletableFuture<Maps> maps = maps(spec.keys());
             if (!isReady(maps)) { // a space's first checks: wait for its maps, within the request timeout
-                return bounded(key, () -> maps.thenCompose(ready -> tryConsume(key, spec)), Function.identity());
+                return bounded(key, () -> maps.thenCompose(ready -> tryConsume(key, spec, batch)), Function.identity());
             }
-            return coalescing.get(new FrontKey(key, spec), this::front).check(); // bounded by the front
+            return coalescing.get(new FrontKey(key, spec), this::front).check(batch); // bounded by the front
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(unavailable(key, e));
         }

@@ -62,6 +62,37 @@ class CoalescerTest {
     }
 
     @Test
+    void eachCheckIsToldTheSizeOfTheCallThatCarriesItWhenThatCallIsSent() {
+        List<Integer> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        coalescer.check(told::add);
+        coalescer.check(told::add);
+        coalescer.check(); // asks nothing, still counts in its call
+        coalescer.check(told::add);
+        assertThat(told).as("the first went alone; the others wait for the next call").containsExactly(1);
+
+        calls.get(0).complete(answers(1, 100));
+
+        assertThat(told).as("the three that waited went together, and two of them asked").containsExactly(1, 3, 3);
+        calls.get(1).complete(answers(3, 10));
+        coalescer.check(told::add);
+        assertThat(told).as("alone again").containsExactly(1, 3, 3, 1);
+    }
+
+    @Test
+    void aCheckThatWaitedItsWholeTimeoutIsToldNothing() {
+        Coalescer shortOne = coalescer(100);
+        shortOne.check();
+        List<Integer> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CompletableFuture<Decision> late = shortOne.check(told::add);
+        nanos.addAndGet(200);
+
+        calls.get(0).complete(answers(1, 1));
+
+        assertThat(late).isCompletedExceptionally();
+        assertThat(told).as("no call carried it").isEmpty();
+    }
+
+    @Test
     void theNextCallIsSentBeforeTheEndedCallsAnswersAreHandedOut() {
         CompletableFuture<Decision> first = coalescer.check();
         coalescer.check();

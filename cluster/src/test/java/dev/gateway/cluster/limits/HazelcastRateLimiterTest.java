@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -176,8 +177,11 @@ class HazelcastRateLimiterTest extends RateLimiterContract {
         HazelcastRateLimiter limiter = new HazelcastRateLimiter(cluster.member(0), TEST_TIMEOUT);
 
         List<CompletableFuture<Decision>> calls = new ArrayList<>();
+        int[] told = new int[1_000]; // the size of the call each check was told it travelled in (0: not told)
         for (int i = 0; i < 1_000; i++) {
-            calls.add(limiter.tryConsume(key, spec).toCompletableFuture());
+            int check = i;
+            calls.add((i % 2 == 0 ? limiter.tryConsume(key, spec, n -> told[check] = n) : limiter.tryConsume(key, spec))
+                    .toCompletableFuture());
         }
         List<Decision> decisions = calls.stream().map(CompletableFuture::join).toList();
 
@@ -189,6 +193,9 @@ class HazelcastRateLimiterTest extends RateLimiterContract {
             assertThat(d.retryAfterNanos()).isPositive();
         });
         assertThat(limiter.coalescedChecks()).as("checks that rode in another's call").isPositive();
+        assertThat(IntStream.range(0, 1_000).filter(i -> i % 2 == 0).map(i -> told[i]))
+                .as("every check that asked was told its call's size, before its answer").allMatch(n -> n >= 1)
+                .as("most travelled with others").anyMatch(n -> n > 1);
     }
 
     /**

@@ -36,6 +36,7 @@ final class SharedWriter {
         TraceExport e = t.export();
         Json export = e == null ? null : Json.object()
                 .put("otlp", e.otlp())
+                .put("protocol", e.grpc() ? e.protocol() : null) // the default left out: older canonical forms stay
                 .put("sample", JsonNodeFactory.instance.numberNode(new BigDecimal(TraceExport.formatSample(e.sample()))))
                 .put("parent-based", e.parentBased())
                 .put("batch", Json.object()

@@ -27,15 +27,16 @@ final class TracingReader {
 
     private static TraceExport export(Node e) {
         int mark = e.errors().mark();
-        if (!e.object("otlp", "sample", "parent-based", "batch", "resource")) {
+        if (!e.object("otlp", "protocol", "sample", "parent-based", "batch", "resource")) {
             return null;
         }
         String otlp = e.at("otlp").requiredText();
+        String protocol = e.at("protocol").text(TraceExport.HTTP_PROTOBUF);
         double sample = e.at("sample").parse(TraceExport::parseSample, 1.0);
         boolean parentBased = e.at("parent-based").bool(true);
         TraceBatch batch = batch(e.at("batch"));
         Map<String, String> resource = e.at("resource").textMap();
-        return e.build(mark, () -> new TraceExport(otlp, sample, parentBased, batch, resource));
+        return e.build(mark, () -> new TraceExport(otlp, protocol, sample, parentBased, batch, resource));
     }
 
     private static TraceBatch batch(Node b) {

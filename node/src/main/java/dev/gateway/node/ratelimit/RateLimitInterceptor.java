@@ -106,7 +106,7 @@ public final class RateLimitInterceptor implements Interceptor {
             span.set("gateway.rate_limit.policy", policy.name).set("gateway.rate_limit.key_kind", keyKinds[i]);
             owner(span, keys[i]);
         }
-        return decide(policy, keys[i], span).thenCompose(decision -> {
+        return decide(policy, keys[i], span, request.exchange().trace().recording()).thenCompose(decision -> {
             policy.metrics.decided(decision.allowed(), System.nanoTime() - start);
             span.set("gateway.rate_limit.outcome", decision.allowed() ? "allowed" : "limited").end();
             Decision tighter = tighter(tightest, decision);
@@ -130,10 +130,17 @@ public final class RateLimitInterceptor implements Interceptor {
         }
     }
 
-    private CompletionStage<Decision> decide(CompiledPolicy policy, String key, TraceSpan span) {
+    /**
+     * The shared store's decision, or the policy's fallback. A recorded span learns whether the check was coalesced:
+     * {@code gateway.rate_limit.batch} is the number of checks of its key in the call that carried it to the owner.
+     */
+    private CompletionStage<Decision> decide(CompiledPolicy policy, String key, TraceSpan span, boolean recording) {
         CompletionStage<Decision> remote;
         try {
-            remote = shared.tryConsume(key, policy.spec);
+            remote = recording
+                    ? shared.tryConsume(key, policy.spec, checks -> span.set("gateway.rate_limit.coalesced", checks > 1)
+                            .set("gateway.rate_limit.batch", checks))
+                    : shared.tryConsume(key, policy.spec);
         } catch (RateLimiterUnavailableException e) {
             remote = CompletableFuture.failedFuture(e);
         }
@@ -147,7 +154,8 @@ public final class RateLimitInterceptor implements Interceptor {
                 throw failure instanceof CompletionException ce ? ce : new CompletionException(failure);
             }
             policy.degraded(cause);
-            span.set("gateway.rate_limit.fallback", policy.onFailure.name().toLowerCase(java.util.Locale.ROOT));
+            span.set("gateway.rate_limit.fallback", // as the config spells it: fail-open, fail-closed, local
+                    policy.onFailure.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
             return switch (policy.onFailure) {
                 case FAIL_OPEN -> CompletableFuture.completedFuture(
                         new Decision(true, policy.spec.limit(), policy.spec.limit(), 0, 0));

@@ -82,10 +82,12 @@ final class AdminHttpHandler extends HttpHandler {
                 }
             }
             case "/metrics" -> dispatch(response, () -> {
+                String accept = request.getHeader("Accept"); // OpenMetrics (exemplars) when the scrape asks for it
                 response.setStatus(200);
-                response.setContentType(metrics.contentType());
+                response.setContentType(metrics.contentType(accept));
                 response.setHeader("Cache-Control", "no-store");
-                metrics.write(response.getOutputStream());
+                response.setHeader("Vary", "Accept");
+                metrics.write(accept, response.getOutputStream());
             });
             default -> {
                 String query = request.getQueryString();

@@ -23,7 +23,11 @@ final class InterceptorRuns {
 
     /** {@link #run(Interceptor)} with the request carrying {@code headers}. */
     static GatewayResponse run(Interceptor interceptor, Headers headers) {
-        Exchange exchange = new Exchange("127.0.0.1", "http", System.nanoTime(), "req");
+        return run(interceptor, new Exchange("127.0.0.1", "http", System.nanoTime(), "req"), headers);
+    }
+
+    /** {@link #run(Interceptor, Headers)} in {@code exchange} (with its trace, say). */
+    static GatewayResponse run(Interceptor interceptor, Exchange exchange, Headers headers) {
         GatewayRequest request = new GatewayRequest(exchange, "GET", "/", null, headers, Body.empty());
         Interceptor.Chain chain = new Interceptor.Chain() {
             @Override

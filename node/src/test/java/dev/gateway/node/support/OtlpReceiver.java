@@ -2,6 +2,12 @@ package dev.gateway.node.support;
 
 import com.google.protobuf.ByteString;
 import com.sun.net.httpserver.HttpServer;
+import io.grpc.MethodDescriptor;
+import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.ServerCalls;
+import io.grpc.stub.StreamObserver;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.common.v1.AnyValue;
@@ -10,6 +16,7 @@ import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -41,17 +48,64 @@ public final class OtlpReceiver implements AutoCloseable {
         }
     }
 
-    private final HttpServer server;
+    private static final String TRACE_SERVICE = "opentelemetry.proto.collector.trace.v1.TraceService";
+    private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
+        @Override
+        public InputStream stream(byte[] value) {
+            return new ByteArrayInputStream(value);
+        }
+
+        @Override
+        public byte[] parse(InputStream stream) {
+            try {
+                return stream.readAllBytes();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    };
+
+    private volatile HttpServer server; // OTLP/HTTP, or
+    private volatile Server grpc; // OTLP/gRPC
     private final List<ReceivedSpan> spans = new CopyOnWriteArrayList<>();
     private final AtomicInteger exports = new AtomicInteger();
 
-    private OtlpReceiver(HttpServer server) {
-        this.server = server;
+    private OtlpReceiver() {
+    }
+
+    /**
+     * An OTLP/gRPC receiver instead ({@code TraceService/Export} on a grpc-java server, plaintext HTTP/2): for
+     * {@code protocol: grpc}.
+     */
+    public static OtlpReceiver startGrpc() throws IOException {
+        OtlpReceiver receiver = new OtlpReceiver();
+        MethodDescriptor<byte[], byte[]> export = MethodDescriptor.<byte[], byte[]>newBuilder()
+                .setType(MethodDescriptor.MethodType.UNARY)
+                .setFullMethodName(MethodDescriptor.generateFullMethodName(TRACE_SERVICE, "Export"))
+                .setRequestMarshaller(BYTES)
+                .setResponseMarshaller(BYTES)
+                .build();
+        ServerServiceDefinition service = ServerServiceDefinition.builder(TRACE_SERVICE)
+                .addMethod(export, ServerCalls.asyncUnaryCall((byte[] request, StreamObserver<byte[]> answer) -> {
+                    try {
+                        receiver.accept(ExportTraceServiceRequest.parseFrom(request));
+                    } catch (IOException e) {
+                        answer.onError(io.grpc.Status.INVALID_ARGUMENT.withCause(e).asException());
+                        return;
+                    }
+                    answer.onNext(ExportTraceServiceResponse.getDefaultInstance().toByteArray());
+                    answer.onCompleted();
+                }))
+                .build();
+        receiver.grpc = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .addService(service).build().start();
+        return receiver;
     }
 
     public static OtlpReceiver start() throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-        OtlpReceiver receiver = new OtlpReceiver(server);
+        OtlpReceiver receiver = new OtlpReceiver();
+        receiver.server = server;
         server.createContext("/v1/traces", exchange -> {
             try (InputStream in = exchange.getRequestBody()) {
                 receiver.accept(ExportTraceServiceRequest.parseFrom(in.readAllBytes()));
@@ -78,7 +132,7 @@ public final class OtlpReceiver implements AutoCloseable {
 
     /** {@code http://127.0.0.1:port}: the base endpoint, as {@code observability.tracing.export.otlp} takes it. */
     public String endpoint() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return "http://127.0.0.1:" + (grpc != null ? grpc.getPort() : server.getAddress().getPort());
     }
 
     public List<ReceivedSpan> spans() {
@@ -185,6 +239,10 @@ public final class OtlpReceiver implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
+        if (grpc != null) {
+            grpc.shutdownNow();
+        } else {
+            server.stop(0);
+        }
     }
 }

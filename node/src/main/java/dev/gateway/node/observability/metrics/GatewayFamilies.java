@@ -12,6 +12,9 @@ final class GatewayFamilies {
             "Requests answered, by route, method and class of the status sent to the client.");
     static final Family REQUEST_DURATION = new Family("gateway_request_duration_seconds", Type.SUMMARY,
             "Time the gateway spent on a request, from arrival to the end of the response, by route.");
+    static final Family REQUEST_LATENCY = new Family("gateway_request_latency_seconds", Type.HISTOGRAM,
+            "Time the gateway spent on a request, from arrival to the end of the response, by route: every request since"
+                    + " start, in buckets; in OpenMetrics, a bucket's exemplar is the trace of a sampled request in it.");
     static final Family UPSTREAM_DURATION = new Family("gateway_upstream_duration_seconds", Type.SUMMARY,
             "Time a request spent upstream, by upstream.");
     static final Family UPSTREAM_CONNECTIONS = new Family("gateway_upstream_connections", Type.GAUGE,

@@ -7,6 +7,7 @@ import static dev.gateway.node.observability.metrics.GatewayFamilies.RATE_LIMIT_
 import static dev.gateway.node.observability.metrics.GatewayFamilies.RATE_LIMIT_DECISIONS;
 import static dev.gateway.node.observability.metrics.GatewayFamilies.REQUESTS;
 import static dev.gateway.node.observability.metrics.GatewayFamilies.REQUEST_DURATION;
+import static dev.gateway.node.observability.metrics.GatewayFamilies.REQUEST_LATENCY;
 import static dev.gateway.node.observability.metrics.GatewayFamilies.TARGET_HEALTHY;
 import static dev.gateway.node.observability.metrics.GatewayFamilies.TRACE_SPANS_DROPPED;
 import static dev.gateway.node.observability.metrics.GatewayFamilies.UPSTREAM_BODY_TIMEOUTS;
@@ -21,6 +22,7 @@ import com.codahale.metrics.Timer;
 import dev.gateway.node.observability.metrics.PrometheusExposition.Family;
 import dev.gateway.node.observability.metrics.PrometheusExposition.Series;
 import dev.gateway.node.observability.metrics.PrometheusExposition.Type;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.model.snapshots.Labels;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -38,12 +40,14 @@ import java.util.function.LongSupplier;
 
 /**
  * Everything the node measures, kept in one injected Dropwizard {@link MetricRegistry} and
- * exported in the Prometheus text format (0.0.4) by {@link #writePrometheus}.
+ * exported in the Prometheus text format (0.0.4) by {@link #writePrometheus}, or in OpenMetrics text 1.0
+ * (with exemplars) when a scrape asks for it ({@link #write(String, OutputStream)}).
  *
  * <p>Exported families:
  * <pre>
  * gateway_requests_total{route, method, status_class}        counter
  * gateway_request_duration_seconds{route}                    summary (quantiles, _count, _sum)
+ * gateway_request_latency_seconds{route}                     histogram (_bucket{le}, _count, _sum), exemplars
  * gateway_upstream_duration_seconds{upstream}                summary
  * gateway_upstream_connections{upstream, target, state}      gauge, state "open" | "idle"
  * gateway_upstream_target_healthy{upstream, target}          gauge, 1 | 0
@@ -62,9 +66,13 @@ import java.util.function.LongSupplier;
  * listener rejection reasons are capped at {@value #MAX_REASONS} distinct values (then
  * {@code other}). Series of routes or upstreams that a new config removed stay until restart.
  *
+ * <p>Exemplars: in OpenMetrics, each bucket of {@code gateway_request_latency_seconds} carries the
+ * trace id and span id of the latest sampled request that fell in it ({@code # {trace_id="...",
+ * span_id="..."} value timestamp}); unsampled requests leave none.
+ *
  * <p>Thread-safe. {@link #requestFinished} and {@link #listenerRejected} are the hot path: after a
  * series' first use they do map lookups and atomic adds only: no locks, no string building, no
- * allocation. The register methods are for config (re)loads; gauges are read at scrape time, and
+ * allocation (a sampled request adds its exemplar: one small object). The register methods are for config (re)loads; gauges are read at scrape time, and
  * a supplier that throws leaves its series out of that scrape.
  *
  * <p>One instance per registry for the life of the node (it registers the JVM metrics).
@@ -84,6 +92,7 @@ public final class GatewayMetrics {
     private static final double NANOS_PER_SECOND = 1e9;
 
     private final MetricRegistry registry;
+    private final LongSupplier epochMillis;
     private final PrometheusExposition exposition;
     private final ConcurrentMap<String, PolicyMetrics> policies = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Family> componentFamilies = new ConcurrentHashMap<>();
@@ -96,7 +105,13 @@ public final class GatewayMetrics {
     private final AtomicReference<LongSupplier> traceSpansDropped = new AtomicReference<>();
 
     public GatewayMetrics(MetricRegistry registry) {
+        this(registry, System::currentTimeMillis);
+    }
+
+    /** {@code epochMillis}: the wall clock that stamps exemplars. */
+    public GatewayMetrics(MetricRegistry registry, LongSupplier epochMillis) {
         this.registry = Objects.requireNonNull(registry, "registry");
+        this.epochMillis = Objects.requireNonNull(epochMillis, "epochMillis");
         this.exposition = new PrometheusExposition(registry);
         this.targets = new UpstreamTargetGauges(this::gauge, name -> {
             registry.remove(name);
@@ -113,10 +128,25 @@ public final class GatewayMetrics {
      */
     public void requestFinished(String routeId, String method, int status, long gatewayNanos,
                                 String upstream, long upstreamNanos) {
+        requestFinished(routeId, method, status, gatewayNanos, upstream, upstreamNanos, null, null);
+    }
+
+    /**
+     * A finished request, as {@link #requestFinished(String, String, int, long, String, long)}; {@code traceId} and
+     * {@code spanId} (its server span) only when its trace is sampled, else null: its duration then becomes the
+     * exemplar of its latency bucket.
+     */
+    public void requestFinished(String routeId, String method, int status, long gatewayNanos,
+                                String upstream, long upstreamNanos, String traceId, String spanId) {
         RouteMetrics route = route(routeId == null ? NO_ROUTE : routeId);
         route.requests(methodIndex(method) * STATUS_CLASSES.length + statusClassIndex(status)).inc();
         if (gatewayNanos >= 0) {
             route.duration.update(gatewayNanos, TimeUnit.NANOSECONDS);
+            if (traceId == null) {
+                route.latency.update(gatewayNanos);
+            } else {
+                route.latency.update(gatewayNanos, traceId, spanId, epochMillis.getAsLong());
+            }
         }
         if (upstream != null && upstreamNanos >= 0) {
             upstreamDuration(upstream).update(upstreamNanos, TimeUnit.NANOSECONDS);
@@ -286,6 +316,24 @@ public final class GatewayMetrics {
         return exposition.contentType();
     }
 
+    /**
+     * The Content-Type of {@link #write(String, OutputStream)}'s output for a scrape that sent {@code accept}:
+     * {@code application/openmetrics-text; version=1.0.0; charset=utf-8} when it accepts OpenMetrics, else the
+     * Prometheus text format's.
+     */
+    public String contentType(String accept) {
+        return exposition.writerFor(accept).getContentType();
+    }
+
+    /**
+     * Writes everything in the format {@code accept} (the scrape's Accept header, null if none) asks for:
+     * OpenMetrics text 1.0 (exemplars on the latency buckets, {@code # EOF} last) or Prometheus text 0.0.4.
+     */
+    public void write(String accept, OutputStream out) throws IOException {
+        ExpositionFormatWriter format = exposition.writerFor(accept);
+        exposition.write(format, out);
+    }
+
     static int methodIndex(String method) {
         if (method == null) {
             return OTHER_METHOD;
@@ -361,11 +409,15 @@ public final class GatewayMetrics {
         private final AtomicReferenceArray<Counter> requests =
                 new AtomicReferenceArray<>(METHODS.length * STATUS_CLASSES.length);
         private final Timer duration;
+        private final LatencyHistogram latency;
 
         RouteMetrics(String routeId) {
             this.routeId = routeId;
             this.duration = timer(MetricRegistry.name("gateway.requests", routeId, "duration"),
                     new Series(REQUEST_DURATION, Labels.of("route", routeId), NANOS_PER_SECOND));
+            this.latency = histogram(MetricRegistry.name("gateway.requests", routeId, "latency"),
+                    new Series(REQUEST_LATENCY, Labels.of("route", routeId), NANOS_PER_SECOND),
+                    LatencyHistogram.REQUEST_BOUNDS_NANOS);
         }
 
         /** Requests answered since start; {@code serverErrorsOnly}: only those answered with a 5xx. */

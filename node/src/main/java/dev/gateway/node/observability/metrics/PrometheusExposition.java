@@ -6,12 +6,16 @@ import com.codahale.metrics.Metric;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Snapshot;
 import com.codahale.metrics.Timer;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.dropwizard.DropwizardExports;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Exemplar;
+import io.prometheus.metrics.model.snapshots.Exemplars;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
@@ -40,7 +44,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns one Dropwizard {@link MetricRegistry} into the Prometheus text format (0.0.4).
+ * Turns one Dropwizard {@link MetricRegistry} into the Prometheus text format (0.0.4), or into
+ * OpenMetrics text 1.0 when the scrape's {@code Accept} asks for it: the same families, plus the
+ * exemplars of the {@link LatencyHistogram}s on their buckets (0.0.4 has no syntax for them).
  *
  * <p>Metrics registered through {@link #claim} carry their Prometheus family and labels with them:
  * many Dropwizard metrics ({@code gateway.requests.users.GET.2xx}, ...{@code .orders.POST.5xx})
@@ -84,6 +90,7 @@ final class PrometheusExposition {
     private final ConcurrentMap<String, Series> series = new ConcurrentHashMap<>();
     private final DropwizardExports others;
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+    private final OpenMetricsTextFormatWriter openMetrics = OpenMetricsTextFormatWriter.create();
     private final AtomicBoolean othersFailureLogged = new AtomicBoolean();
 
     PrometheusExposition(MetricRegistry registry) {
@@ -119,6 +126,19 @@ final class PrometheusExposition {
 
     void write(OutputStream out) throws IOException {
         writer.write(out, collect());
+    }
+
+    /**
+     * The format for a scrape that sent {@code accept} (null when it sent none): OpenMetrics text 1.0 when it
+     * names {@code application/openmetrics-text} (Prometheus does, unless told to scrape 0.0.4 only), else
+     * Prometheus text 0.0.4.
+     */
+    ExpositionFormatWriter writerFor(String accept) {
+        return openMetrics.accepts(accept) ? openMetrics : writer;
+    }
+
+    void write(ExpositionFormatWriter format, OutputStream out) throws IOException {
+        format.write(out, collect());
     }
 
     MetricSnapshots collect() {
@@ -214,7 +234,33 @@ final class PrometheusExposition {
                 .labels(s.labels())
                 .classicHistogramBuckets(ClassicHistogramBuckets.of(upper, histogram.bucketCounts()))
                 .sum(histogram.sumNanos() / s.unitDivisor())
+                .exemplars(exemplars(s, histogram))
                 .build();
+    }
+
+    /**
+     * The histogram's exemplars, one per bucket at most. The writer puts each on the bucket its value falls in:
+     * the value is divided as the bounds are, so it lands in the bucket it was recorded in.
+     */
+    private static Exemplars exemplars(Series s, LatencyHistogram histogram) {
+        List<Exemplar> out = null;
+        for (LatencyHistogram.Exemplar e : histogram.exemplars()) {
+            if (e == null) {
+                continue;
+            }
+            if (out == null) {
+                out = new ArrayList<>();
+            }
+            Exemplar.Builder exemplar = Exemplar.builder()
+                    .value(e.nanos() / s.unitDivisor())
+                    .traceId(e.traceId())
+                    .timestampMillis(e.epochMillis());
+            if (e.spanId() != null) {
+                exemplar.spanId(e.spanId());
+            }
+            out.add(exemplar.build());
+        }
+        return out == null ? Exemplars.EMPTY : Exemplars.of(out);
     }
 
     /** A counter's or gauge's value; NaN when the metric has no numeric value. */

@@ -75,6 +75,9 @@ class TracingClusterTest {
             String owner = limit.attr("gateway.rate_limit.owner");
             JsonNode bucket = JSON.readTree(HTTP.get(node.adminPort(), "/admin/limits/per-consumer/c:" + consumer).body());
             assertThat(owner).isIn(names).isEqualTo(bucket.get("owner").asText());
+            assertThat(limit.attr("gateway.rate_limit.coalesced")).as("one request at a time: each check went alone")
+                    .isEqualTo("false");
+            assertThat(limit.attr("gateway.rate_limit.batch")).isEqualTo("1");
             assertThat(trace.stream().filter(s -> s.kind().equals("CLIENT"))).as("the first attempt and its retry")
                     .hasSize(2);
             System.out.println(served + " served " + consumer + "; bucket owner " + owner + ":\n"

@@ -14,11 +14,13 @@ import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
 import io.opentelemetry.sdk.common.InternalTelemetryVersion;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.time.Duration;
 import java.util.Map;
@@ -27,7 +29,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The OpenTelemetry SDK behind {@link Tracer}: a sampler from {@code sample} and {@code parent-based}, a
  * {@link BatchSpanProcessor} with the config's bounded queue (a full queue drops the span, counted by
- * {@link #dropped()}), and the OTLP/HTTP protobuf exporter on the JDK's HttpClient. Export runs on the processor's
+ * {@link #dropped()}), and the OTLP/HTTP protobuf exporter on the JDK's HttpClient, or with {@code protocol: grpc}
+ * the OTLP gRPC exporter on {@link GrpcJavaSender}. Export runs on the processor's
  * own thread; the request path only offers finished spans to the queue.
  *
  * <p>Span names and attributes follow the OpenTelemetry HTTP conventions where they apply ({@code GET orders}
@@ -47,11 +50,17 @@ public final class OtelTracer implements Tracer, AutoCloseable {
     public OtelTracer(TraceExport config, String nodeName) {
         this.config = config;
         this.selfMetrics = SdkMeterProvider.builder().registerMetricReader(dropped).build();
-        OtlpHttpSpanExporter exporter = OtlpHttpSpanExporter.builder()
-                .setEndpoint(config.tracesUrl())
-                .setTimeout(EXPORT_TIMEOUT)
-                .setMeterProvider(MeterProvider::noop)
-                .build();
+        SpanExporter exporter = config.grpc()
+                ? OtlpGrpcSpanExporter.builder() // TraceService/Export at the collector's address (GrpcJavaSender)
+                        .setEndpoint(config.otlp())
+                        .setTimeout(EXPORT_TIMEOUT)
+                        .setMeterProvider(MeterProvider::noop)
+                        .build()
+                : OtlpHttpSpanExporter.builder()
+                        .setEndpoint(config.tracesUrl())
+                        .setTimeout(EXPORT_TIMEOUT)
+                        .setMeterProvider(MeterProvider::noop)
+                        .build();
         BatchSpanProcessor batch = BatchSpanProcessor.builder(exporter)
                 .setMaxQueueSize(config.batch().maxQueue())
                 .setMaxExportBatchSize(config.batch().maxExport())
