@@ -30,19 +30,10 @@ class Http2AbuseTest {
     @BeforeAll
     static void start() throws Exception {
         upstream = DemoUpstream.start("127.0.0.1", 0, "echo");
-        node = GatewayNode.start(TestConfigs.parse("""
-                node:
-                  name: gw-h2-abuse
-                  listen: 127.0.0.1:0
-                  admin: {listen: 127.0.0.1:0}
-                  limits: {idle-timeout: 1s}
-                  http2: {enabled: true, max-concurrent-streams: 10, max-header-list: 4KiB}
-                """ + TestConfigs.OBSERVABILITY + """
-                upstreams:
-                  echo: {targets: ["http://127.0.0.1:%d"]}
-                routes:
-                  - {id: all, match: {path: /**}, upstream: echo}
-                """.formatted(upstream.port())));
+        node = GatewayNode.start(TestConfigs.echoNode("gw-h2-abuse", """
+                        limits: {idle-timeout: 1s}
+                        http2: {enabled: true, max-concurrent-streams: 10, max-header-list: 4KiB}
+                """, upstream.port()));
     }
 
     @AfterAll

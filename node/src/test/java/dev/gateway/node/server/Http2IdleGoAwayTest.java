@@ -23,19 +23,10 @@ class Http2IdleGoAwayTest {
     @BeforeAll
     static void start() throws Exception {
         upstream = DemoUpstream.start("127.0.0.1", 0, "echo");
-        node = GatewayNode.start(TestConfigs.parse("""
-                node:
-                  name: gw-h2-idle
-                  listen: 127.0.0.1:0
-                  admin: {listen: 127.0.0.1:0}
-                  http2: {enabled: true}
-                  limits: {idle-timeout: 1s}
-                """ + TestConfigs.OBSERVABILITY + """
-                upstreams:
-                  echo: {targets: ["http://127.0.0.1:%d"]}
-                routes:
-                  - {id: all, match: {path: /**}, upstream: echo}
-                """.formatted(upstream.port())));
+        node = GatewayNode.start(TestConfigs.echoNode("gw-h2-idle", """
+                        http2: {enabled: true}
+                        limits: {idle-timeout: 1s}
+                """, upstream.port()));
     }
 
     @AfterAll

@@ -34,19 +34,10 @@ class Http2PriorKnowledgePiecesTest {
     @BeforeAll
     static void start() throws Exception {
         upstream = DemoUpstream.start("127.0.0.1", 0, "echo");
-        node = GatewayNode.start(TestConfigs.parse("""
-                node:
-                  name: gw-h2-pieces
-                  listen: 127.0.0.1:0
-                  admin: {listen: 127.0.0.1:0}
-                  http2: {enabled: true}
-                  limits: {header-timeout: 3s} # byte by byte takes 45 pauses
-                """ + TestConfigs.OBSERVABILITY + """
-                upstreams:
-                  echo: {targets: ["http://127.0.0.1:%d"]}
-                routes:
-                  - {id: all, match: {path: /**}, upstream: echo}
-                """.formatted(upstream.port())));
+        node = GatewayNode.start(TestConfigs.echoNode("gw-h2-pieces", """
+                        http2: {enabled: true}
+                        limits: {header-timeout: 3s} # byte by byte takes 45 pauses
+                """, upstream.port()));
     }
 
     @AfterAll

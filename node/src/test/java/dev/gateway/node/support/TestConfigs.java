@@ -38,6 +38,23 @@ public final class TestConfigs {
         return parse(NODE + OBSERVABILITY + sharedYaml);
     }
 
+    /**
+     * A node named {@code name} on loopback ports with {@code nodeLines} added to its {@code node} section (one
+     * setting per line, e.g. {@code "http2: {enabled: true}"}) and one route, {@code /**}, to an upstream
+     * {@code echo} at {@code 127.0.0.1:upstreamPort}.
+     */
+    public static GatewayConfig echoNode(String name, String nodeLines, int upstreamPort) {
+        StringBuilder node = new StringBuilder("node:\n  name: " + name
+                + "\n  listen: 127.0.0.1:0\n  admin: {listen: 127.0.0.1:0}\n");
+        nodeLines.lines().forEach(line -> node.append("  ").append(line.strip()).append('\n'));
+        return parse(node + OBSERVABILITY + """
+                upstreams:
+                  echo: {targets: ["http://127.0.0.1:%d"]}
+                routes:
+                  - {id: all, match: {path: /**}, upstream: echo}
+                """.formatted(upstreamPort));
+    }
+
     /** A loopback port that nothing listens on (bound, then released). */
     public static int closedPort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
