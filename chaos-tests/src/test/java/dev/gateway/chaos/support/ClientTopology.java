@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
 
 /**
  * The client topology as processes on loopback: {@code members} dedicated members ({@code gateway-node member},
- * one backup, {@code min-size: 1}) and {@code nodes} client-mode gateway nodes ({@code cluster.mode: client}) with
+ * one backup, {@code min-size: 1} unless given) and {@code nodes} client-mode gateway nodes ({@code cluster.mode: client}) with
  * the caller's shared config, fresh ports, a cluster name of its own. Logs, the nodes' state and the config files go
  * to {@code target/chaos-logs/<test>/}. {@link #close()} SIGKILLs whatever still runs.
  */
@@ -50,7 +50,15 @@ public final class ClientTopology implements Topology {
 
     /** Launches every member and every node; returns once every process runs (see {@link #awaitReady}). */
     public static ClientTopology start(String test, int memberCount, int nodeCount, String sharedYaml) {
-        ClientTopology topology = prepare(test, memberCount, nodeCount, sharedYaml);
+        return start(test, memberCount, nodeCount, 1, sharedYaml);
+    }
+
+    /**
+     * As {@link #start(String, int, int, String)} with {@code min-size: minSize} for the members and the nodes
+     * ({@code allow-minority} only when that is not a majority of the members).
+     */
+    public static ClientTopology start(String test, int memberCount, int nodeCount, int minSize, String sharedYaml) {
+        ClientTopology topology = prepare(test, memberCount, nodeCount, minSize, sharedYaml);
         try {
             for (int i = 0; i < memberCount; i++) {
                 topology.launchMember(i);
@@ -70,6 +78,11 @@ public final class ClientTopology implements Topology {
      * wants it. Every process's log and every node's state directory start empty.
      */
     public static ClientTopology prepare(String test, int memberCount, int nodeCount, String sharedYaml) {
+        return prepare(test, memberCount, nodeCount, 1, sharedYaml);
+    }
+
+    /** As {@link #prepare(String, int, int, String)} with {@code min-size: minSize} for the members and the nodes. */
+    public static ClientTopology prepare(String test, int memberCount, int nodeCount, int minSize, String sharedYaml) {
         Path dir = GatewayJar.moduleDir().resolve("target/chaos-logs/" + test);
         Path jar = GatewayJar.path();
         FreePorts free = new FreePorts();
@@ -89,10 +102,10 @@ public final class ClientTopology implements Topology {
                   name: %s
                   listen: 127.0.0.1:0
                   discovery: {static: [%s]}
-                  min-size: 1
-                  allow-minority: true
+                  min-size: %d
+                  allow-minority: %s
                   backups: 1
-                """.formatted(name, memberList);
+                """.formatted(name, memberList, minSize, minSize <= memberCount / 2);
         String nodeYaml = """
                 node:
                   name: gw
@@ -102,11 +115,11 @@ public final class ClientTopology implements Topology {
                   name: %s
                   mode: client
                   members: [%s]
-                  min-size: 1
-                  allow-minority: true
+                  min-size: %d
+                  allow-minority: %s
                 observability:
                   access-log: {format: off}
-                """.formatted(Gateways.ADMIN_TOKEN, name, memberList) + sharedYaml;
+                """.formatted(Gateways.ADMIN_TOKEN, name, memberList, minSize, minSize <= memberCount / 2) + sharedYaml;
         try {
             Files.createDirectories(dir);
             Path memberFile = Files.writeString(dir.resolve("member.yaml"), memberYaml);
