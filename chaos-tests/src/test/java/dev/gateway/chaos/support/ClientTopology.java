@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -138,7 +139,12 @@ public final class ClientTopology implements Topology {
     }
 
     /** Starts member {@code index} (zero-based), or starts it again after it stopped, on its ports. */
-    public synchronized GatewayProcess launchMember(int index) {
+    public GatewayProcess launchMember(int index) {
+        return launchMember(index, Map.of());
+    }
+
+    /** As {@link #launchMember(int)}, with {@code environment} added to the member process's. */
+    public synchronized GatewayProcess launchMember(int index, Map<String, String> environment) {
         if (members[index] != null && members[index].alive()) {
             throw new IllegalStateException(members[index] + " still runs");
         }
@@ -146,12 +152,18 @@ public final class ClientTopology implements Topology {
         members[index] = GatewayProcess.launchArgs(jar, member, memberPorts.get(index), List.of(
                 "member", "--config", memberFile.toString(), "--node-name", member,
                 "--cluster-listen", memberPorts.get(index).clusterAddress(),
-                "--admin-listen", "127.0.0.1:" + memberPorts.get(index).admin()), dir.resolve(member + ".log"));
+                "--admin-listen", "127.0.0.1:" + memberPorts.get(index).admin()), dir.resolve(member + ".log"),
+                environment);
         return members[index];
     }
 
     /** Starts client-mode node {@code index} (zero-based), or starts it again after it stopped, with its ports and state. */
-    public synchronized GatewayProcess launchNode(int index) {
+    public GatewayProcess launchNode(int index) {
+        return launchNode(index, Map.of());
+    }
+
+    /** As {@link #launchNode(int)}, with {@code environment} added to the node process's. */
+    public synchronized GatewayProcess launchNode(int index, Map<String, String> environment) {
         if (nodes[index] != null && nodes[index].alive()) {
             throw new IllegalStateException(nodes[index] + " still runs");
         }
@@ -160,7 +172,7 @@ public final class ClientTopology implements Topology {
                 "--config", nodeFile.toString(), "--node-name", node,
                 "--listen", "127.0.0.1:" + nodePorts.get(index).proxy(),
                 "--admin-listen", "127.0.0.1:" + nodePorts.get(index).admin(),
-                "--state-dir", dir.resolve(node + "-state").toString()), dir.resolve(node + ".log"));
+                "--state-dir", dir.resolve(node + "-state").toString()), dir.resolve(node + ".log"), environment);
         return nodes[index];
     }
 
