@@ -5,11 +5,12 @@ import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gateway.chaos.support.ClientTopology;
 import dev.gateway.chaos.support.GatewayProcess;
 import dev.gateway.chaos.support.Gateways;
 import dev.gateway.chaos.support.Http;
-import dev.gateway.chaos.support.KeyOwners;
 import dev.gateway.chaos.support.SwitchableUpstream;
+import dev.gateway.chaos.support.Topology;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -22,14 +23,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * One breaker per upstream for the whole cluster, three node processes ({@code min-size: 2}): an upstream
  * failing for every node opens the breaker on all three; while it is open no request reaches the upstream;
  * each half-open period sends exactly one probe across the cluster; recovery closes it everywhere; a failure
  * seen through one node only leaves it closed; killing the owner of the breaker's entry keeps its state.
+ *
+ * <p>The last in both topologies ({@link Topology}): in client mode three client-mode nodes on three dedicated
+ * members; a client node SIGKILLed, then the member owning the entry, then the members restarted one at a time
+ * (the killed one first) leave the same entry (same generation, same open period) open on the surviving nodes.
  */
-@Timeout(value = 240)
+@Timeout(value = 300)
 class SharedBreakerChaosTest {
     private static final String TEST = "SharedBreakerChaosTest";
     /** The bound the test allows on two shared cores; the figure it prints is the measurement. */
@@ -37,12 +44,12 @@ class SharedBreakerChaosTest {
 
     private SwitchableUpstream upstream;
     private Http http;
-    private Gateways gateways;
+    private Topology topology;
 
     @AfterEach
     void stop() {
-        if (gateways != null) {
-            gateways.close();
+        if (topology != null) {
+            topology.close();
         }
         if (http != null) {
             http.close();
@@ -53,9 +60,14 @@ class SharedBreakerChaosTest {
     }
 
     private List<GatewayProcess> startCluster(String test, String openFor) throws Exception {
+        return startCluster(Topology.Mode.EMBEDDED, test, openFor);
+    }
+
+    /** Three serving nodes: embedded ({@code min-size: 2}), or client-mode nodes of three members. */
+    private List<GatewayProcess> startCluster(Topology.Mode mode, String test, String openFor) throws Exception {
         upstream = SwitchableUpstream.start();
         http = new Http();
-        gateways = Gateways.start(test, 3, 2, """
+        String shared = """
                 upstreams:
                   up:
                     targets:
@@ -69,9 +81,19 @@ class SharedBreakerChaosTest {
                       half-open-probes: 1
                 routes:
                   - {id: b, match: {path: /b}, upstream: up}
-                """.formatted(upstream.port(), openFor));
-        List<GatewayProcess> nodes = gateways.nodes();
-        gateways.awaitFormed(http, nodes, Gateways.STARTUP);
+                """.formatted(upstream.port(), openFor);
+        List<GatewayProcess> nodes;
+        if (mode == Topology.Mode.CLIENT) {
+            ClientTopology client = ClientTopology.start(test + "-client", 3, 3, shared);
+            topology = client;
+            nodes = client.nodes();
+            client.awaitReady(http, 3, Gateways.STARTUP);
+        } else {
+            Gateways gateways = Gateways.start(test, 3, 2, shared);
+            topology = gateways;
+            nodes = gateways.nodes();
+            gateways.awaitFormed(http, nodes, Gateways.STARTUP);
+        }
         // every node has heard of the breaker before the test starts counting
         await().atMost(Duration.ofSeconds(10)).until(() -> nodes.stream().allMatch(n ->
                 breaker(n).path("follows_cluster").asBoolean()));
@@ -172,10 +194,12 @@ class SharedBreakerChaosTest {
         assertThat(call(nodes.get(2)).status()).isEqualTo(200);
     }
 
-    @Test
-    void killingTheOwnerOfTheBreakersEntryKeepsItOpen() throws Exception {
-        List<GatewayProcess> nodes = startCluster(TEST + "Owner", "60s");
-        gateways.awaitStable(http, nodes, Duration.ofSeconds(60));
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Topology.Mode.class)
+    void killingTheOwnerOfTheBreakersEntryKeepsItOpen(Topology.Mode mode) throws Exception {
+        // open-for: the whole test runs within it (client mode restarts three members)
+        List<GatewayProcess> nodes = startCluster(mode, TEST + "Owner", "200s");
+        topology.awaitWhole(http, topology.holders(), Duration.ofSeconds(60));
         upstream.failing();
         for (int i = 0; i < 4; i++) {
             for (GatewayProcess n : nodes) {
@@ -183,16 +207,60 @@ class SharedBreakerChaosTest {
             }
         }
         await().atMost(PROPAGATION).until(() -> nodes.stream().allMatch(n -> stateOn(n).equals("open")));
-        String openUntil = breaker(nodes.get(0)).path("cluster").path("open_until").asText();
-        GatewayProcess owner = KeyOwners.owner(gateways, nodes, "up");
+        JsonNode held = breaker(nodes.get(0)).path("cluster");
+        List<GatewayProcess> serving = nodes;
+        if (mode == Topology.Mode.CLIENT) {
+            nodes.get(2).kill9();
+            serving = nodes.subList(0, 2);
+            assertStillOpen(serving, held, "after kill -9 of client node " + nodes.get(2).name(), Instant.now());
+        }
+        GatewayProcess owner = topology.owner(topology.holders(), "up");
         owner.kill9();
-        List<GatewayProcess> survivors = new ArrayList<>(nodes);
-        survivors.remove(owner);
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+        List<GatewayProcess> liveHolders = topology.holders().stream().filter(h -> h != owner).toList();
+        List<GatewayProcess> survivors = topology.serving(liveHolders).stream().filter(GatewayProcess::alive).toList();
+        assertThat(survivors).hasSize(2);
+        // the survivors' views may still be the ones they held before: judge the entry once the cluster is whole again
+        topology.awaitWhole(http, liveHolders, Duration.ofSeconds(60));
+        assertStillOpen(survivors, held, "after kill -9 of " + owner.name() + ", the owner of the breaker's entry",
+                Instant.now());
+        if (topology instanceof ClientTopology client) {
+            int ownerIndex = client.members().indexOf(owner);
+            List<Integer> order = new ArrayList<>(List.of(ownerIndex));
+            for (int i = 0; i < 3; i++) {
+                if (i != ownerIndex) {
+                    order.add(i);
+                }
+            }
+            long t0 = System.nanoTime();
+            for (int index : order) {
+                client.restartMember(index, http, Duration.ofSeconds(90));
+                assertStillOpen(survivors, held, "after restarting member-" + (index + 1), Instant.now());
+            }
+            System.out.printf("shared breaker (client mode): members restarted one at a time in %d ms, still open%n",
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+        }
+    }
+
+    /**
+     * Every one of {@code survivors} follows the cluster's breaker, and that is still the entry {@code held}: open, the
+     * same generation (not an entry recreated from a survivor's view), the same open period; refused, and nothing
+     * reaches the upstream. A view counts once it holds the survivor's own report from after {@code since} (a view
+     * from before a kill would pass whatever happened to the entry).
+     */
+    private void assertStillOpen(List<GatewayProcess> survivors, JsonNode held, String when, Instant since) {
+        String openUntil = held.path("open_until").asText();
+        long generation = held.path("generation").asLong(-1);
+        await(when).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
             for (GatewayProcess n : survivors) {
                 JsonNode b = breaker(n);
-                assertThat(b.path("follows_cluster").asBoolean()).isTrue();
-                assertThat(b.path("cluster").path("state").asText()).isEqualTo("open");
+                assertThat(Instant.parse(b.path("cluster").path("nodes").path(n.name()).path("reported_at")
+                        .asText(Instant.EPOCH.toString()))).as("%s: %s's own report in its view", when, n.name())
+                        .isAfter(since);
+                assertThat(b.path("follows_cluster").asBoolean()).as("%s: %s follows the cluster", when, n.name())
+                        .isTrue();
+                assertThat(b.path("cluster").path("state").asText()).as("%s: %s", when, n.name()).isEqualTo("open");
+                assertThat(b.path("cluster").path("generation").asLong(-1)).as("%s: %s's generation (held %s)", when,
+                        n.name(), held).isEqualTo(generation);
                 // the same open period: each node shows it on its own clock (moved from the owner's), so within
                 // the clocks' offsets of each other, a few ms on one host
                 assertThat(Instant.parse(b.path("cluster").path("open_until").asText()))
@@ -201,9 +269,9 @@ class SharedBreakerChaosTest {
         });
         int before = upstream.calls();
         for (GatewayProcess n : survivors) {
-            assertThat(refusedByBreaker(call(n))).isTrue();
+            assertThat(refusedByBreaker(call(n))).as("%s: %s refuses", when, n.name()).isTrue();
         }
-        assertThat(upstream.calls()).isEqualTo(before);
+        assertThat(upstream.calls()).as("%s: nothing reaches the upstream", when).isEqualTo(before);
     }
 
     /** One request through each node. */

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gateway.chaos.support.ClientTopology;
 import dev.gateway.chaos.support.FakeTime;
 import dev.gateway.chaos.support.GatewayProcess;
 import dev.gateway.chaos.support.Gateways;
 import dev.gateway.chaos.support.Http;
 import dev.gateway.chaos.support.LimitsReport;
 import dev.gateway.chaos.support.SwitchableUpstream;
+import dev.gateway.chaos.support.Topology;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
@@ -32,8 +35,12 @@ import org.junit.jupiter.api.Timeout;
  * in the real time the test took; a breaker failing through one node only stays closed, one failing through all
  * opens; while it is half-open exactly one probe reaches the upstream per open period, never before the open
  * period has passed.
+ *
+ * <p>Embedded here; {@link ClientModeClockSkewChaosTest} runs the same in the client topology, where the three
+ * client-mode nodes and the three members are skewed alike (0, +30 s, -30 s).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 240)
 class ClockSkewChaosTest {
     private static final String TEST = "ClockSkewChaosTest";
@@ -42,20 +49,29 @@ class ClockSkewChaosTest {
     private static final int LIMIT = 60;
     private static final long OPEN_FOR_MILLIS = 3_000;
 
-    private static SwitchableUpstream healthy;
-    private static SwitchableUpstream breaking;
-    private static Http http;
-    private static Gateways gateways;
-    private static List<GatewayProcess> nodes;
+    private SwitchableUpstream healthy;
+    private SwitchableUpstream breaking;
+    private Http http;
+    private Topology topology;
+    private List<GatewayProcess> nodes;
+
+    /** The topology the scenario runs in. */
+    Topology.Mode mode() {
+        return Topology.Mode.EMBEDDED;
+    }
+
+    private String test() {
+        return mode() == Topology.Mode.EMBEDDED ? TEST : TEST + " (client mode)";
+    }
 
     @BeforeAll
-    static void startCluster() throws Exception {
+    void startCluster() throws Exception {
         Map<String, String> ahead = FakeTime.skewed(SKEW_SECONDS);
         Map<String, String> behind = FakeTime.skewed(-SKEW_SECONDS);
         healthy = SwitchableUpstream.start();
         breaking = SwitchableUpstream.start();
         http = new Http();
-        gateways = Gateways.prepare(TEST, 3, 2, """
+        String shared = """
                 upstreams:
                   ok:
                     targets:
@@ -76,20 +92,35 @@ class ClockSkewChaosTest {
                 routes:
                   - {id: tb, match: {path: /tb/**}, upstream: ok, rate-limits: [tb]}
                   - {id: b, match: {path: /b}, upstream: up}
-                """.formatted(healthy.port(), breaking.port(), OPEN_FOR_MILLIS, LIMIT));
-        gateways.launch(0);
-        gateways.launch(1, ahead);
-        gateways.launch(2, behind);
-        nodes = gateways.nodes();
-        gateways.awaitFormed(http, nodes, Gateways.STARTUP);
+                """.formatted(healthy.port(), breaking.port(), OPEN_FOR_MILLIS, LIMIT);
+        if (mode() == Topology.Mode.CLIENT) {
+            ClientTopology client = ClientTopology.prepare(TEST + "-client", 3, 3, 2, shared);
+            topology = client;
+            client.launchMember(0);
+            client.launchMember(1, ahead);
+            client.launchMember(2, behind);
+            client.launchNode(0);
+            client.launchNode(1, ahead);
+            client.launchNode(2, behind);
+            nodes = client.nodes();
+            client.awaitReady(http, 3, Gateways.STARTUP);
+        } else {
+            Gateways gateways = Gateways.prepare(TEST, 3, 2, shared);
+            topology = gateways;
+            gateways.launch(0);
+            gateways.launch(1, ahead);
+            gateways.launch(2, behind);
+            nodes = gateways.nodes();
+            gateways.awaitFormed(http, nodes, Gateways.STARTUP);
+        }
         await().atMost(Duration.ofSeconds(10)).until(() -> nodes.stream().allMatch(n ->
                 breaker(n).path("follows_cluster").asBoolean()));
     }
 
     @AfterAll
-    static void stopCluster() {
-        if (gateways != null) {
-            gateways.close();
+    void stopCluster() {
+        if (topology != null) {
+            topology.close();
         }
         if (http != null) {
             http.close();
@@ -117,7 +148,7 @@ class ClockSkewChaosTest {
             assertThat(skew).as("%s's wall clock against the test's", nodes.get(i).name())
                     .isBetween(expected[i] - 3_000, expected[i] + 3_000);
         }
-        LimitsReport.line(TEST, "skew:" + seen);
+        LimitsReport.line(test(), "skew:" + seen);
         List<Long> clusterTimes = nodes.stream().map(n -> {
             JsonNode c = n.clusterView(http).path("clock");
             return c.path("local_ms").asLong() + c.path("offset_ms").asLong();
@@ -175,7 +206,7 @@ class ClockSkewChaosTest {
         double elapsedSeconds = (System.nanoTime() - start) / 1e9;
         long refill = (long) Math.floor(elapsedSeconds * LIMIT / 60.0);
         long fallbacks = nodes.stream().mapToLong(n -> n.decisions(http, "tb", "fallback")).sum();
-        LimitsReport.line(TEST, String.format("token-bucket %d/1m, key global, nodes at 0 s, +30 s, -30 s: drained"
+        LimitsReport.line(test(), String.format("token-bucket %d/1m, key global, nodes at 0 s, +30 s, -30 s: drained"
                         + " through %s in %d ms, then load through all 3, %.1f s in all: admitted %d %s, refused %d,"
                         + " other %d, cluster fallbacks %d; bound %d..%d (limit + real refill)", LIMIT,
                 onHostClock.name(), drainedMillis, elapsedSeconds, admitted.get(), byNode, refused.get(),
@@ -253,7 +284,7 @@ class ClockSkewChaosTest {
         // the failed probe reopened it for open-for: load on every node for 2 s lets nothing through
         int sent = hammer(Duration.ofSeconds(2));
         int afterHammer = breaking.calls();
-        LimitsReport.line(TEST, String.format("breaker (open-for %d ms): open on all 3 nodes; first probe %d ms later,"
+        LimitsReport.line(test(), String.format("breaker (open-for %d ms): open on all 3 nodes; first probe %d ms later,"
                         + " %d call(s) reached the upstream for it; then %d requests in 2 s let %d through",
                 OPEN_FOR_MILLIS, firstProbeMillis, afterFirstProbe - before, sent, afterHammer - afterFirstProbe));
 
@@ -272,18 +303,18 @@ class ClockSkewChaosTest {
         });
     }
 
-    private static JsonNode breaker(GatewayProcess node) {
+    private JsonNode breaker(GatewayProcess node) {
         Http.Reply reply = node.admin(http, "GET", "/admin/breakers", null);
         assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
         return reply.json().path("breakers").path("up");
     }
 
-    private static Http.Reply call(GatewayProcess node) {
+    private Http.Reply call(GatewayProcess node) {
         return http.get(node.proxyPort(), "/b");
     }
 
     /** Requests to the breaker's route through every node from three threads for {@code time}; the number sent. */
-    private static int hammer(Duration time) throws InterruptedException {
+    private int hammer(Duration time) throws InterruptedException {
         AtomicInteger sent = new AtomicInteger();
         long end = System.nanoTime() + time.toNanos();
         ExecutorService pool = Executors.newFixedThreadPool(nodes.size());

@@ -59,6 +59,8 @@ final class DockerGateway implements AutoCloseable {
     private final Network network;
     private final Http http = new Http();
     private final List<DockerNode> nodes = new ArrayList<>();
+    /** Client topology only: the dedicated members {@code member-1..M}. */
+    private final List<DockerNode> members = new ArrayList<>();
     private final Map<String, DockerNode> upstreams = new LinkedHashMap<>();
     private DockerNode haproxy;
     private final Thread reaper;
@@ -84,6 +86,7 @@ final class DockerGateway implements AutoCloseable {
         private String shared;
         private boolean pinHaproxyPort;
         private Path nodeJar;
+        private int members;
 
         private Spec(String scenario) {
             this.scenario = scenario;
@@ -92,6 +95,16 @@ final class DockerGateway implements AutoCloseable {
         Spec nodes(int count, int minSize) {
             this.nodes = count;
             this.minSize = minSize;
+            return this;
+        }
+
+        /**
+         * The client topology: {@code count} dedicated members ({@code gateway-node member}, containers
+         * {@code member-1..count}, {@code min-size} as given to {@link #nodes}, one backup) and the nodes as client-mode
+         * gateway nodes of them ({@code cluster.mode: client}).
+         */
+        Spec members(int count) {
+            this.members = count;
             return this;
         }
 
@@ -217,6 +230,32 @@ final class DockerGateway implements AutoCloseable {
             throw new IllegalStateException("HAProxy has no address on the test network");
         }
         String config = nodeConfig(spec, haproxy.ip());
+        String memberConfig = memberConfig(spec);
+        for (int i = 1; i <= spec.members; i++) {
+            String name = "member-" + i;
+            GenericContainer<?> c = new GenericContainer<>(DockerEnv.nodeImage())
+                    .withLabel(LABEL, scenario)
+                    .withNetwork(network)
+                    .withNetworkAliases(name)
+                    .withEnv("JAVA_OPTS", NODE_JAVA_OPTS + " -Dhazelcast.local.publicAddress=" + name + ":5701")
+                    .withEnv("GATEWAY_HEALTH_URL", "http://127.0.0.1:" + DockerNode.ADMIN + "/health/ready")
+                    .withCopyToContainer(Transferable.of(memberConfig), "/etc/gateway/member.yaml")
+                    .withCommand("member", "--config", "/etc/gateway/member.yaml", "--node-name", name,
+                            "--admin-listen", "0.0.0.0:" + DockerNode.ADMIN)
+                    .withLabel("dev.gateway.chaos", scenario)
+                    .waitingFor(noWait())
+                    .withCreateContainerCmdModifier(cmd -> {
+                        cmd.withName("chaos-" + scenario + "-" + runId + "-" + name);
+                        cmd.withHostName(name);
+                        publishOnLoopback(cmd, DockerNode.ADMIN);
+                    });
+            members.add(new DockerNode(name, c, network.getId(), http));
+        }
+        startedNanos = System.nanoTime();
+        for (DockerNode m : members) {
+            m.container().start();
+            m.refresh();
+        }
         for (int i = 1; i <= spec.nodes; i++) {
             String name = "gw-" + i;
             GenericContainer<?> c = new GenericContainer<>(DockerEnv.nodeImage())
@@ -240,7 +279,9 @@ final class DockerGateway implements AutoCloseable {
             }
             nodes.add(new DockerNode(name, c, network.getId(), http));
         }
-        startedNanos = System.nanoTime();
+        if (members.isEmpty()) {
+            startedNanos = System.nanoTime();
+        }
         for (DockerNode n : nodes) {
             n.container().start();
             n.refresh();
@@ -280,6 +321,17 @@ final class DockerGateway implements AutoCloseable {
      * {@code haproxyIp} to send PROXY headers), the given shared config.
      */
     private String nodeConfig(Spec spec, String haproxyIp) {
+        if (spec.members > 0) {
+            return nodeSection(haproxyIp) + """
+                    cluster:
+                      name: chaos-%s-%s
+                      mode: client
+                      members: [%s]
+                      min-size: %d
+                      allow-minority: %s
+                    """.formatted(scenario, runId, memberList(spec), spec.minSize, spec.minSize <= spec.members / 2)
+                    + spec.shared;
+        }
         String members = java.util.stream.IntStream.rangeClosed(1, spec.nodes)
                 .mapToObj(i -> "gw-" + i + ":5701").collect(Collectors.joining(", "));
         String discovery = spec.multicast ? "multicast: {group: 224.2.2.3, port: 54327}" : "static: [" + members + "]";
@@ -302,6 +354,41 @@ final class DockerGateway implements AutoCloseable {
                   allow-minority: %s
                 """.formatted(haproxyIp, scenario, runId, discovery, spec.nodes, spec.minSize,
                 spec.minSize <= spec.nodes / 2) + spec.shared;
+    }
+
+    /** The node section of every node's config, trusting {@code haproxyIp} to send PROXY headers. */
+    private static String nodeSection(String haproxyIp) {
+        return """
+                node:
+                  name: gw-1
+                  listen: 0.0.0.0:8080
+                  admin:
+                    listen: 0.0.0.0:9901
+                    token: ${GW_ADMIN_TOKEN}
+                  limits: {max-header-bytes: 16384, max-body-bytes: 10485760, header-timeout: 10s, idle-timeout: 60s}
+                  client-address: {proxy-protocol: true, trusted: [%s/32]}
+                """.formatted(haproxyIp);
+    }
+
+    private static String memberList(Spec spec) {
+        return java.util.stream.IntStream.rangeClosed(1, spec.members).mapToObj(i -> "member-" + i + ":5701")
+                .collect(Collectors.joining(", "));
+    }
+
+    /** Client topology: the members' config (their cluster section only). */
+    private String memberConfig(Spec spec) {
+        return """
+                cluster:
+                  name: chaos-%s-%s
+                  listen: 0.0.0.0:5701
+                  discovery:
+                    static: [%s]
+                  expected-size: %d
+                  min-size: %d
+                  allow-minority: %s
+                  backups: 1
+                """.formatted(scenario, runId, memberList(spec), spec.members, spec.minSize,
+                spec.minSize <= spec.members / 2);
     }
 
     /**
@@ -340,6 +427,17 @@ final class DockerGateway implements AutoCloseable {
         return nodes;
     }
 
+    /** Client topology: the members, {@code member-1..M}; empty in the embedded one. */
+    List<DockerNode> members() {
+        return members;
+    }
+
+    /** The member named {@code name} ({@code member-N}). */
+    DockerNode member(String name) {
+        return members.stream().filter(n -> n.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no member " + name));
+    }
+
     /** {@code gw-i}, 1-based. */
     DockerNode node(int i) {
         return nodes.get(i - 1);
@@ -359,14 +457,21 @@ final class DockerGateway implements AutoCloseable {
     }
 
     /**
-     * Every node ready with {@code size} equal to the number of nodes, and HAProxy seeing every server UP.
+     * Every node ready with {@code size} equal to the number of nodes (client topology: of members, every member
+     * ready too), and HAProxy seeing every server UP.
      */
     long awaitFormed(Duration within) {
-        await("cluster of " + nodes.size() + " formed, every node ready and UP in HAProxy").atMost(within)
+        int size = members.isEmpty() ? nodes.size() : members.size();
+        await("cluster of " + size + " formed, every node ready and UP in HAProxy").atMost(within)
                 .pollInterval(Duration.ofMillis(500)).ignoreExceptions()
                 .until(() -> {
+                    for (DockerNode m : members) {
+                        if (!m.isReady()) {
+                            return false;
+                        }
+                    }
                     for (DockerNode n : nodes) {
-                        if (!n.isReady() || n.clusterSize() != nodes.size()) {
+                        if (!n.isReady() || n.clusterSize() != size) {
                             return false;
                         }
                     }
@@ -576,6 +681,7 @@ final class DockerGateway implements AutoCloseable {
 
     private List<DockerNode> all() {
         List<DockerNode> all = new ArrayList<>(nodes);
+        all.addAll(members);
         all.addAll(upstreams.values());
         if (haproxy != null) {
             all.add(haproxy);

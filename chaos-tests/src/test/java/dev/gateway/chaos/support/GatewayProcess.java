@@ -71,13 +71,20 @@ public final class GatewayProcess {
      * run as {@code java -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar JAR ARGS}, logged like a node's.
      */
     static GatewayProcess launchArgs(Path jar, String name, NodePorts ports, List<String> args, Path log) {
+        return launchArgs(jar, name, ports, args, log, java.util.Map.of());
+    }
+
+    /** As above, with {@code environment} added to the process's (e.g. libfaketime's {@code LD_PRELOAD}). */
+    static GatewayProcess launchArgs(Path jar, String name, NodePorts ports, List<String> args, Path log,
+                                     java.util.Map<String, String> environment) {
         List<String> command = new ArrayList<>(List.of(GatewayJar.javaBinary(),
                 "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
         command.addAll(args);
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-            return new GatewayProcess(name, ports, process, log);
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            builder.environment().putAll(environment);
+            return new GatewayProcess(name, ports, builder.start(), log);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name + ": " + command, e);
         }

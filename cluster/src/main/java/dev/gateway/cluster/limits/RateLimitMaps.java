@@ -13,6 +13,9 @@ import dev.gateway.limiter.KeySpace;
 import io.github.bucket4j.grid.hazelcast.HazelcastProxyManager;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * What a member's {@link Config} needs before {@link HazelcastRateLimiter} can run on it: the two maps and
@@ -57,6 +60,12 @@ public final class RateLimitMaps {
 
     /** bucket4j registers four stream serializers, with type ids from this one up. */
     public static final int BUCKET4J_TYPE_ID_BASE = 7_110;
+
+    /** The executor a client-mode node asks a member through to add a key space's maps. */
+    static final String SPACES_EXECUTOR = "gateway.rate-limits.spaces";
+
+    /** How long a client-mode node waits for a member to add a key space's maps (a retry follows a failure). */
+    static final Duration ADD_SPACE_TIMEOUT = Duration.ofSeconds(10);
 
     private RateLimitMaps() {
     }
@@ -112,17 +121,36 @@ public final class RateLimitMaps {
 
     /**
      * Adds {@code space}'s two maps to the cluster's configuration, modelled on {@link #BUCKETS_MAP} and
-     * {@link #WINDOWS_MAP} as this member has them (backups, expiry, split-brain protection). Blocking: a call to
-     * every member; never on a request thread. Adding the same space again is a no-op; a member whose base maps
-     * differ (another {@code backups}) gets Hazelcast's {@code InvalidConfigurationException}.
+     * {@link #WINDOWS_MAP} as a member has them (backups, expiry, split-brain protection). On a member, its own; on a
+     * client-mode node, a member's: the client asks one ({@link AddSpaceCall}), so the maps get the members'
+     * {@code backups} whatever the client's section says. Blocking: a call to every member; never on a request thread.
+     * Adding the same space again is a no-op; a member whose base maps differ (another {@code backups}) gets
+     * Hazelcast's {@code InvalidConfigurationException}.
      */
     static void addSpace(HazelcastInstance hazelcast, KeySpace space) {
+        if (ClusterClient.memberConfig(hazelcast).isPresent()) {
+            addSpaceOnAMember(hazelcast, space);
+            return;
+        }
         Config config = hazelcast.getConfig();
-        // a client's dynamic config can only add: it models the maps on the member config it was built beside
-        Config model = ClusterClient.memberConfig(hazelcast).orElse(config);
         int partitions = hazelcast.getPartitionService().getPartitions().size();
-        config.addMapConfig(spaceConfig(model.findMapConfig(BUCKETS_MAP), bucketsMap(space), space, partitions));
-        config.addMapConfig(spaceConfig(model.findMapConfig(WINDOWS_MAP), windowsMap(space), space, partitions));
+        config.addMapConfig(spaceConfig(config.findMapConfig(BUCKETS_MAP), bucketsMap(space), space, partitions));
+        config.addMapConfig(spaceConfig(config.findMapConfig(WINDOWS_MAP), windowsMap(space), space, partitions));
+    }
+
+    private static void addSpaceOnAMember(HazelcastInstance client, KeySpace space) {
+        try {
+            client.getExecutorService(SPACES_EXECUTOR).submit(new AddSpaceCall(space))
+                    .get(ADD_SPACE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while adding the maps of " + space, e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new IllegalStateException("a member could not add the maps of " + space + ": " + cause, cause);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("no member added the maps of " + space + " within " + ADD_SPACE_TIMEOUT, e);
+        }
     }
 
     static MapConfig spaceConfig(MapConfig base, String name, KeySpace space, int partitions) {

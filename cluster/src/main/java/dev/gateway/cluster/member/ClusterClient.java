@@ -88,8 +88,8 @@ public final class ClusterClient implements ClusterConnection {
      *
      * @param registrar what the members' config gets ({@code SharedMaps#register}, the same code the members run):
      *                  it runs on a member config here, whose serialization config (factories, deserialization
-     *                  allow-list) becomes the client's, and whose map configs model the maps the client adds
-     *                  ({@link #memberConfig})
+     *                  allow-list) becomes the client's ({@link #memberConfig}; maps the client adds are modelled
+     *                  on a real member's config, not this one: its {@code backups} are the client's section's)
      * @throws IllegalStateException when the client cannot start
      */
     public static ClusterClient start(ClusterSettings settings, String nodeName, Consumer<Config> registrar) {
@@ -163,7 +163,8 @@ public final class ClusterClient implements ClusterConnection {
 
     /**
      * The member config {@code hazelcast} was built beside when it is a client of this class (its dynamic config
-     * cannot be read back, only added to); empty for a member.
+     * cannot be read back, only added to); empty for a member. Its serialization is the members'; its map configs
+     * carry the client's own {@code backups}, so maps added to the cluster are modelled on a member's instead.
      */
     public static Optional<Config> memberConfig(HazelcastInstance hazelcast) {
         return hazelcast.getUserContext().get(MEMBER_CONFIG_KEY) instanceof Config config

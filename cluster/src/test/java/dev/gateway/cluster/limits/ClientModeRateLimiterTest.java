@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 
 /**
  * The limiter contract on two client-mode nodes of two dedicated members (ports 5886-5887): every check travels
- * from a client to its key's owner member. Key spaces' maps are added by the clients (a client's dynamic config).
+ * from a client to its key's owner member. Key spaces' maps are added by a member at a client's request ({@link AddSpaceCall}).
  */
 class ClientModeRateLimiterTest extends RateLimiterContract {
     private static final Duration TEST_TIMEOUT = Duration.ofSeconds(5);
