@@ -209,9 +209,22 @@ public final class Exchange {
 
     private boolean abandoned;
     private java.util.List<Runnable> onAbandon;
+    /** Set once, by the listener, before any upstream call: only an HTTP/2 stream's client can abandon it. */
+    private volatile boolean abandonable;
 
-    /** Runs {@code action} when the client abandons this exchange ({@link #abandon}); at once if it already has. */
+    /** This exchange's client can abandon it ({@link #abandon}): its request is an HTTP/2 stream. */
+    public void markAbandonable() {
+        abandonable = true;
+    }
+
+    /**
+     * Runs {@code action} when the client abandons this exchange ({@link #abandon}); at once if it already has.
+     * Nothing is kept for an exchange that cannot be abandoned (an HTTP/1.1 request): no allocation per call.
+     */
     public void onAbandon(Runnable action) {
+        if (!abandonable) {
+            return;
+        }
         synchronized (this) {
             if (!abandoned) {
                 if (onAbandon == null) {

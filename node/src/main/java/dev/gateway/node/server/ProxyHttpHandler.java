@@ -109,6 +109,9 @@ final class ProxyHttpHandler extends HttpHandler {
             writer.clientReset();
             exchange.abandon(); // an upstream call still waiting for its answer's head is cancelled too
         });
+        if (stream[0] != 0) {
+            exchange.markAbandonable();
+        }
         String path = paths.normalize(rawPath);
         GatewayResponse early = checkRequest(request, rawPath, path, exchange);
         if (early != null) {
