@@ -312,16 +312,6 @@ public final class GatewayNode implements AutoCloseable {
     private static MetricsEndpoint endpointOf(GatewayMetrics metrics) {
         return new MetricsEndpoint() {
             @Override
-            public String contentType() {
-                return metrics.contentType();
-            }
-
-            @Override
-            public void write(OutputStream out) throws IOException {
-                metrics.writePrometheus(out);
-            }
-
-            @Override
             public String contentType(String accept) {
                 return metrics.contentType(accept);
             }

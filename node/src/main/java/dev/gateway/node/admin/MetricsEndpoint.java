@@ -8,17 +8,9 @@ import java.io.OutputStream;
  * {@code Accept} header (an endpoint with one format ignores it).
  */
 public interface MetricsEndpoint {
-    String contentType();
-
-    void write(OutputStream out) throws IOException;
-
     /** The content type served to a scrape that sent {@code accept} (null: no Accept header). */
-    default String contentType(String accept) {
-        return contentType();
-    }
+    String contentType(String accept);
 
     /** Writes the format {@link #contentType(String)} names for {@code accept}. */
-    default void write(String accept, OutputStream out) throws IOException {
-        write(out);
-    }
+    void write(String accept, OutputStream out) throws IOException;
 }

@@ -63,12 +63,12 @@ class AdminCallsTest {
     private MetricsEndpoint blockingMetrics() {
         return new MetricsEndpoint() {
             @Override
-            public String contentType() {
+            public String contentType(String accept) {
                 return "text/plain";
             }
 
             @Override
-            public void write(OutputStream out) throws java.io.IOException {
+            public void write(String accept, OutputStream out) throws java.io.IOException {
                 entered.incrementAndGet();
                 try {
                     release.await(30, TimeUnit.SECONDS);
@@ -137,12 +137,12 @@ class AdminCallsTest {
     void aCallThatFailsAnswers500WithoutItsInternals() throws Exception {
         start(new MetricsEndpoint() {
             @Override
-            public String contentType() {
+            public String contentType(String accept) {
                 return "text/plain";
             }
 
             @Override
-            public void write(OutputStream out) {
+            public void write(String accept, OutputStream out) {
                 throw new IllegalStateException("secret internals");
             }
         });
