@@ -5,6 +5,9 @@ package dev.gateway.cluster.member;
  * version), or {@value #UNPACKAGED} when the classes do not come from that jar (tests, an IDE).
  */
 public final class Build {
+    /** Member attribute carrying the build a member runs ({@link #version()}); shown in {@code /admin/cluster}. */
+    public static final String ATTRIBUTE = "gateway.build";
+
     /** What a process not running from the node jar reports. */
     public static final String UNPACKAGED = "unpackaged";
 

@@ -59,9 +59,6 @@ public final class ClusterMember implements ClusterConnection {
     /** Member attribute carrying the gateway node name; shown in {@link #members()}. */
     public static final String NODE_NAME_ATTRIBUTE = "gateway.node-name";
 
-    /** Member attribute carrying the build a member runs ({@link Build#version()}); shown in {@link #members()}. */
-    public static final String BUILD_ATTRIBUTE = "gateway.build";
-
     /** Hazelcast logger categories that are chatty at INFO; set them to WARN in the node's logging config. */
     public static final List<String> NOISY_LOG_CATEGORIES = List.of(
             "com.hazelcast.system",

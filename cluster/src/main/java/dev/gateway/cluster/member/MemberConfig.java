@@ -128,7 +128,7 @@ final class MemberConfig {
             config.setInstanceName(nodeName + "-" + settings.listen().port());
         }
         config.getMemberAttributeConfig().setAttribute(ClusterMember.NODE_NAME_ATTRIBUTE, nodeName);
-        config.getMemberAttributeConfig().setAttribute(ClusterMember.BUILD_ATTRIBUTE, Build.version());
+        config.getMemberAttributeConfig().setAttribute(Build.ATTRIBUTE, Build.version());
         PROPERTIES.forEach(config::setProperty);
         if (processors <= SMALL_MACHINE_PROCESSORS) {
             // a property given on the command line wins: config properties would override it

@@ -27,6 +27,6 @@ public record MemberInfo(UUID uuid, String address, String nodeName, boolean loc
         String address = new HostPort(member.getAddress().getHost(), member.getAddress().getPort()).toString();
         String name = member.getAttribute(ClusterMember.NODE_NAME_ATTRIBUTE);
         return new MemberInfo(member.getUuid(), address, name == null ? address : name, member.localMember(),
-                member.getAttribute(ClusterMember.BUILD_ATTRIBUTE));
+                member.getAttribute(Build.ATTRIBUTE));
     }
 }

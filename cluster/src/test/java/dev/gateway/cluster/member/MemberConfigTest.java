@@ -34,7 +34,7 @@ class MemberConfigTest {
         assertThat(config.getNetworkConfig().getPublicAddress()).isEqualTo("127.0.0.1:5701");
         assertThat(config.getMemberAttributeConfig().getAttribute(ClusterMember.NODE_NAME_ATTRIBUTE)).isEqualTo("gw-1");
         // classes outside the node jar: no manifest version
-        assertThat(config.getMemberAttributeConfig().getAttribute(ClusterMember.BUILD_ATTRIBUTE))
+        assertThat(config.getMemberAttributeConfig().getAttribute(Build.ATTRIBUTE))
                 .isEqualTo(Build.UNPACKAGED);
     }
 
