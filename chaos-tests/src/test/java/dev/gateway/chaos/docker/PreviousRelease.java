@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The previous release's node jar, for the rolling upgrade: built once from the release's source archive
  * ({@code releases/gateway-<version>-src.tar.gz}, a {@code git archive} of its tag, see {@code releases/README.md})
- * into {@code chaos-tests/target/previous-release/}, with this checkout's Maven wrapper. An archive and not the
+ * into {@code chaos-tests/target/previous-release/} with this checkout's Maven wrapper; the unpacked source is removed
+ * once its jar is copied out. An archive and not the
  * tag itself: a clone made with {@code --depth 1} has no tag to build from.
  */
 final class PreviousRelease {
@@ -41,7 +42,7 @@ final class PreviousRelease {
         Path archive = root().resolve("releases/gateway-" + version + "-src.tar.gz");
         Path dir = GatewayJar.moduleDir().resolve("target/previous-release");
         Path src = dir.resolve("gateway-" + version);
-        Path jar = src.resolve("node/target/gateway-node.jar");
+        Path jar = dir.resolve("gateway-node-" + version + ".jar");
         if (Files.isRegularFile(jar)) {
             return jar;
         }
@@ -57,16 +58,27 @@ final class PreviousRelease {
                     "-pl", "node", "-am", "package", "-Dmaven.test.skip=true");
             System.out.printf("[chaos-docker] built the previous release %s's jar in %d s%n", version,
                     TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0));
+            Path built = src.resolve("node/target/gateway-node.jar");
+            if (!Files.isRegularFile(built)) {
+                throw new IllegalStateException("the build of the previous release left no " + built);
+            }
+            Files.copy(built, jar);
+            deleteTree(src); // the jar is all that is needed: no second source tree left in the module
         } catch (IOException e) {
             throw new IllegalStateException("cannot build the previous release " + version + ": " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted building the previous release " + version, e);
         }
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException("the build of the previous release left no " + jar);
-        }
         return jar;
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     private static void run(Path dir, Path log, long minutes, String... command) throws IOException,
